@@ -1,0 +1,42 @@
+# Tessera top-level build. See README for the two commands that matter:
+#   make run     boot the system in QEMU
+#   make check   run every test
+include Config.mk
+
+.DEFAULT_GOAL := all
+.PHONY: all deps deps-run deps-check run iso check unit clean FORCE
+
+# Parts of the tree add their products to ALL_TARGETS from their own
+# fragment, so this file stays the index and not the recipe book.
+ALL_TARGETS :=
+include hypervisor/Makefile.inc
+-include tests/unit/Makefile.inc
+-include dom0/Makefile.inc
+-include tools/Makefile.inc
+
+all: deps $(ALL_TARGETS)
+
+# Installing what is missing is part of the build (Debian packages only).
+deps:
+	@scripts/deps.sh build
+deps-run:
+	@scripts/deps.sh run
+deps-check:
+	@scripts/deps.sh check
+
+iso: deps-run $(O)/tessera.iso
+
+$(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso.sh
+	scripts/mkiso.sh $(O)/tessera.elf $@
+
+run: deps-run all $(O)/tessera.iso
+	scripts/run.sh $(O)/tessera.iso
+
+# Every test, one pytest session, one closing summary line.
+check: deps-check
+	$(MAKE) all
+	$(MAKE) $(O)/tessera.iso
+	$(PYTHON) -m pytest -p no:cacheprovider tests $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(O)

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_REGS_H
+#define ASM_REGS_H
+
+#include <tessera/types.h>
+
+/* The frame entry.S builds, lowest address first. */
+struct cpu_regs {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;     /* pushed by the CPU */
+};
+
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+
+/* Vectors the hypervisor uses for its own interrupts. */
+#define VEC_TIMER       0xf0
+#define VEC_CALL        0xf1
+#define VEC_APIC_ERROR  0xfe
+#define VEC_SPURIOUS    0xff
+
+void set_irq_handler(unsigned int vector, irq_handler_t fn);
+void do_interrupt(struct cpu_regs *regs);
+void show_registers(const struct cpu_regs *regs);
+void show_stack_trace(uint64_t rbp);
+
+#endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypervisor console: printk with log levels, written to COM1.
+ * Boot options: console=com1|none, com1=<baud>[,8n1], loglvl=<level>,
+ * console_timestamps (see docs/boot-options.md).
+ */
+#include <asm/spinlock.h>
+#include <tessera/console.h>
+#include <tessera/lib.h>
+#include <tessera/serial.h>
+#include <tessera/time.h>
+
+static spinlock_t console_lock = SPINLOCK_INIT;
+static enum loglvl loglvl = LOGLVL_INFO;
+static bool serial_wanted = true;
+static unsigned int com1_baud = 115200;
+static bool timestamps;
+static bool at_line_start = true;
+
+static const char *const level_names[] = {
+    [LOGLVL_NONE] = "none", [LOGLVL_ERR] = "error", [LOGLVL_WARN] = "warning",
+    [LOGLVL_INFO] = "info", [LOGLVL_DEBUG] = "debug",
+};
+
+int console_parse_loglvl(const char *val, void *unused)
+{
+    for (unsigned int i = 0; i < ARRAY_SIZE(level_names); i++) {
+        if (!strcmp(val, level_names[i])) {
+            loglvl = i;
+            return 0;
+        }
+    }
+    if (!strcmp(val, "all")) {
+        loglvl = LOGLVL_DEBUG;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+int console_parse_console(const char *val, void *unused)
+{
+    if (!strcmp(val, "com1"))
+        serial_wanted = true;
+    else if (!strcmp(val, "none"))
+        serial_wanted = false;
+    else
+        return -EINVAL;
+    return 0;
+}
+
+/* com1=<baud>[,8n1]: only 8 data bits, no parity, 1 stop bit is supported. */
+int console_parse_com1(const char *val, void *unused)
+{
+    unsigned int baud = 0;
+    const char *p = val;
+
+    if (*p < '0' || *p > '9')
+        return -EINVAL;
+    while (*p >= '0' && *p <= '9') {
+        baud = baud * 10 + (*p++ - '0');
+        if (baud > 115200)
+            return -EINVAL;
+    }
+    if (*p && strcmp(p, ",8n1"))
+        return -EINVAL;
+    if (baud == 0 || 115200 % baud)
+        return -EINVAL;
+    com1_baud = baud;
+    return 0;
+}
+
+void console_init(void)
+{
+    if (serial_wanted)
+        serial_init(COM1_PORT, com1_baud);
+}
+
+void console_enable_timestamps(bool on)
+{
+    timestamps = on;
+}
+
+void console_force_unlock(void)
+{
+    console_lock = (spinlock_t)SPINLOCK_INIT;
+}
+
+void console_write(const char *s, size_t n)
+{
+    if (!serial_wanted)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            serial_putc('\r');
+        serial_putc(s[i]);
+    }
+}
+
+static void emit(const char *s)
+{
+    char stamp[24];
+
+    for (const char *p = s; *p; p++) {
+        if (at_line_start && timestamps) {
+            uint64_t ns = time_now_ns();
+            int n = snprintf(stamp, sizeof(stamp), "[%4llu.%06llu] ",
+                             (unsigned long long)(ns / 1000000000),
+                             (unsigned long long)(ns / 1000 % 1000000));
+            console_write(stamp, n);
+        }
+        console_write(p, 1);
+        at_line_start = *p == '\n';
+    }
+}
+
+static enum loglvl message_level(const char **fmt)
+{
+    const char *f = *fmt;
+
+    if (f[0] != '\001' || !f[1])
+        return LOGLVL_INFO;
+    *fmt = f + 2;
+    switch (f[1]) {
+    case 'E': return LOGLVL_ERR;
+    case 'W': return LOGLVL_WARN;
+    case 'D': return LOGLVL_DEBUG;
+    default:  return LOGLVL_INFO;
+    }
+}
+
+void console_emit_always(const char *s)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    emit(s);
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+    char buf[512];
+
+    if (message_level(&fmt) > loglvl)
+        return;
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    emit(buf);
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}

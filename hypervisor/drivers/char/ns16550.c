@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The 16550 UART on COM1: polled output for the hypervisor console. */
+#include <asm/io.h>
+#include <tessera/serial.h>
+
+#define UART_THR    0   /* transmit holding (DLAB=0) */
+#define UART_DLL    0   /* divisor latch low (DLAB=1) */
+#define UART_IER    1
+#define UART_DLM    1
+#define UART_FCR    2
+#define UART_LCR    3
+#define UART_MCR    4
+#define UART_LSR    5
+#define LCR_DLAB    0x80
+#define LCR_8N1     0x03
+#define LSR_DR      0x01
+#define LSR_THRE    0x20
+#define UART_CLOCK  115200  /* 1.8432 MHz / 16 */
+
+static uint16_t uart_base;
+
+int serial_init(uint16_t port, unsigned int baud)
+{
+    if (baud == 0 || baud > UART_CLOCK || UART_CLOCK % baud)
+        return -1;
+    unsigned int divisor = UART_CLOCK / baud;
+
+    outb(0, port + UART_IER);
+    outb(LCR_DLAB, port + UART_LCR);
+    outb(divisor & 0xff, port + UART_DLL);
+    outb(divisor >> 8, port + UART_DLM);
+    outb(LCR_8N1, port + UART_LCR);
+    outb(0x07, port + UART_FCR);        /* enable and clear FIFOs */
+    outb(0x03, port + UART_MCR);        /* DTR, RTS */
+    uart_base = port;
+    return 0;
+}
+
+void serial_putc(char c)
+{
+    if (!uart_base)
+        return;
+    /* Bounded wait: a missing or wedged UART must not hang the console. */
+    for (unsigned int spin = 0; spin < 1000000; spin++)
+        if (inb(uart_base + UART_LSR) & LSR_THRE)
+            break;
+    outb((uint8_t)c, uart_base + UART_THR);
+}
+
+int serial_getc(void)
+{
+    if (!uart_base || !(inb(uart_base + UART_LSR) & LSR_DR))
+        return -1;
+    return inb(uart_base + UART_THR);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TESSERA_CONSOLE_H
+#define TESSERA_CONSOLE_H
+
+#include <tessera/types.h>
+
+enum loglvl { LOGLVL_NONE, LOGLVL_ERR, LOGLVL_WARN, LOGLVL_INFO, LOGLVL_DEBUG };
+
+/* Boot-option parsers (custom kinds for the command-line table). */
+int console_parse_loglvl(const char *val, void *unused);
+int console_parse_console(const char *val, void *unused);
+int console_parse_com1(const char *val, void *unused);
+
+void console_init(void);            /* after the command line is parsed */
+void console_enable_timestamps(bool on);
+void console_force_unlock(void);    /* panic path: the lock holder may be dead */
+void console_write(const char *s, size_t n);
+/* Print a whole line whatever the log level (console=none still wins). */
+void console_emit_always(const char *s);
+
+#endif
