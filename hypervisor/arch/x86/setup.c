@@ -18,6 +18,7 @@
 #include <tessera/console.h>
 #include <tessera/lib.h>
 #include <tessera/memory.h>
+#include <tessera/page_alloc.h>
 #include <tessera/serial.h>
 #include <tessera/time.h>
 #include <tessera/timer.h>
@@ -108,6 +109,21 @@ static void setup_time(void)
            boot_cpu.invariant_tsc ? ", invariant" : "");
 }
 
+/* Modules stay where the loader put them (memory.c keeps them out of the
+ * allocator) until the domain builder uses them. */
+static void print_modules(void)
+{
+    for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
+        const struct boot_module *m = &boot_info.modules[i];
+        printk("boot: module %u at %#llx-%#llx (%llu KiB): %s\n", i,
+               (unsigned long long)m->start, (unsigned long long)m->end,
+               (unsigned long long)((m->end - m->start) >> 10), m->cmdline);
+    }
+    if (boot_info.dropped_modules)
+        printk(LOG_WARN "boot: %u modules beyond %u ignored\n", boot_info.dropped_modules,
+               BOOT_MAX_MODULES);
+}
+
 static void start_other_cpus(void)
 {
     static struct cpu_desc list[MAX_CPUS];
@@ -159,6 +175,16 @@ static unsigned int check_cpus(void)
     return MIN(answered, timers_fired);
 }
 
+/* Page 0 is never mapped (mm.c), so this store takes a #PF. The address goes
+ * through asm so the compiler cannot see (and warn about) a null store. */
+static void crash_on_page_zero(void)
+{
+    uintptr_t addr = 8;
+
+    asm volatile("" : "+r"(addr));
+    *(volatile int *)addr = 1;
+}
+
 static void ready(unsigned int cpus_running)
 {
     uint64_t since_entry = time_now_ns();
@@ -184,7 +210,7 @@ static void ready(unsigned int cpus_running)
         machine_reboot();
     case READY_CRASH:
         printk("tessera: crashing on purpose (ready_action=crash)\n");
-        *(volatile int *)(uintptr_t)8 = 1;     /* page 0 is never mapped */
+        crash_on_page_zero();
         break;
     case READY_HALT:
         break;
@@ -193,16 +219,18 @@ static void ready(unsigned int cpus_running)
 
 void start_hypervisor(uint32_t magic, uint32_t info)
 {
-    serial_init(COM1_PORT, 115200);     /* early messages, before com1= */
+    /* COM1 at its default speed until com1= is read, so that what the
+     * command-line parser reports is seen. */
+    serial_init(COM1_PORT, 115200);
     if (bootinfo_parse(magic, info) < 0)
         panic("boot: not started by a Multiboot loader (magic %#x)", magic);
+    printk("\nTessera hypervisor, booted by %s%s%s\n", boot_info.protocol,
+           boot_info.loader[0] ? " from " : "", boot_info.loader);
+    printk("cmdline: %s\n", boot_info.cmdline);
     cmdline_parse(cmdline_skip_image_name(boot_info.cmdline), boot_options,
                   ARRAY_SIZE(boot_options));
     console_init();
     console_enable_timestamps(opt_timestamps);
-    printk("\nTessera hypervisor, booted by %s%s%s\n", boot_info.protocol,
-           boot_info.loader[0] ? " from " : "", boot_info.loader);
-    printk("cmdline: %s\n", boot_info.cmdline);
 
     cpu_features_detect();
     cpu_features_print();
@@ -212,6 +240,7 @@ void start_hypervisor(uint32_t magic, uint32_t info)
     idt_init();
     smp_bsp_init();
     memory_init(opt_mem);
+    print_modules();
     setup_acpi();
 
     apic_bsp_init(acpi.lapic_base);
