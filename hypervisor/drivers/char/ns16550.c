@@ -15,9 +15,20 @@
 #define LCR_8N1     0x03
 #define LSR_DR      0x01
 #define LSR_THRE    0x20
+#define LSR_TEMT    0x40    /* transmitter and FIFO both empty */
 #define UART_CLOCK  115200  /* 1.8432 MHz / 16 */
 
 static uint16_t uart_base;
+
+/* Reprogramming clears the FIFOs (FCR bits 1-2): let what is queued go out
+ * first, or the tail of the previous line is lost. Bounded, in case the UART
+ * is absent and reads back 0xff or 0x00 forever. */
+static void drain(uint16_t port)
+{
+    for (unsigned int i = 0; i < 100000; i++)
+        if (inb(port + UART_LSR) & LSR_TEMT)
+            return;
+}
 
 int serial_init(uint16_t port, unsigned int baud)
 {
@@ -25,6 +36,8 @@ int serial_init(uint16_t port, unsigned int baud)
         return -1;
     unsigned int divisor = UART_CLOCK / baud;
 
+    if (uart_base)
+        drain(uart_base);
     outb(0, port + UART_IER);
     outb(LCR_DLAB, port + UART_LCR);
     outb(divisor & 0xff, port + UART_DLL);
