@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boots a Tessera ISO (scripts/mkiso.sh) in QEMU with TCG, the way `make run`
+# does: GRUB's menu and then the hypervisor's log appear on this terminal.
+#
+#   scripts/run.sh ISO [extra QEMU arguments...]
+#
+# Environment: QEMU (default qemu-system-x86_64), RUN_SMP (4), RUN_MEM (1G),
+# RUN_MACHINE (q35).
+#
+# The serial port and QEMU's monitor share this terminal (-nographic):
+#   Ctrl-A X   quit QEMU
+#   Ctrl-A C   switch between the serial console and the QEMU monitor
+#   Ctrl-A H   list the other Ctrl-A keys
+# A guest reboot ends QEMU too (-no-reboot), so `ready_action=reboot` and
+# `panic=reboot` return you to the shell.
+set -euo pipefail
+
+prog=${0##*/}
+[ $# -ge 1 ] || { echo "usage: $prog ISO [extra QEMU arguments...]" >&2; exit 2; }
+iso=$1
+shift
+[ -f "$iso" ] || { echo "$prog: ISO '$iso' not found (build it with 'make iso')" >&2; exit 1; }
+
+qemu=${QEMU:-qemu-system-x86_64}
+command -v "$qemu" >/dev/null || { echo "$prog: $qemu not found: install qemu-system-x86" >&2; exit 1; }
+
+echo "$prog: booting $iso in QEMU (TCG, ${RUN_MACHINE:-q35}, ${RUN_SMP:-4} CPUs, ${RUN_MEM:-1G}); quit with Ctrl-A X" >&2
+exec "$qemu" \
+  -machine "${RUN_MACHINE:-q35}" -accel tcg -cpu max \
+  -smp "${RUN_SMP:-4}" -m "${RUN_MEM:-1G}" \
+  -nographic -no-reboot \
+  -cdrom "$iso" -boot d \
+  "$@"
