@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "domain.h"
+#include "xs_proto.h"
+#include "txn.h"
+#include "util.h"
+#include <stdio.h>
+
+struct quota quota = {
+	.nodes = 1000,
+	.node_size = 2048,
+	.watches = 128,
+	.transactions = 10,
+	.outstanding = 1 << 20,
+	.priv_watches = 1 << 20,
+	.priv_transactions = 1024,
+};
+
+const struct ring_backend *ring_backend;
+static struct domain *domains[DOMID_FIRST_RESERVED];
+static unsigned ndomains;
+
+static void account(unsigned domid, int delta)
+{
+	if (domid < DOMID_FIRST_RESERVED)
+		domain_lookup_or_new(domid)->nodes += delta;
+}
+
+void domain_init(void)
+{
+	struct domain *d0 = domain_lookup_or_new(0);
+
+	d0->introduced = true;
+	store_account = account;
+}
+
+struct domain *domain_get(unsigned domid)
+{
+	return domid < DOMID_FIRST_RESERVED ? domains[domid] : NULL;
+}
+
+struct domain *domain_lookup_or_new(unsigned domid)
+{
+	struct domain *d = domains[domid];
+
+	if (!d) {
+		d = xzalloc(sizeof(*d));
+		d->domid = domid;
+		d->target = -1;
+		domains[domid] = d;
+		ndomains++;
+	}
+	return d;
+}
+
+unsigned domain_count(void)
+{
+	return ndomains;
+}
+
+bool domain_priv(const struct domain *d)
+{
+	return d->domid == 0;
+}
+
+/* docs/misc/xenstore.txt: the first entry names the owner (full access)
+ * and gives everybody else's default; later entries override it for one
+ * domain. A stub domain (SET_TARGET) acts with its target's rights too. */
+unsigned perm_for(const struct domain *d, const struct perm *p, uint32_t np)
+{
+	const unsigned all = XS_PERM_READ | XS_PERM_WRITE | XS_PERM_OWNER;
+	uint32_t i;
+
+	if (domain_priv(d) || p[0].id == d->domid ||
+	    (d->target >= 0 && p[0].id == (unsigned)d->target))
+		return all;
+	for (i = 1; i < np; i++)
+		if (p[i].id == d->domid || (d->target >= 0 && p[i].id == (unsigned)d->target))
+			return p[i].bits;
+	return p[0].bits;
+}
+
+char *domain_home(unsigned domid, char *buf, size_t len)
+{
+	snprintf(buf, len, "/local/domain/%u", domid);
+	return buf;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The store and its views. A view is either direct (a request outside any
+ * transaction, applied to the main store at once) or a transaction: an
+ * overlay of copied nodes validated against node generations on commit. */
+#ifndef TESS_STORED_TXN_H
+#define TESS_STORED_TXN_H
+#include "node.h"
+
+struct change {
+	char *path;
+	bool recursive;		/* a removal: watches below path fire too */
+	uint32_t nperms;
+	struct perm *perms;	/* perms of the node when it changed */
+};
+
+struct txn {
+	struct txn *next;
+	uint32_t id;
+	bool direct;
+	struct htab overlay;
+	long created;		/* nodes created minus removed in the overlay */
+	size_t nchanges, capchanges;
+	struct change *changes;
+};
+
+void store_init(void);
+void store_reset(void);	/* drop every node (fuzzing) */
+struct htab *store_main(void);
+size_t store_mem(void);
+/* Called when a node owned by domid appears (+1) or goes (-1). */
+extern void (*store_account)(unsigned domid, int delta);
+
+void txn_init(struct txn *t, bool direct, uint32_t id);
+void txn_destroy(struct txn *t);
+struct node *txn_get(struct txn *t, const char *path);
+/* Create path (its parent must exist in the view) with the given perms.
+ * Records no watch change: only the node a request names fires watches. */
+struct node *txn_create(struct txn *t, const char *path, const struct perm *p, uint32_t np);
+/* Mark n (returned by txn_get on t) as changed and record a watch change. */
+void txn_dirty(struct txn *t, struct node *n);
+void txn_set_perms(struct txn *t, struct node *n, const struct perm *p, uint32_t np);
+void txn_remove(struct txn *t, struct node *n);
+/* Make n->children valid (overlay copies fetch the list lazily). */
+void txn_children(struct txn *t, struct node *n);
+/* Returns 0 or EAGAIN; on success changes stay recorded for watches. */
+int txn_commit(struct txn *t);
+void txn_clear_changes(struct txn *t);
+char *path_parent(const char *path);	/* malloc'd; NULL for "/" */
+const char *path_base(const char *path);
+
+#endif
