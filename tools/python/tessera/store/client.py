@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""A small blocking xenstore client over a Unix socket.
+
+Every message is a header of four little-endian uint32s (type, req_id,
+tx_id, len) followed by len bytes of NUL-separated payload. Watch events can
+arrive between a request and its reply, so they are queued aside.
+"""
+import collections
+import os
+import select
+import socket
+import struct
+
+HEADER = struct.Struct("<IIII")
+PAYLOAD_MAX = 4096
+
+DIRECTORY = 1
+READ = 2
+WATCH = 4
+UNWATCH = 5
+WRITE = 11
+RM = 13
+WATCH_EVENT = 15
+ERROR = 16
+
+DEFAULT_SOCKET = "/var/run/xenstored/socket"
+
+
+def socket_path(option=None, environ=os.environ):
+    """The socket to use: OPTION, else $TESS_STORE_SOCKET, else $XENSTORED_PATH,
+    else DEFAULT_SOCKET."""
+    for candidate in (option, environ.get("TESS_STORE_SOCKET"), environ.get("XENSTORED_PATH")):
+        if candidate:
+            return candidate
+    return DEFAULT_SOCKET
+
+
+class StoreError(Exception):
+    """The store answered a request with an error (ENOENT, EACCES, ...)."""
+
+    def __init__(self, errname, path=None):
+        super().__init__(f"{path}: {errname}" if path else errname)
+        self.errname = errname
+        self.path = path
+
+
+class StoreUnreachable(Exception):
+    """The socket cannot be reached, or the connection broke."""
+
+
+def _payload(*parts, terminate_last=True):
+    out = b""
+    for i, p in enumerate(parts):
+        out += p.encode() if isinstance(p, str) else p
+        if terminate_last or i < len(parts) - 1:
+            out += b"\0"
+    return out
+
+
+class Client:
+    def __init__(self, path, timeout=10.0):
+        self.path = path
+        self.timeout = timeout
+        self.req_id = 0
+        self.events = collections.deque()
+        self.buf = b""
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self.sock.connect(path)
+        except OSError as e:
+            self.sock.close()
+            raise StoreUnreachable(f"{path}: {e.strerror}") from None
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _recv_msg(self, timeout):
+        while True:
+            if len(self.buf) >= HEADER.size:
+                mtype, req_id, tx_id, length = HEADER.unpack_from(self.buf)
+                if length > PAYLOAD_MAX:
+                    raise StoreUnreachable(f"{self.path}: reply of {length} bytes is too long")
+                if len(self.buf) >= HEADER.size + length:
+                    body = self.buf[HEADER.size:HEADER.size + length]
+                    self.buf = self.buf[HEADER.size + length:]
+                    return mtype, req_id, body
+            ready, _, _ = select.select([self.sock], [], [], timeout)
+            if not ready:
+                return None
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError as e:
+                raise StoreUnreachable(f"{self.path}: {e.strerror}") from None
+            if not chunk:
+                raise StoreUnreachable(f"{self.path}: connection closed by the store")
+            self.buf += chunk
+
+    def request(self, mtype, payload, path=None):
+        if len(payload) > PAYLOAD_MAX:
+            raise StoreError("E2BIG", path)
+        self.req_id = (self.req_id + 1) & 0xffffffff
+        try:
+            self.sock.sendall(HEADER.pack(mtype, self.req_id, 0, len(payload)) + payload)
+        except OSError as e:
+            raise StoreUnreachable(f"{self.path}: {e.strerror}") from None
+        while True:
+            msg = self._recv_msg(self.timeout)
+            if msg is None:
+                raise StoreUnreachable(f"{self.path}: no reply within {self.timeout:g}s")
+            rtype, req_id, body = msg
+            if rtype == WATCH_EVENT:
+                self.events.append(_event(body))
+                continue
+            if req_id != self.req_id:
+                continue
+            if rtype == ERROR:
+                raise StoreError(body.rstrip(b"\0").decode("ascii", "replace"), path)
+            if rtype != mtype:
+                raise StoreUnreachable(f"{self.path}: reply type {rtype} to request {mtype}")
+            return body
+
+    def read(self, path):
+        return self.request(READ, _payload(path), path)
+
+    def write(self, path, value):
+        self.request(WRITE, _payload(path, value, terminate_last=False), path)
+
+    def directory(self, path):
+        body = self.request(DIRECTORY, _payload(path), path)
+        return [n.decode("utf-8", "replace") for n in body.split(b"\0") if n]
+
+    def rm(self, path):
+        self.request(RM, _payload(path), path)
+
+    def watch(self, path, token):
+        self.request(WATCH, _payload(path, token), path)
+
+    def unwatch(self, path, token):
+        self.request(UNWATCH, _payload(path, token), path)
+
+    def next_event(self, timeout=None):
+        """The next (path, token) watch event, or None after TIMEOUT seconds."""
+        while not self.events:
+            msg = self._recv_msg(timeout)
+            if msg is None:
+                return None
+            if msg[0] == WATCH_EVENT:
+                self.events.append(_event(msg[2]))
+        return self.events.popleft()
+
+
+def _event(body):
+    parts = body.split(b"\0")
+    path = parts[0].decode("utf-8", "replace")
+    token = parts[1].decode("utf-8", "replace") if len(parts) > 1 else ""
+    return path, token
