@@ -13,6 +13,7 @@ include hypervisor/Makefile.inc
 -include tests/unit/Makefile.inc
 -include dom0/Makefile.inc
 -include tools/Makefile.inc
+-include guest-ports/Makefile.inc
 
 all: deps $(ALL_TARGETS)
 
