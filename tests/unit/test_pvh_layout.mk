@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: GPL-2.0-only
+UNIT_SRCS_pvh_layout := hypervisor/common/domain_build/pvh_layout.c
