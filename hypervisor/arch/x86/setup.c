@@ -14,6 +14,7 @@
 #include <asm/shutdown.h>
 #include <asm/smp.h>
 #include <asm/time.h>
+#include <tessera/bootdom.h>
 #include <tessera/cmdline.h>
 #include <tessera/console.h>
 #include <tessera/lib.h>
@@ -53,6 +54,9 @@ static const struct boot_option boot_options[] = {
     { .name = "mem", .kind = OPT_SIZE, .var = &opt_mem },
     { .name = "panic", .kind = OPT_CUSTOM, .parse = shutdown_parse_panic },
     { .name = "ready_action", .kind = OPT_CUSTOM, .parse = parse_ready_action },
+    { .name = "pool", .kind = OPT_CUSTOM, .parse = pool_spec_option, .var = &boot_pools,
+      .flags = BOOT_OPT_REPEAT },
+    { .name = "after_domains", .kind = OPT_CUSTOM, .parse = bootdom_parse_after },
 };
 
 static const void *acpi_map(paddr_t pa, size_t len)
@@ -253,5 +257,5 @@ void start_hypervisor(uint32_t magic, uint32_t info)
     start_other_cpus();
     memory_print_usage();
     ready(check_cpus());
-    cpu_idle_loop();
+    boot_domains_start();
 }

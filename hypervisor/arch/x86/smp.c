@@ -7,6 +7,8 @@
 #include <asm/processor.h>
 #include <asm/regs.h>
 #include <asm/smp.h>
+#include <tessera/bootdom.h>
+#include <tessera/domain.h>
 #include <tessera/arch.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
@@ -151,10 +153,17 @@ void ap_start(void)
     cpu_idle_loop();
 }
 
+/* Until the boot CPU has built the boot domains; then the run loop. */
 void cpu_idle_loop(void)
 {
-    for (;;)
+    for (;;) {
+        local_irq_disable();
+        if (run_loop_is_open()) {
+            local_irq_enable();
+            cpu_run_loop();
+        }
         safe_halt();
+    }
 }
 
 static void prepare_trampoline(paddr_t page)

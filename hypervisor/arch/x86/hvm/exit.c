@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What happens on each VM exit, whichever backend reported it. A guest
+ * that does something the hypervisor does not allow gets the exception
+ * real hardware would give it (#GP, #UD); one whose state makes no sense
+ * any more (unmapped memory, triple fault, failed entry) is crashed, with
+ * a report on the console. Never the hypervisor.
+ */
+#include <asm/hvm.h>
+#include <asm/insn_decode.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/guest_mem.h>
+#include <tessera/hvm_policy.h>
+#include <tessera/hypercall.h>
+#include <tessera/lib.h>
+
+#define VEC_UD  6
+#define VEC_GP  13
+
+static int fetch_insn(void *ctx, uint64_t offset, uint8_t *buf, unsigned int len)
+{
+    struct vcpu *v = ctx;
+    uint64_t la = hvm->cs_base(v) + hvm->get_rip(v) + offset;
+
+    if (hvm->mode(v) != HVM_MODE_LONG64)
+        la = (uint32_t)la;
+    return copy_from_guest(v, buf, la, len);
+}
+
+static enum insn_mode decode_mode(struct vcpu *v)
+{
+    switch (hvm->mode(v)) {
+    case HVM_MODE_LONG64: return INSN_MODE_LONG64;
+    case HVM_MODE_PROT32: return INSN_MODE_PROT32;
+    case HVM_MODE_PROT16: return INSN_MODE_PROT16;
+    default:              return INSN_MODE_REAL;
+    }
+}
+
+/*
+ * Moves RIP past the instruction that exited. Without a length from the
+ * hardware (SVM without NRIP-save, as QEMU emulates it) the instruction is
+ * decoded from guest memory and must be the one the exit says it was:
+ * anything else means the guest changed its code under us, and it is
+ * crashed rather than resumed at a guessed address.
+ */
+static bool skip_insn(struct vcpu *v, enum insn_map map, uint8_t opcode)
+{
+    unsigned int len = hvm->exit_insn_len(v);
+    struct insn insn;
+
+    if (!len) {
+        int rc = insn_decode(&insn, decode_mode(v), 0, fetch_insn, v);
+        if (rc || insn.map != map || insn.opcode != opcode) {
+            domain_crash(v->domain, "vcpu %u: cannot decode the exiting instruction at "
+                         "%#llx (%d)", v->id, (unsigned long long)hvm->get_rip(v), rc);
+            return false;
+        }
+        len = insn.len;
+    }
+    hvm->set_rip(v, hvm->get_rip(v) + len);
+    return true;
+}
+
+static void do_cpuid(struct vcpu *v)
+{
+    uint32_t out[4];
+
+    if (!skip_insn(v, INSN_MAP_0F, 0xa2))
+        return;
+    cpuid_policy(v, (uint32_t)v->regs.rax, (uint32_t)v->regs.rcx, out);
+    v->regs.rax = out[0];
+    v->regs.rbx = out[1];
+    v->regs.rcx = out[2];
+    v->regs.rdx = out[3];
+}
+
+static void do_msr(struct vcpu *v, const struct hvm_exit *e)
+{
+    bool write = e->reason == HVM_EXIT_MSR_WRITE;
+    uint64_t val = 0;
+    int rc;
+
+    if (write)
+        rc = msr_write(v, e->msr, (v->regs.rdx << 32) | (uint32_t)v->regs.rax);
+    else
+        rc = msr_read(v, e->msr, &val);
+    if (rc) {
+        hvm->inject_exception(v, VEC_GP, true, 0);
+        return;
+    }
+    if (!skip_insn(v, INSN_MAP_0F, write ? 0x30 : 0x32))
+        return;
+    if (!write) {
+        v->regs.rax = (uint32_t)val;
+        v->regs.rdx = val >> 32;
+    }
+}
+
+/*
+ * No device is emulated yet: port reads give all ones (what a PC gives for
+ * an unclaimed port), writes are dropped, except port 0xe9, the debug
+ * console Xen and Bochs offer HVM guests. String I/O is refused with #GP.
+ */
+static void do_io(struct vcpu *v, const struct hvm_exit *e)
+{
+    if (e->io.string) {
+        hvm->inject_exception(v, VEC_GP, true, 0);
+        return;
+    }
+    if (e->io.in) {
+        uint64_t ones = (1ull << (e->io.size * 8)) - 1;
+        v->regs.rax = (v->regs.rax & ~ones) | ones;
+    } else if (e->io.port == 0xe9) {
+        guest_console_putc(v->domain, (char)v->regs.rax);
+    }
+    if (e->io.next_rip) {
+        hvm->set_rip(v, e->io.next_rip);
+        return;
+    }
+    /* IN/OUT: E4-E7 (imm8 port), EC-EF (DX) */
+    uint8_t op = e->io.port_in_dx ? 0xec : 0xe4;
+    op |= (e->io.in ? 0 : 2) | (e->io.size > 1 ? 1 : 0);
+    skip_insn(v, INSN_MAP_1BYTE, op);
+}
+
+static void do_hypercall(struct vcpu *v)
+{
+    /* VMMCALL and VMCALL are both 0F 01 with a ModRM byte (D9, C1). */
+    if (!skip_insn(v, INSN_MAP_0F, 0x01))
+        return;
+    hypercall_dispatch(v);
+}
+
+static const char *const exit_names[HVM_EXIT_NR_REASONS] = {
+    [HVM_EXIT_NONE] = "none", [HVM_EXIT_CPUID] = "cpuid", [HVM_EXIT_MSR_READ] = "rdmsr",
+    [HVM_EXIT_MSR_WRITE] = "wrmsr", [HVM_EXIT_IO] = "io", [HVM_EXIT_HLT] = "hlt",
+    [HVM_EXIT_HYPERCALL] = "hypercall", [HVM_EXIT_NPF] = "npf",
+    [HVM_EXIT_TRIPLE_FAULT] = "triple-fault", [HVM_EXIT_FORBIDDEN] = "forbidden",
+    [HVM_EXIT_PAUSE] = "pause", [HVM_EXIT_ENTRY_FAILED] = "entry-failed",
+    [HVM_EXIT_UNHANDLED] = "unhandled", [HVM_EXIT_INTR] = "interrupt",
+};
+
+void hvm_print_exit_stats(const struct vcpu *v)
+{
+    char buf[256];
+    size_t n = 0;
+
+    for (unsigned int r = 0; r < HVM_EXIT_NR_REASONS && n < sizeof(buf); r++)
+        if (v->exits_by_reason[r])
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s=%llu", exit_names[r],
+                                  (unsigned long long)v->exits_by_reason[r]);
+    buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
+    printk("dom %s id=%u: vcpu %u: %llu exits%s\n", v->domain->name, v->domain->id, v->id,
+           (unsigned long long)v->nr_exits, buf);
+}
+
+void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
+{
+    struct domain *d = v->domain;
+
+    v->nr_exits++;
+    if (e->reason < HVM_EXIT_NR_REASONS)
+        v->exits_by_reason[e->reason]++;
+    switch (e->reason) {
+    case HVM_EXIT_NONE:
+    case HVM_EXIT_INTR:
+    case HVM_EXIT_PAUSE:
+        break;
+    case HVM_EXIT_CPUID:
+        do_cpuid(v);
+        break;
+    case HVM_EXIT_MSR_READ:
+    case HVM_EXIT_MSR_WRITE:
+        do_msr(v, e);
+        break;
+    case HVM_EXIT_IO:
+        do_io(v, e);
+        break;
+    case HVM_EXIT_HLT:
+        if (skip_insn(v, INSN_MAP_1BYTE, 0xf4))
+            vcpu_block(v);
+        break;
+    case HVM_EXIT_HYPERCALL:
+        do_hypercall(v);
+        break;
+    case HVM_EXIT_FORBIDDEN:
+        hvm->inject_exception(v, VEC_UD, false, 0);
+        break;
+    case HVM_EXIT_NPF:
+        domain_crash(d, "vcpu %u: %s of guest-physical %#llx (%s) at rip %#llx",
+                     v->id, e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",
+                     (unsigned long long)e->npf.gpa,
+                     e->npf.present ? "not allowed" : "nothing mapped there",
+                     (unsigned long long)hvm->get_rip(v));
+        break;
+    case HVM_EXIT_TRIPLE_FAULT:
+        domain_crash(d, "vcpu %u: triple fault at rip %#llx", v->id,
+                     (unsigned long long)hvm->get_rip(v));
+        break;
+    case HVM_EXIT_ENTRY_FAILED:
+        printk(LOG_ERR "dom %s: vcpu %u: the CPU refused its state:\n", d->name, v->id);
+        hvm->dump(v);
+        domain_crash(d, "vcpu %u: VM entry failed", v->id);
+        break;
+    case HVM_EXIT_UNHANDLED:
+    case HVM_EXIT_NR_REASONS:
+        printk(LOG_ERR "dom %s: vcpu %u: unexpected exit %#llx\n", d->name, v->id,
+               (unsigned long long)e->raw);
+        hvm->dump(v);
+        domain_crash(d, "vcpu %u: unexpected exit %#llx", v->id,
+                     (unsigned long long)e->raw);
+        break;
+    }
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * MSRs a guest may touch. Every other MSR, and every reserved bit of these,
+ * gives the guest #GP(0): an unknown MSR never reaches the real one. The
+ * syscall and segment-base MSRs do not come here: the backend switches them
+ * with the rest of the guest state.
+ */
+#include <asm/processor.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/hvm_policy.h>
+#include <tessera/hypercall.h>
+
+#define MSR_TSC             0x10
+#define MSR_APIC_BASE       0x1b
+#define MSR_MTRRCAP         0xfe
+#define MSR_MISC_ENABLE     0x1a0
+#define MSR_PAT             0x277
+#define MSR_MTRR_DEF_TYPE   0x2ff
+#define MSR_TSC_AUX         0xc0000103u
+
+#define EFER_SCE    (1ull << 0)
+#define EFER_LMA    (1ull << 10)
+
+int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    uint64_t cr0, cr3, cr4, efer;
+
+    switch (msr) {
+    case MSR_TSC:
+        *val = rdtsc();
+        return 0;
+    case MSR_APIC_BASE:
+        /* Disabled: no local APIC is emulated yet (CPUID 1 EDX.APIC = 0). */
+        *val = 0xfee00000u | (v->id == 0 ? 1u << 8 : 0);
+        return 0;
+    case MSR_MTRRCAP:
+    case MSR_MTRR_DEF_TYPE:
+        *val = 0;           /* no MTRRs: everything write-back via the PAT */
+        return 0;
+    case MSR_MISC_ENABLE:
+        *val = 1;           /* fast strings */
+        return 0;
+    case MSR_EFER:
+        hvm->paging_state(v, &cr0, &cr3, &cr4, &efer);
+        *val = efer;
+        return 0;
+    }
+    return -EPERM;
+}
+
+int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    switch (msr) {
+    case HYPERCALL_PAGE_MSR:
+        return hypercall_page_write(v, val);
+    case MSR_MTRR_DEF_TYPE:
+        return val == 0 ? 0 : -EPERM;
+    case MSR_EFER:
+        if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+            return -EPERM;
+        return hvm->set_efer(v, val);
+    }
+    return -EPERM;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Each CPU's loop once the machine is up: ask the scheduler what to run,
+ * run that vCPU until it blocks, yields, its slice ends, someone kicks this
+ * CPU or its domain dies, and ask again. An idle CPU halts.
+ *
+ * x87/SSE state is not used by the hypervisor (-mno-sse): a vCPU's is
+ * loaded with FXRSTOR when it is picked and saved with FXSAVE when it
+ * leaves the CPU, so no CPU ever holds a pointer to a vCPU between two
+ * picks (domain.c frees a dead domain's vCPUs on that basis). XSAVE is
+ * hidden from guests (cpuid.c).
+ */
+#include <asm/hvm.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <tessera/arch.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/lib.h>
+#include <tessera/sched.h>
+#include <tessera/time.h>
+#include <tessera/timer.h>
+
+struct run_cpu {
+    struct timer slice_timer;
+    volatile bool resched;
+};
+
+static struct run_cpu run_cpus[MAX_CPUS];
+volatile uint64_t cpu_quiescent_seq[MAX_CPUS];
+
+static void slice_end(void *data)
+{
+    ((struct run_cpu *)data)->resched = true;
+}
+
+/* Makes cpu ask the scheduler again soon (an IPI if it is another CPU). */
+void cpu_resched(int cpu)
+{
+    if (cpu < 0 || cpu >= MAX_CPUS)
+        return;
+    run_cpus[cpu].resched = true;
+    if ((unsigned int)cpu != smp_processor_id())
+        arch_cpu_kick((unsigned int)cpu);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    v->blocked = false;
+    cpu_resched(sched_wake(&v->unit, time_now_ns()));
+}
+
+void vcpu_block(struct vcpu *v)
+{
+    v->blocked = true;
+    sched_block(&v->unit, time_now_ns());
+    run_cpus[smp_processor_id()].resched = true;
+}
+
+void vcpu_yield(struct vcpu *v)
+{
+    sched_unit_yield(&v->unit, time_now_ns());
+    run_cpus[smp_processor_id()].resched = true;
+}
+
+static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    struct hvm_exit exit;
+
+    if (!v->started) {
+        v->started = true;
+        if (v->id == 0)
+            printk("tessera: dom %s id=%u started\n", d->name, d->id);
+    }
+    __asm__ volatile("fxrstor64 %0" :: "m"(*v->fpu));
+    for (;;) {
+        local_irq_disable();
+        if (rc->resched || d->state != DOM_RUNNING) {
+            local_irq_enable();
+            break;
+        }
+        hvm->run(v, &exit);
+        local_irq_enable();     /* the interrupt that made it exit runs here */
+        hvm_handle_exit(v, &exit);
+    }
+    __asm__ volatile("fxsave64 %0" : "=m"(*v->fpu));
+    if (hvm->vcpu_put)
+        hvm->vcpu_put(v);
+}
+
+__noreturn void cpu_run_loop(void)
+{
+    unsigned int cpu = smp_processor_id();
+    struct run_cpu *rc = &run_cpus[cpu];
+
+    timer_init(&rc->slice_timer, slice_end, rc, cpu);
+    for (;;) {
+        __atomic_add_fetch(&cpu_quiescent_seq[cpu], 1, __ATOMIC_SEQ_CST);
+        domain_reap();
+        rc->resched = false;
+
+        struct sched_decision dec = sched_pick(cpu, time_now_ns());
+        if (dec.timer_ns)
+            timer_set(&rc->slice_timer, dec.timer_ns);
+        else
+            timer_stop(&rc->slice_timer);
+
+        if (!dec.unit) {
+            local_irq_disable();
+            if (!rc->resched)
+                safe_halt();
+            local_irq_enable();
+            continue;
+        }
+        run_vcpu(rc, container_of(dec.unit, struct vcpu, unit));
+    }
+}

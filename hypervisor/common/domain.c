@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Creating, ending and freeing domains (see tessera/domain.h).
+ *
+ * A domain is freed only once no CPU can still be using it: when it dies,
+ * every CPU's quiescent counter is recorded and every CPU kicked; a CPU
+ * bumps its counter at the top of its run loop, after it has let go of the
+ * vCPU it ran. When every online CPU's counter has moved, nothing refers
+ * to the domain any more.
+ */
+#include <asm/hvm.h>
+#include <asm/p2m.h>
+#include <asm/percpu.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/heap.h>
+#include <tessera/lib.h>
+#include <tessera/page_alloc.h>
+#include <tessera/time.h>
+
+#define FIRST_DOMID     1
+#define LAST_DOMID      0x7fef      /* DOMID_FIRST_RESERVED - 1 */
+
+static spinlock_t domains_lock = SPINLOCK_INIT;
+static struct domain *domains;      /* live ones */
+static struct domain *dying;        /* waiting for every CPU to let go */
+static uint16_t next_domid = FIRST_DOMID;
+
+void (*domain_end_hook)(int boot_index, enum domain_end reason);
+
+static const char *const end_names[] = {
+    [DOM_END_POWEROFF] = "poweroff", [DOM_END_REBOOT] = "reboot",
+    [DOM_END_SUSPEND] = "suspend", [DOM_END_CRASH] = "crash",
+    [DOM_END_WATCHDOG] = "watchdog", [DOM_END_SOFT_RESET] = "soft_reset",
+};
+
+const char *domain_end_name(enum domain_end reason)
+{
+    return (unsigned int)reason < ARRAY_SIZE(end_names) ? end_names[reason] : "unknown";
+}
+
+static int alloc_domid(uint16_t *out)
+{
+    for (unsigned int tries = 0; tries <= LAST_DOMID; tries++) {
+        uint16_t id = next_domid;
+        next_domid = next_domid == LAST_DOMID ? FIRST_DOMID : next_domid + 1;
+        if (!domain_by_id(id)) {
+            *out = id;
+            return 0;
+        }
+    }
+    return -ENOSPC;
+}
+
+struct domain *domain_by_id(uint16_t id)
+{
+    for (struct domain *d = domains; d; d = d->next)
+        if (d->id == id)
+            return d;
+    return NULL;
+}
+
+static int add_chunk(struct domain *d, paddr_t pa, uint64_t gfn, unsigned int order,
+                     unsigned int *capacity)
+{
+    if (d->nr_chunks == *capacity) {
+        unsigned int cap = *capacity ? *capacity * 2 : 64;
+        struct ram_chunk *n = xmalloc(cap * sizeof(*n));
+        if (!n)
+            return -ENOMEM;
+        if (d->chunks)
+            memcpy(n, d->chunks, d->nr_chunks * sizeof(*n));
+        xfree(d->chunks);
+        d->chunks = n;
+        *capacity = cap;
+    }
+    d->chunks[d->nr_chunks++] = (struct ram_chunk){ pa, gfn, order };
+    return 0;
+}
+
+/* RAM in the largest blocks the alignment allows (1 GiB, 2 MiB, 4 KiB),
+ * zeroed: a guest never sees what another left behind. */
+static int populate(struct domain *d, const struct gfn_range *r, unsigned int *capacity)
+{
+    static const unsigned int orders[] = { P2M_ORDER_1G, P2M_ORDER_2M, P2M_ORDER_4K };
+    uint64_t gfn = r->gfn, end = r->gfn + r->nr;
+
+    while (gfn < end) {
+        paddr_t pa = 0;
+        unsigned int order = 0;
+
+        for (size_t i = 0; i < ARRAY_SIZE(orders) && !pa; i++) {
+            order = orders[i];
+            if ((gfn & ((1ull << order) - 1)) || end - gfn < (1ull << order))
+                continue;
+            pa = alloc_pages(order, PA_ZERO);
+        }
+        if (!pa)
+            return -ENOMEM;
+        int rc = add_chunk(d, pa, gfn, order, capacity);
+        if (!rc)
+            rc = p2m_map(d->p2m, gfn, pa >> PAGE_SHIFT, order, P2M_RAM_RW);
+        if (rc) {
+            if (d->nr_chunks && d->chunks[d->nr_chunks - 1].pa == pa)
+                d->nr_chunks--;
+            free_pages(pa, order);
+            return rc;
+        }
+        d->mem_bytes += PAGE_SIZE << order;
+        gfn += 1ull << order;
+    }
+    return 0;
+}
+
+static void free_vcpu(struct vcpu *v)
+{
+    if (!v)
+        return;
+    if (v->unit.state != SCHED_OFFLINE)
+        sched_unit_remove(&v->unit, time_now_ns());
+    hvm->vcpu_destroy(v);
+    xfree(v->fpu);
+    xfree(v);
+}
+
+static void free_domain(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        free_vcpu(d->vcpus[i]);
+    if (d->p2m)
+        p2m_destroy(d->p2m);
+    for (unsigned int i = 0; i < d->nr_chunks; i++)
+        free_pages(d->chunks[i].pa, d->chunks[i].order);
+    xfree(d->chunks);
+    xfree(d->e820);
+    xfree(d->quiesce_snapshot);
+    xfree(d);
+}
+
+static struct vcpu *create_vcpu(struct domain *d, unsigned int id, int *rc)
+{
+    struct vcpu *v = xzalloc(sizeof(*v));
+
+    *rc = -ENOMEM;
+    if (!v)
+        return NULL;
+    v->domain = d;
+    v->id = id;
+    sched_unit_init(&v->unit, d->id, id);
+    v->fpu = xmalloc_aligned(sizeof(*v->fpu), 16);
+    if (!v->fpu) {
+        xfree(v);
+        return NULL;
+    }
+    /* The x87/SSE state after FNINIT and reset (SDM vol. 1 8.1.5, 10.2.3). */
+    memset(v->fpu, 0, sizeof(*v->fpu));
+    v->fpu->bytes[0] = 0x7f;            /* FCW = 0x037f */
+    v->fpu->bytes[1] = 0x03;
+    v->fpu->bytes[24] = 0x80;           /* MXCSR = 0x1f80 */
+    v->fpu->bytes[25] = 0x1f;
+    *rc = hvm->vcpu_init(v);
+    if (*rc) {
+        xfree(v->fpu);
+        xfree(v);
+        return NULL;
+    }
+    return v;
+}
+
+int domain_create(const struct domain_config *cfg, struct domain **out)
+{
+    struct domain *d;
+    unsigned int capacity = 0;
+    int rc;
+
+    if (!hvm)
+        return -ENODEV;
+    if (!cfg->nr_vcpus || cfg->nr_vcpus > DOMAIN_MAX_VCPUS || !cfg->nr_ram || !cfg->pool)
+        return -EINVAL;
+    d = xzalloc(sizeof(*d));
+    if (!d)
+        return -ENOMEM;
+    strlcpy(d->name, cfg->name, sizeof(d->name));
+    d->state = DOM_BUILDING;
+    d->boot_index = cfg->boot_index;
+    d->pool = cfg->pool;
+    d->created_ns = time_now_ns();
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    rc = alloc_domid(&d->id);
+    spin_unlock_irqrestore(&domains_lock, flags);
+    if (rc)
+        goto fail;
+
+    rc = -ENOMEM;
+    d->p2m = p2m_create(hvm->p2m_format);
+    if (!d->p2m)
+        goto fail;
+    if (hvm->p2m_max_order)
+        p2m_set_max_order(d->p2m, hvm->p2m_max_order());
+    for (unsigned int i = 0; i < cfg->nr_ram; i++) {
+        rc = populate(d, &cfg->ram[i], &capacity);
+        if (rc)
+            goto fail;
+    }
+
+    for (d->nr_vcpus = 0; d->nr_vcpus < cfg->nr_vcpus; d->nr_vcpus++) {
+        struct vcpu *v = create_vcpu(d, d->nr_vcpus, &rc);
+        if (!v)
+            goto fail;
+        d->vcpus[d->nr_vcpus] = v;
+        if (cfg->cpus)
+            v->unit.affinity = *cfg->cpus;
+        rc = sched_unit_insert(&v->unit, cfg->pool);
+        if (rc) {
+            d->nr_vcpus++;      /* so free_domain frees it */
+            goto fail;
+        }
+    }
+
+    flags = spin_lock_irqsave(&domains_lock);
+    d->next = domains;
+    domains = d;
+    spin_unlock_irqrestore(&domains_lock, flags);
+    *out = d;
+    return 0;
+
+fail:
+    free_domain(d);
+    return rc;
+}
+
+int domain_start(struct domain *d)
+{
+    if (d->state != DOM_BUILDING || !d->vcpus[0]->initialised)
+        return -EINVAL;
+    d->state = DOM_RUNNING;
+    d->vcpus[0]->up = true;
+    vcpu_wake(d->vcpus[0]);
+    return 0;
+}
+
+void domain_shutdown(struct domain *d, enum domain_end reason)
+{
+    uint64_t *snap = xmalloc(MAX_CPUS * sizeof(*snap));
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+
+    if (d->state == DOM_DYING || d->state == DOM_DEAD) {
+        spin_unlock_irqrestore(&d->lock, flags);
+        xfree(snap);
+        return;
+    }
+    d->state = DOM_DYING;
+    d->end_reason = reason;
+    spin_unlock_irqrestore(&d->lock, flags);
+
+    printk("tessera: dom %s id=%u %s\n", d->name, d->id, domain_end_name(reason));
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        sched_unit_remove(&d->vcpus[i]->unit, time_now_ns());
+
+    flags = spin_lock_irqsave(&domains_lock);
+    for (struct domain **p = &domains; *p; p = &(*p)->next)
+        if (*p == d) {
+            *p = d->next;
+            break;
+        }
+    /* Without a snapshot (no memory) the domain is never freed: a leak
+     * reported here, rather than a use after free. */
+    d->quiesce_snapshot = snap;
+    if (snap) {
+        for (unsigned int c = 0; c < MAX_CPUS; c++)
+            snap[c] = __atomic_load_n(&cpu_quiescent_seq[c], __ATOMIC_SEQ_CST);
+        d->next = dying;
+        dying = d;
+    } else {
+        printk(LOG_ERR "dom %s: out of memory, its memory stays allocated\n", d->name);
+    }
+    spin_unlock_irqrestore(&domains_lock, flags);
+
+    for (unsigned int c = 0; c < nr_cpus_online; c++)
+        cpu_resched((int)c);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+    char buf[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    printk(LOG_ERR "dom %s id=%u crashed: %s\n", d->name, d->id, buf);
+    domain_shutdown(d, DOM_END_CRASH);
+}
+
+static bool all_cpus_moved_on(const struct domain *d)
+{
+    for (unsigned int c = 0; c < MAX_CPUS; c++)
+        if (cpus[c].online &&
+            __atomic_load_n(&cpu_quiescent_seq[c], __ATOMIC_SEQ_CST) == d->quiesce_snapshot[c])
+            return false;
+    return true;
+}
+
+void domain_reap(void)
+{
+    struct domain *done = NULL;
+
+    if (!__atomic_load_n(&dying, __ATOMIC_ACQUIRE))
+        return;
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    for (struct domain **p = &dying; *p;) {
+        struct domain *d = *p;
+        if (all_cpus_moved_on(d)) {
+            *p = d->next;
+            d->next = done;
+            done = d;
+        } else {
+            p = &d->next;
+        }
+    }
+    spin_unlock_irqrestore(&domains_lock, flags);
+
+    while (done) {
+        struct domain *d = done;
+        int boot_index = d->boot_index;
+        enum domain_end reason = d->end_reason;
+        uint64_t mib = d->mem_bytes >> 20;
+
+        done = d->next;
+        d->state = DOM_DEAD;
+        for (unsigned int i = 0; i < d->nr_vcpus; i++)
+            if (d->vcpus[i]->started)
+                hvm_print_exit_stats(d->vcpus[i]);
+        printk("dom %s id=%u: %llu MiB returned\n", d->name, d->id, (unsigned long long)mib);
+        free_domain(d);
+        if (boot_index >= 0 && domain_end_hook)
+            domain_end_hook(boot_index, reason);
+    }
+}

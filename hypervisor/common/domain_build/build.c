@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Building one boot-time PVH domain from its spec: check the kernel's ELF,
+ * lay out guest memory, create the domain, copy the kernel, the initrd and
+ * the start-of-day block in, and start vCPU 0 in the ABI's 32-bit flat
+ * protected mode (xen docs/misc/pvh.pandoc: %ebx = hvm_start_info,
+ * CR0.PE=1 and paging off, flat 4 GiB segments).
+ */
+#include <asm/bootinfo.h>
+#include <asm/hvm.h>
+#include <tessera/bootdom.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/elf_image.h>
+#include <tessera/errno.h>
+#include <tessera/heap.h>
+#include <tessera/lib.h>
+#include <tessera/page_alloc.h>
+#include <tessera/pvh_layout.h>
+#include <tessera/sched.h>
+#include <tessera/time.h>
+
+#define E820_RAM    1
+
+static int copy_cb(void *ctx, uint64_t gpa, const void *src, size_t len)
+{
+    return copy_to_gpa(ctx, gpa, src, len);
+}
+
+static int zero_cb(void *ctx, uint64_t gpa, size_t len)
+{
+    return zero_gpa(ctx, gpa, len);
+}
+
+static const struct guest_copy_ops guest_ops = { .copy = copy_cb, .zero = zero_cb };
+
+static const void *module_data(int index, size_t *size)
+{
+    const struct boot_module *m = &boot_info.modules[index];
+
+    *size = (size_t)(m->end - m->start);
+    return phys_to_virt(m->start);
+}
+
+static int set_memory_map(struct domain *d, const struct pvh_layout *l)
+{
+    d->e820 = xmalloc(l->nr_memmap * sizeof(*d->e820));
+    if (!d->e820)
+        return -ENOMEM;
+    for (unsigned int i = 0; i < l->nr_memmap; i++)
+        d->e820[i] = (struct e820_entry){ l->memmap[i].addr, l->memmap[i].size,
+                                          l->memmap[i].type };
+    d->nr_e820 = l->nr_memmap;
+    return 0;
+}
+
+static int start_vcpu0(struct domain *d, const struct elf_image *img, const struct pvh_layout *l)
+{
+    struct hvm_initial_state st = {
+        .rip = img->phys32_entry,
+        .rflags = 2,
+        .cr0 = 0x11,                    /* PE, ET */
+        .regs.rbx = l->start_info_paddr,
+    };
+    int rc = hvm->set_initial_state(d->vcpus[0], &st);
+
+    if (rc)
+        return rc;
+    d->vcpus[0]->initialised = true;
+    return domain_start(d);
+}
+
+int bootdom_build(const struct bootdom_spec *spec, int boot_index)
+{
+    uint64_t t0 = time_now_ns();
+    struct elf_image *img = xmalloc(sizeof(*img));
+    struct pvh_layout *l = xmalloc(sizeof(*l));
+    struct gfn_range ram[PVH_MEMMAP_MAX];
+    unsigned int nr_ram = 0;
+    const void *kernel, *initrd = NULL;
+    size_t kernel_size, initrd_size = 0;
+    struct domain *d = NULL;
+    cpumask_t cpus;
+    int rc = -ENOMEM;
+
+    if (!img || !l)
+        goto out;
+    kernel = module_data(spec->kernel_module, &kernel_size);
+    if (spec->initrd_module >= 0)
+        initrd = module_data(spec->initrd_module, &initrd_size);
+
+    rc = elf_image_parse(img, kernel, kernel_size, spec->mem);
+    if (rc)
+        goto out;
+    struct pvh_layout_req req = {
+        .mem = spec->mem,
+        .kernel_start = img->paddr_lo,
+        .kernel_end = img->paddr_hi,
+        .initrd_size = initrd_size,
+        .cmdline_len = strlen(spec->cmdline),
+    };
+    rc = pvh_layout_compute(l, &req);
+    if (rc)
+        goto out;
+    for (unsigned int i = 0; i < l->nr_memmap; i++)
+        if (l->memmap[i].type == E820_RAM)
+            ram[nr_ram++] = (struct gfn_range){ l->memmap[i].addr >> PAGE_SHIFT,
+                                                l->memmap[i].size >> PAGE_SHIFT };
+
+    struct domain_config cfg = {
+        .name = spec->name,
+        .ram = ram,
+        .nr_ram = nr_ram,
+        .nr_vcpus = spec->vcpus,
+        .pool = sched_pool_find(spec->pool),
+        .boot_index = boot_index,
+    };
+    if (spec->has_cpus) {
+        cpumask_clear(&cpus);
+        for (unsigned int c = 0; c < BOOTDOM_MAX_CPUS && c < CPUMASK_BITS; c++)
+            if (spec->cpus[c / 64] & (1ull << (c % 64)))
+                cpumask_set(c, &cpus);
+        cfg.cpus = &cpus;
+    }
+    if (!cfg.pool) {
+        printk(LOG_ERR "dom %s: no pool named '%s'\n", spec->name, spec->pool);
+        rc = -ENOENT;
+        goto out;
+    }
+    rc = domain_create(&cfg, &d);
+    if (rc)
+        goto out;
+    rc = elf_image_load(img, &guest_ops, d);
+    if (!rc)
+        rc = pvh_layout_write(l, spec->cmdline, initrd, &guest_ops, d);
+    if (!rc)
+        rc = set_memory_map(d, l);
+    if (!rc) {
+        uint64_t us = (time_now_ns() - t0) / 1000;
+        printk("dom %s id=%u: %llu MiB, %u vCPUs, pool %s, built in %llu us\n", d->name,
+               d->id, (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus,
+               sched_pool_name(cfg.pool), (unsigned long long)us);
+        rc = start_vcpu0(d, img, l);
+    }
+    if (rc) {
+        d->boot_index = -1;     /* never started: nothing to rebuild or count */
+        domain_shutdown(d, DOM_END_CRASH);
+    }
+out:
+    xfree(img);
+    xfree(l);
+    if (rc && !d)
+        printk(LOG_ERR "dom %s: cannot be built (%d)\n", spec->name, rc);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* memory_op (public/memory.h): only XENMEM_memory_map so far, the guest's
+ * own E820-style map, the same the start info points at. */
+#include <public/xen/errno.h>
+#include <public/xen/memory.h>
+#include <tessera/domain.h>
+#include <tessera/guest_mem.h>
+#include <tessera/hypercall.h>
+
+/* The low bits of the command select it; the rest carry a continuation's
+ * progress for the commands that have one (public/memory.h MEMOP_CMD_MASK). */
+#define CMD_MASK    0x3f
+
+long do_memory_op(struct vcpu *v, uint64_t arg[6])
+{
+    struct domain *d = v->domain;
+    struct xen_memory_map map;
+
+    switch (arg[0] & CMD_MASK) {
+    case XENMEM_memory_map:
+        if (copy_from_guest(v, &map, arg[1], sizeof(map)))
+            return -XEN_EFAULT;
+        if (!d->nr_e820)
+            return -XEN_ENOSYS;
+        /* As Xen does: as many entries as fit, and say how many. */
+        if (map.nr_entries > d->nr_e820)
+            map.nr_entries = d->nr_e820;
+        if (copy_to_guest(v, map.buffer.p, d->e820, map.nr_entries * sizeof(d->e820[0])) ||
+            copy_to_guest(v, arg[1], &map, sizeof(map)))
+            return -XEN_EFAULT;
+        return 0;
+    }
+    return -XEN_ENOSYS;
+}

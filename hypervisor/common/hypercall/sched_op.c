@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* sched_op (public/sched.h): yield, block, and shutdown with its reasons. */
+#include <public/xen/errno.h>
+#include <public/xen/sched.h>
+#include <tessera/domain.h>
+#include <tessera/guest_mem.h>
+#include <tessera/hypercall.h>
+
+long do_sched_op(struct vcpu *v, uint64_t arg[6])
+{
+    struct sched_shutdown sd;
+
+    switch (arg[0]) {
+    case SCHEDOP_yield:
+        vcpu_yield(v);
+        return 0;
+    case SCHEDOP_block:
+        /* Until an event: event channels come later, so only a shutdown
+         * ends this for now. */
+        vcpu_block(v);
+        return 0;
+    case SCHEDOP_shutdown:
+        if (copy_from_guest(v, &sd, arg[1], sizeof(sd)))
+            return -XEN_EFAULT;
+        switch (sd.reason) {
+        case SHUTDOWN_poweroff:
+        case SHUTDOWN_reboot:
+        case SHUTDOWN_suspend:
+        case SHUTDOWN_crash:
+        case SHUTDOWN_watchdog:
+            domain_shutdown(v->domain, (enum domain_end)sd.reason);
+            return 0;
+        case SHUTDOWN_soft_reset:
+            return -XEN_EOPNOTSUPP;
+        }
+        return -XEN_EINVAL;
+    }
+    return -XEN_ENOSYS;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Domains and their vCPUs.
+ *
+ * Life of a domain: domain_create() (BUILDING) -> domain_start() (RUNNING)
+ * -> domain_shutdown() (DYING: every vCPU taken off its CPU) -> reaped once
+ * every CPU has passed a quiescent point (DEAD, memory freed, rebuilt if it
+ * asked for a reboot).
+ */
+#ifndef TESSERA_DOMAIN_H
+#define TESSERA_DOMAIN_H
+
+#include <asm/hvm.h>
+#include <asm/spinlock.h>
+#include <tessera/sched.h>
+#include <tessera/types.h>
+
+#define DOMAIN_MAX_VCPUS    64
+#define DOMAIN_NAME_MAX     31
+#define DOMAIN_NR_PARAMS    64      /* HVM_PARAM_* slots kept */
+
+enum domain_state { DOM_BUILDING, DOM_RUNNING, DOM_DYING, DOM_DEAD };
+
+/* Why a domain ended; the numbers are the ABI's SHUTDOWN_* (sched.h). */
+enum domain_end {
+    DOM_END_POWEROFF = 0,
+    DOM_END_REBOOT = 1,
+    DOM_END_SUSPEND = 2,
+    DOM_END_CRASH = 3,
+    DOM_END_WATCHDOG = 4,
+    DOM_END_SOFT_RESET = 5,
+};
+
+struct domain;
+
+/* FXSAVE image of the vCPU's x87/SSE state (SDM vol. 1 10.5.1). */
+struct fpu_area {
+    uint8_t bytes[512];
+} __aligned(16);
+
+struct vcpu {
+    struct domain *domain;
+    unsigned int id;
+    struct guest_regs regs;
+    void *hw;                       /* the backend's per-vCPU state */
+    struct fpu_area *fpu;
+    struct sched_unit unit;
+    bool initialised;               /* has a register state to run */
+    bool up;                        /* started (vCPU 0) or VCPUOP_up'd */
+    bool started;                   /* ran at least once */
+    volatile bool blocked;          /* in SCHEDOP_block or HLT */
+    uint64_t nr_exits;
+    uint64_t nr_hypercalls;
+    uint64_t exits_by_reason[HVM_EXIT_NR_REASONS];
+};
+
+/* The guest's memory map as the ABI hands it out (E820 entries, 20 bytes). */
+struct e820_entry {
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+} __packed;
+
+struct ram_chunk {
+    paddr_t pa;
+    uint64_t gfn;
+    unsigned int order;
+};
+
+struct domain {
+    uint16_t id;
+    char name[DOMAIN_NAME_MAX + 1];
+    volatile enum domain_state state;
+    enum domain_end end_reason;
+    spinlock_t lock;
+    struct p2m *p2m;
+    uint64_t mem_bytes;
+    struct ram_chunk *chunks;
+    unsigned int nr_chunks;
+    unsigned int nr_vcpus;
+    struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
+    struct sched_pool *pool;
+    cpumask_t affinity;
+    uint64_t params[DOMAIN_NR_PARAMS];
+    struct e820_entry *e820;        /* XENMEM_memory_map */
+    unsigned int nr_e820;
+    uint64_t created_ns;
+    int boot_index;                 /* which boot-time spec built it, or -1 */
+    struct domain *next;            /* all domains, or the dying list */
+    uint64_t *quiesce_snapshot;     /* cpu_quiescent_seq when it died */
+    spinlock_t console_lock;        /* vCPUs write at once */
+    char console_line[128];
+    unsigned int console_len;
+};
+
+/* Guest-physical RAM, in pages. */
+struct gfn_range {
+    uint64_t gfn;
+    uint64_t nr;
+};
+
+struct domain_config {
+    const char *name;
+    const struct gfn_range *ram;
+    unsigned int nr_ram;
+    unsigned int nr_vcpus;
+    struct sched_pool *pool;
+    const cpumask_t *cpus;          /* NULL: every CPU of the pool */
+    int boot_index;
+};
+
+/* Allocates the domain, its RAM (mapped at gfn 0 upwards) and vCPUs. */
+int domain_create(const struct domain_config *cfg, struct domain **out);
+/* Puts vCPU 0 (already given its initial state) on the scheduler. */
+int domain_start(struct domain *d);
+/* Ends the domain for reason; idempotent (the first reason wins). */
+void domain_shutdown(struct domain *d, enum domain_end reason);
+/* domain_shutdown(CRASH) with a reason on the console. */
+void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+struct domain *domain_by_id(uint16_t id);
+const char *domain_end_name(enum domain_end reason);
+
+/* Copies between the hypervisor and guest-physical memory (RAM only). */
+int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);
+int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len);
+int zero_gpa(struct domain *d, uint64_t gpa, size_t len);
+
+/* Per-CPU entry points of the run loop (arch/x86/hvm/run.c). */
+void vcpu_wake(struct vcpu *v);
+void vcpu_block(struct vcpu *v);
+void vcpu_yield(struct vcpu *v);
+void cpu_resched(int cpu);          /* cpu < 0: nothing */
+/* "dom X id=N: vcpu V: E exits reason=count...", at the domain's end. */
+void hvm_print_exit_stats(const struct vcpu *v);
+void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e);
+__noreturn void cpu_run_loop(void);
+
+/* A domain's console output (debug port, console_io), one line at a time. */
+void guest_console_putc(struct domain *d, char c);
+
+/* Called once a boot-time domain (boot_index >= 0) has been freed. */
+extern void (*domain_end_hook)(int boot_index, enum domain_end reason);
+
+/* Called at every quiescent point of a CPU's run loop: frees domains no
+ * CPU can be running any more (domain.c). */
+void domain_reap(void);
+extern volatile uint64_t cpu_quiescent_seq[];
+
+#endif

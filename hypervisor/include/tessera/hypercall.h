@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Hypercalls: one table from number to handler (common/hypercall/). Each
+ * handler gets the calling vCPU and its six arguments, already taken from
+ * the registers the guest's mode uses, and returns what the guest sees in
+ * RAX: >= 0, or a negated Xen errno (public/xen/errno.h).
+ */
+#ifndef TESSERA_HYPERCALL_H
+#define TESSERA_HYPERCALL_H
+
+#include <tessera/types.h>
+
+struct vcpu;
+
+/* A handler that has done a bounded part of the work updates arg[] to
+ * describe the rest and returns this: the guest re-executes the call with
+ * the new arguments (Xen's continuations), so no call holds a CPU long. */
+#define HYPERCALL_CONTINUE  (1L << 62)
+
+typedef long (*hypercall_fn)(struct vcpu *v, uint64_t arg[6]);
+
+void hypercall_dispatch(struct vcpu *v);
+int hypercall_page_write(struct vcpu *v, uint64_t gpa);
+
+long do_console_io(struct vcpu *v, uint64_t arg[6]);
+long do_xen_version(struct vcpu *v, uint64_t arg[6]);
+long do_sched_op(struct vcpu *v, uint64_t arg[6]);
+long do_hvm_op(struct vcpu *v, uint64_t arg[6]);
+long do_memory_op(struct vcpu *v, uint64_t arg[6]);
+long do_vcpu_op(struct vcpu *v, uint64_t arg[6]);
+
+#endif
