@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Benchmarks, selected with mini.bench=<name> (tests/bench/ runs them):
+ *   hypercall  round trip of xen_version, in guest-measured ns
+ *   exits      vCPU 1 busy-loops for mini.seconds (default 2) of TSC time
+ *              while vCPU 0 halts; the hypervisor's per-vCPU exit counts at
+ *              the domain's end give exits on a busy and on an idle vCPU
+ */
+#include <public/xen/hvm/hvm_vcpu.h>
+#include <public/xen/sched.h>
+#include <public/xen/vcpu.h>
+#include <public/xen/version.h>
+#include <public/xen/xen.h>
+#include "hypercall.h"
+#include "mini.h"
+
+#define CALLS   20000
+
+static unsigned long option_number(const char *name, unsigned long def)
+{
+    const char *v = cmdline_option(name);
+    unsigned long n = 0;
+
+    if (!v || *v < '0' || *v > '9')
+        return def;
+    while (*v >= '0' && *v <= '9')
+        n = n * 10 + (unsigned long)(*v++ - '0');
+    return n;
+}
+
+static void bench_hypercall(void)
+{
+    unsigned long calls = option_number("mini.calls", CALLS);
+
+    HYPERCALL(__HYPERVISOR_xen_version, XENVER_version, 0, 0);     /* warm */
+    uint64_t t0 = rdtsc();
+    for (unsigned long i = 0; i < calls; i++)
+        HYPERCALL(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    uint64_t ns = tsc_to_ns(rdtsc() - t0);
+    printf("mini: bench hypercall calls=%lu total_ns=%lu ns_per_call=%lu\n", calls,
+           (unsigned long)ns, (unsigned long)(ns / calls));
+}
+
+static uint8_t busy_stack[STACK_SIZE] __attribute__((aligned(16)));
+static volatile uint64_t busy_seconds;
+
+void bench_busy_vcpu(void);
+void bench_busy_vcpu(void)
+{
+    uint64_t end = rdtsc() + busy_seconds * tsc_khz() * 1000;
+
+    while (rdtsc() < end)
+        cpu_relax();
+    printf("mini: bench exits busy_seconds=%lu done\n", (unsigned long)busy_seconds);
+    shutdown(SHUTDOWN_poweroff);
+}
+
+static void bench_exits(void)
+{
+    extern uint8_t pml4[];
+    extern const char bench_busy_entry[];
+    struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B };
+
+    if (nr_vcpus < 2) {
+        printf("mini: bench exits needs 2 vCPUs\n");
+        return;
+    }
+    busy_seconds = option_number("mini.seconds", 2);
+    c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
+        .rip = (uintptr_t)bench_busy_entry, .rsp = (uintptr_t)(busy_stack + STACK_SIZE),
+        .rflags = 2, .cr0 = 0x80010011, .cr3 = (uintptr_t)pml4, .cr4 = 0x20, .efer = 0x500 };
+    HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, &c);
+    HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0);
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+/* vCPU 1 of the exits benchmark: no IDT, no GDT reload, just the loop. */
+__asm__(".pushsection .text\n"
+        ".globl bench_busy_entry\n"
+        "bench_busy_entry:\n"
+        "    call bench_busy_vcpu\n"
+        "    ud2\n"
+        ".popsection\n");
+
+void bench_run(const char *which)
+{
+    if (!strcmp(which, "hypercall"))
+        bench_hypercall();
+    else if (!strcmp(which, "exits"))
+        bench_exits();
+    else
+        printf("mini: no benchmark named %s\n", which);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mini's start: read the start info, install the hypercall page, run the
+ * self-tests (or the one hostile case or benchmark the command line names),
+ * print the count and power the domain off.
+ *
+ * Command line (after "--" in the domain's module line):
+ *   mini.test=<case>    run one hostile case that must crash this domain
+ *   mini.bench=<name>   run a benchmark instead of the self-tests
+ */
+#include <public/xen/sched.h>
+#include <public/xen/xen.h>
+#include <public/xen/arch-x86/hvm/start_info.h>
+#include "hypercall.h"
+#include "mini.h"
+
+const struct hvm_start_info *start_info;
+static const char *cmdline = "";
+static unsigned int passed, failed;
+static volatile int results_lock;
+
+void shutdown(unsigned int reason)
+{
+    struct sched_shutdown sd = { .reason = reason };
+
+    for (;;)
+        HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &sd, 0);
+}
+
+const char *cmdline_option(const char *name)
+{
+    size_t n = strlen(name);
+
+    for (const char *p = cmdline; *p; p++) {
+        bool at_word = p == cmdline || p[-1] == ' ';
+        if (at_word && !strncmp(p, name, n) && p[n] == '=')
+            return p + n + 1;
+    }
+    return NULL;
+}
+
+/* Copies the value of a cmdline option up to the next space. */
+static bool option_value(const char *name, char *buf, size_t size)
+{
+    const char *v = cmdline_option(name);
+    size_t n = 0;
+
+    if (!v)
+        return false;
+    while (v[n] && v[n] != ' ' && n + 1 < size)
+        n++;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    return true;
+}
+
+void test_result(const char *name, bool ok, const char *fmt, ...)
+{
+    char why[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    while (__atomic_exchange_n(&results_lock, 1, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    if (ok) {
+        passed++;
+        printf("mini: PASS %s\n", name);
+    } else {
+        failed++;
+        printf("mini: FAIL %s %s\n", name, why);
+    }
+    __atomic_store_n(&results_lock, 0, __ATOMIC_RELEASE);
+}
+
+uint64_t ram_hole(void)
+{
+    const struct hvm_memmap_table_entry *mm = (const void *)(uintptr_t)start_info->memmap_paddr;
+    uint64_t end = 0;
+
+    for (unsigned int i = 0; i < start_info->memmap_entries; i++)
+        if (mm[i].type == XEN_HVM_MEMMAP_TYPE_RAM && mm[i].addr < IDENTITY_MAP_END &&
+            mm[i].addr + mm[i].size > end)
+            end = mm[i].addr + mm[i].size;
+    return end;
+}
+
+static bool start_info_valid(uint32_t ebx)
+{
+    start_info = (const struct hvm_start_info *)(uintptr_t)ebx;
+    return ebx && ebx < IDENTITY_MAP_END && start_info->magic == XEN_HVM_START_MAGIC_VALUE;
+}
+
+void mini_main(uint32_t ebx);
+void mini_main(uint32_t ebx)
+{
+    char which[32];
+
+    trap_init();
+    hypercall_init();
+    if (!start_info_valid(ebx)) {
+        printf("mini: FAIL start_info bad pointer %#x or magic\n", ebx);
+        shutdown(SHUTDOWN_crash);
+    }
+    if (start_info->cmdline_paddr && start_info->cmdline_paddr < IDENTITY_MAP_END)
+        cmdline = (const char *)(uintptr_t)start_info->cmdline_paddr;
+    printf("mini: started, command line \"%s\"\n", cmdline);
+    nr_vcpus = smp_count_vcpus();
+
+    if (option_value("mini.test", which, sizeof(which)))
+        hostile_run(which);
+    if (option_value("mini.bench", which, sizeof(which))) {
+        bench_run(which);
+        shutdown(SHUTDOWN_poweroff);
+    }
+
+    tests_hypercalls();
+    tests_cpu();
+    tests_time();
+    tests_hostile();
+    tests_smp();
+    printf("mini: %u passed, %u failed\n", passed, failed);
+    shutdown(SHUTDOWN_poweroff);
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* mini: our own small PVH guest kernel that tests the hypervisor from inside. */
+#ifndef MINI_H
+#define MINI_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_VCPUS   16
+#define STACK_SIZE  16384
+#define PAGE_SIZE   4096ul
+/* head.S identity-maps this much with 2 MiB pages. */
+#define IDENTITY_MAP_END    (1ul << 30)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* string.c */
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+const char *strstr(const char *h, const char *n);
+
+/* console.c: everything goes out through console_io, line by line. */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* trap.c: exceptions. A test that expects a fault arms a recovery point. */
+void trap_init(void);
+void trap_load_idt(void);
+
+/* main.c */
+void shutdown(unsigned int reason) __attribute__((noreturn));
+const char *cmdline_option(const char *name);  /* "value" of name=value, or NULL */
+/* The end of our low RAM: identity mapped, but no guest-physical memory
+ * behind it (we run with less than 1 GiB). */
+uint64_t ram_hole(void);
+
+/* cpu.c */
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(leaf), "c"(sub));
+}
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("pause" ::: "memory");
+}
+uint64_t tsc_khz(void);
+uint64_t tsc_to_ns(uint64_t ticks);
+/* Faulting accesses: 0 on success, else the exception vector. */
+int safe_rdmsr(uint32_t msr, uint64_t *val);
+int safe_wrmsr(uint32_t msr, uint64_t val);
+int safe_read64(uint64_t addr, uint64_t *val);
+int safe_insb(uint16_t port);
+int safe_vmrun(void);
+int safe_vmxon(void);
+
+/* smp.c */
+extern unsigned int nr_vcpus;
+unsigned int smp_count_vcpus(void);
+
+/* Self-tests (tests_*.c): each reports through test_result. */
+void test_result(const char *name, bool ok, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define CHECK(name, cond, ...) test_result(name, (cond), __VA_ARGS__)
+
+void tests_hypercalls(void);
+void tests_cpu(void);
+void tests_smp(void);
+void tests_time(void);
+void tests_hostile(void);
+/* Crashing cases and benchmarks, selected on the command line. */
+void hostile_run(const char *which) __attribute__((noreturn));
+void bench_run(const char *which);
+
+#include <public/xen/arch-x86/hvm/start_info.h>
+extern const struct hvm_start_info *start_info;
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the CPU looks like from inside: the CPUID policy, MSRs against the
+ * allow-list, I/O ports with no device behind them, and instructions a
+ * guest must not get to run.
+ */
+#include "mini.h"
+
+#define VEC_UD  6
+#define VEC_GP  13
+
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline uint8_t inb_imm80(void)
+{
+    uint8_t v;
+    __asm__ volatile("inb $0x80, %0" : "=a"(v));
+    return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static void test_cpuid(void)
+{
+    uint32_t r[4], e[4];
+
+    cpuid(1, 0, r);
+    cpuid(0x80000001, 0, e);
+    CHECK("cpuid.virtualization_hidden", !(r[2] & (1u << 5)) && !(e[2] & (1u << 2)),
+          "leaf 1 ECX %#x, 0x80000001 ECX %#x", r[2], e[2]);
+    CHECK("cpuid.hypervisor_bit", r[2] & (1u << 31), "leaf 1 ECX %#x", r[2]);
+    cpuid(0x8000000a, 0, r);
+    CHECK("cpuid.svm_leaf_empty", !r[0] && !r[1] && !r[2] && !r[3], "%#x %#x %#x %#x",
+          r[0], r[1], r[2], r[3]);
+    cpuid(0x40000004, 0, r);
+    CHECK("cpuid.vcpu_and_domain_id", (r[0] & 0x18) == 0x18 && r[1] == 0,
+          "flags %#x vcpu %u", r[0], r[1]);
+    cpuid(0x40000003, 0, r);
+    CHECK("cpuid.tsc_khz", r[2] >= 1000, "%u kHz", r[2]);
+}
+
+static void test_msrs(void)
+{
+    static const uint32_t unknown[] = { 0xdeadbeef, 0x3a /* FEATURE_CONTROL */,
+                                        0x480 /* VMX_BASIC */, 0xc0010114 /* VM_CR */,
+                                        0xc0010117 /* VM_HSAVE_PA */, 0x40000001 };
+    uint64_t val;
+    bool ok = true;
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(unknown); i++) {
+        int vr = safe_rdmsr(unknown[i], &val), vw = safe_wrmsr(unknown[i], 0);
+        if (vr != VEC_GP || vw != VEC_GP) {
+            CHECK("msr.unknown_gives_gp", false, "MSR %#x: read vector %d, write vector %d",
+                  unknown[i], vr, vw);
+            ok = false;
+        }
+    }
+    if (ok)
+        CHECK("msr.unknown_gives_gp", true, " ");
+
+    int v = safe_rdmsr(0xc0000080, &val);
+    CHECK("msr.efer_read", v == 0 && (val & 0x500) == 0x500, "vector %d EFER %#lx", v,
+          (unsigned long)val);
+    v = safe_wrmsr(0xc0000080, val | (1ull << 12));     /* SVME */
+    CHECK("msr.efer_svme_refused", v == VEC_GP, "vector %d", v);
+    v = safe_wrmsr(0x40000000, ram_hole());
+    CHECK("msr.hypercall_page_outside_ram", v == VEC_GP, "vector %d", v);
+    v = safe_wrmsr(0x40000000, 0x200001);
+    CHECK("msr.hypercall_page_misaligned", v == VEC_GP, "vector %d", v);
+    uint64_t t1, t2;
+    int v1 = safe_rdmsr(0x10, &t1), v2 = safe_rdmsr(0x10, &t2);
+    CHECK("msr.tsc", !v1 && !v2 && t2 > t1, "vectors %d %d", v1, v2);
+}
+
+static void test_ports(void)
+{
+    uint32_t v = inl(0x1234);
+    uint8_t b = inb_imm80();
+
+    CHECK("io.unclaimed_port_reads_ones", v == 0xffffffffu && b == 0xff, "inl %#x inb %#x", v, b);
+    outw(0x1234, 0x5678);               /* dropped; we must simply go on */
+    outw(0xcf8, 0);
+    CHECK("io.unclaimed_port_write_dropped", inl(0x1234) == 0xffffffffu, " ");
+    int vec = safe_insb(0x60);
+    CHECK("io.string_io_refused", vec == VEC_GP, "vector %d", vec);
+}
+
+static void test_forbidden(void)
+{
+    int a = safe_vmrun(), b = safe_vmxon();
+
+    CHECK("insn.vmrun_ud", a == VEC_UD, "vector %d", a);
+    CHECK("insn.vmxon_ud", b == VEC_UD, "vector %d", b);
+}
+
+void tests_cpu(void)
+{
+    test_cpuid();
+    test_msrs();
+    test_ports();
+    test_forbidden();
+}
