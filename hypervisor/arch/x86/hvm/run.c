@@ -96,9 +96,13 @@ __noreturn void cpu_run_loop(void)
 
     timer_init(&rc->slice_timer, slice_end, rc, cpu);
     for (;;) {
+        /* Cleared before anything that a kick asks for is looked at: a kick
+         * that lands after this point is seen by the halt check below (a
+         * kick cleared after the reap would be lost, and the CPU would
+         * sleep with a dead domain waiting for its quiescent count). */
+        rc->resched = false;
         __atomic_add_fetch(&cpu_quiescent_seq[cpu], 1, __ATOMIC_SEQ_CST);
         domain_reap();
-        rc->resched = false;
 
         struct sched_decision dec = sched_pick(cpu, time_now_ns());
         if (dec.timer_ns)
