@@ -2,9 +2,21 @@
 /* String and memory primitives for the freestanding hypervisor. */
 #include <tessera/lib.h>
 
+/*
+ * Whole 8-byte words go with the quadword string instructions: as fast as
+ * the byte forms on CPUs with fast strings, and 8 times fewer iterations
+ * where each one costs (emulators; zeroing a guest's RAM is most of the
+ * time it takes to build a domain under QEMU).
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
+
+    if (!(((uintptr_t)dst | (uintptr_t)src | n) & 7)) {
+        n /= 8;
+        __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
+        return ret;
+    }
     __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
     return ret;
 }
@@ -24,6 +36,13 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
+
+    if (!(((uintptr_t)dst | n) & 7)) {
+        uint64_t word = 0x0101010101010101ull * (uint8_t)c;
+        n /= 8;
+        __asm__ volatile("rep stosq" : "+D"(dst), "+c"(n) : "a"(word) : "memory");
+        return ret;
+    }
     __asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
     return ret;
 }
