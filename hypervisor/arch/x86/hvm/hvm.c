@@ -31,8 +31,10 @@ int hvm_init(void)
 
     if (svm_probe() == 0)
         hvm = &svm_backend;
+    else if (cpu_has_vmx() && vmx_probe() == 0)
+        hvm = &vmx_backend;
     else if (cpu_has_vmx()) {
-        printk(LOG_WARN "hvm: VT-x found, but the VMX backend is not written yet: no guests\n");
+        printk(LOG_WARN "hvm: VT-x found, but without what the VMX backend needs: no guests\n");
         return -ENODEV;
     } else {
         printk(LOG_WARN "hvm: no usable SVM (with NPT) or VMX (with EPT): no guests\n");
