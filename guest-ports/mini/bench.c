@@ -2,7 +2,7 @@
 /*
  * Benchmarks, selected with mini.bench=<name> (tests/bench/ runs them):
  *   hypercall  round trip of xen_version, in guest-measured ns
- *   exits      vCPU 1 busy-loops for mini.seconds (default 2) of TSC time
+ *   exits      vCPU 1 busy-loops for mini.ms (default 2000) ms of TSC time
  *              while vCPU 0 halts; the hypervisor's per-vCPU exit counts at
  *              the domain's end give exits on a busy and on an idle vCPU
  */
@@ -42,16 +42,16 @@ static void bench_hypercall(void)
 }
 
 static uint8_t busy_stack[STACK_SIZE] __attribute__((aligned(16)));
-static volatile uint64_t busy_seconds;
+static volatile uint64_t busy_ms;
 
 void bench_busy_vcpu(void);
 void bench_busy_vcpu(void)
 {
-    uint64_t end = rdtsc() + busy_seconds * tsc_khz() * 1000;
+    uint64_t end = rdtsc() + busy_ms * tsc_khz();
 
     while (rdtsc() < end)
         cpu_relax();
-    printf("mini: bench exits busy_seconds=%lu done\n", (unsigned long)busy_seconds);
+    printf("mini: bench exits busy_ms=%lu done\n", (unsigned long)busy_ms);
     shutdown(SHUTDOWN_poweroff);
 }
 
@@ -65,7 +65,7 @@ static void bench_exits(void)
         printf("mini: bench exits needs 2 vCPUs\n");
         return;
     }
-    busy_seconds = option_number("mini.seconds", 2);
+    busy_ms = option_number("mini.ms", 2000);
     c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
         .rip = (uintptr_t)bench_busy_entry, .rsp = (uintptr_t)(busy_stack + STACK_SIZE),
         .rflags = 2, .cr0 = 0x80010011, .cr3 = (uintptr_t)pml4, .cr4 = 0x20, .efer = 0x500 };

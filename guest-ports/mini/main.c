@@ -95,6 +95,7 @@ static bool start_info_valid(uint32_t ebx)
 void mini_main(uint32_t ebx);
 void mini_main(uint32_t ebx)
 {
+    uint64_t entry_tsc = rdtsc();
     char which[32];
 
     trap_init();
@@ -105,7 +106,10 @@ void mini_main(uint32_t ebx)
     }
     if (start_info->cmdline_paddr && start_info->cmdline_paddr < IDENTITY_MAP_END)
         cmdline = (const char *)(uintptr_t)start_info->cmdline_paddr;
-    printf("mini: started, command line \"%s\"\n", cmdline);
+    /* QEMU and Bochs start the TSC at 0 at power-on, and guests see the
+     * host's TSC: this says when, since power-on, mini began. */
+    printf("mini: started at %lu us, command line \"%s\"\n",
+           (unsigned long)(tsc_to_ns(entry_tsc) / 1000), cmdline);
     nr_vcpus = smp_count_vcpus();
 
     if (option_value("mini.test", which, sizeof(which)))

@@ -16,7 +16,9 @@
 #include <tessera/errno.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
+#include <tessera/page_alloc.h>
 #include <tessera/sched.h>
+#include <tessera/time.h>
 
 struct pool_specs boot_pools;
 static struct bootdom_specs specs;
@@ -122,6 +124,8 @@ static void start_domains(void)
         return;
     }
     domain_end_hook = domain_ended;
+    unsigned long free_before = page_alloc_free_pages();
+    uint64_t t0 = time_now_ns();
     for (unsigned int i = 0; i < specs.nr; i++) {
         rc = bootdom_build(&specs.dom[i], (int)i);
         if (rc)
@@ -129,6 +133,11 @@ static void start_domains(void)
         else
             live_boot_domains++;
     }
+    if (specs.nr)
+        printk("boot domains: %u of %u built in %llu us, free memory %lu KiB -> %lu KiB\n",
+               live_boot_domains, specs.nr,
+               (unsigned long long)((time_now_ns() - t0) / 1000),
+               free_before * (PAGE_SIZE / 1024), page_alloc_free_pages() * (PAGE_SIZE / 1024));
 }
 
 __noreturn void boot_domains_start(void)
