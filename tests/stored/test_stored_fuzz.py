@@ -47,7 +47,8 @@ def test_fuzz_bounded(tmp_path):
     r = subprocess.run([binary, f"-max_total_time={FUZZ_SECONDS}", "-max_len=8192",
                         "-rss_limit_mb=2048", "-print_final_stats=1",
                         f"-artifact_prefix={tmp_path}/", str(corpus)],
-                       capture_output=True, text=True, timeout=FUZZ_SECONDS + 120)
+                       capture_output=True, text=True, errors="replace",
+                       timeout=FUZZ_SECONDS + 120)
     tail = "\n".join(r.stderr.splitlines()[-40:])
     assert r.returncode == 0, tail
     assert "stat::number_of_executed_units" in r.stderr, tail

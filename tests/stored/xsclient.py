@@ -53,12 +53,26 @@ class Daemon:
         if ring:
             cmd += ["--ring-dir", self.dir]
         self.proc = subprocess.Popen(cmd + list(args))
-        for _ in range(200):
-            if os.path.exists(self.sock):
+        # The socket file appears at bind(), before listen(): wait until a
+        # connection is accepted, not just for the file (10 s: CI is busy).
+        for _ in range(1000):
+            if os.path.exists(self.sock) and self._accepts():
                 break
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"tess-stored exited with {self.proc.returncode}")
             time.sleep(0.01)
         else:
             raise RuntimeError("tess-stored did not start")
+
+    def _accepts(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(self.sock)
+            return True
+        except OSError:
+            return False
+        finally:
+            s.close()
 
     def client(self):
         return Client(self.sock)
