@@ -9,6 +9,13 @@
  * is the guest's: nothing here may touch per-CPU data. The caller has
  * interrupts disabled; GIF is cleared around the switch so an interrupt
  * or NMI arriving meanwhile is held until STGI.
+ *
+ * RFLAGS.IF is set between CLGI and VMRUN: with V_INTR_MASKING the host's
+ * IF, as VMRUN saves it, decides whether a physical interrupt exits the
+ * guest (APM2 15.21.1); with IF clear a timer or a kick would wait until
+ * the guest exits on its own. GIF=0 still holds it until VMRUN, and again
+ * from #VMEXIT until STGI, by which time IF is clear again: the interrupt
+ * is taken where the caller re-enables interrupts.
  */
 
 #define R_RAX   0
@@ -42,6 +49,7 @@ svm_enter:
     push %rdi                   /*  0(%rsp): VMCB */
 
     clgi
+    sti
     mov %rsi, %rax
     mov R_RBX(%rax), %rbx
     mov R_RCX(%rax), %rcx
@@ -81,6 +89,7 @@ svm_enter:
 
     mov 16(%rsp), %rax
     vmload %rax                 /* host FS/GS/TR/LDTR and syscall MSRs */
+    cli
     stgi
 
     add $24, %rsp
