@@ -5,6 +5,8 @@
  *   exits      vCPU 1 busy-loops for mini.ms (default 2000) ms of TSC time
  *              while vCPU 0 halts; the hypervisor's per-vCPU exit counts at
  *              the domain's end give exits on a busy and on an idle vCPU
+ *   spin       count loop iterations for mini.ms of TSC time: domains that
+ *              share a CPU get iterations in proportion to their weights
  */
 #include <public/xen/hvm/hvm_vcpu.h>
 #include <public/xen/sched.h>
@@ -83,12 +85,25 @@ __asm__(".pushsection .text\n"
         "    ud2\n"
         ".popsection\n");
 
+static void bench_spin(void)
+{
+    uint64_t ms = option_number("mini.ms", 2000);
+    uint64_t end = rdtsc() + ms * tsc_khz(), iterations = 0;
+
+    while (rdtsc() < end)
+        iterations++;
+    printf("mini: bench spin ms=%lu iterations=%lu\n", (unsigned long)ms,
+           (unsigned long)iterations);
+}
+
 void bench_run(const char *which)
 {
     if (!strcmp(which, "hypercall"))
         bench_hypercall();
     else if (!strcmp(which, "exits"))
         bench_exits();
+    else if (!strcmp(which, "spin"))
+        bench_spin();
     else
         printf("mini: no benchmark named %s\n", which);
 }

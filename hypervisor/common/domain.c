@@ -212,6 +212,10 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         if (cfg->cpus)
             v->unit.affinity = *cfg->cpus;
         rc = sched_unit_insert(&v->unit, cfg->pool);
+        if (!rc && (cfg->weight || cfg->cap))
+            rc = sched_unit_set_params(&v->unit,
+                                       cfg->weight ? cfg->weight : SCHED_DEFAULT_WEIGHT,
+                                       cfg->cap);
         if (rc) {
             d->nr_vcpus++;      /* so free_domain frees it */
             goto fail;

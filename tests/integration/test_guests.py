@@ -78,6 +78,21 @@ def test_sixteen_domains_share_two_cpus():
         assert results(log, name) and results(log, name)[1] == 0, failures(log, name) or log
 
 
+def test_weights_share_a_cpu():
+    """Two busy domains on one shared CPU, weights 512 and 128: the CPU is
+    split about 4:1 (each counts loop iterations over the same TSC span)."""
+    spin = "mini.bench=spin mini.ms=3000"
+    doms = [dom("heavy", extra="pool=one weight=512", guest=spin),
+            dom("light", extra="pool=one weight=128", guest=spin)]
+    with boot(doms, smp=2, cmdline="pool=one:1:shared") as m:
+        m.wait_for("tessera: every boot domain has ended", timeout=TIMEOUT)
+        log = m.log
+    it = {n: int(re.search(r"\(%s\) mini: bench spin ms=\d+ iterations=(\d+)" % n, log).group(1))
+          for n in ("heavy", "light")}
+    ratio = it["heavy"] / it["light"]
+    assert 2.5 < ratio < 6.5, f"{it}: ratio {ratio:.2f}, expected about 4"
+
+
 @pytest.mark.parametrize("hostile", ["triplefault", "unmapped", "mmio", "badvcpu"])
 def test_hostile_guest_crashes_alone(hostile):
     doms = [dom("bad", vcpus=2 if hostile == "badvcpu" else 1, extra="cpus=1",

@@ -178,6 +178,25 @@ static void test_vcpus(void)
     CHECK_EQ(PARSE("dom=a mem=4K vcpus=1x"), -EINVAL);
 }
 
+static void test_weight_and_cap(void)
+{
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 weight=512 cap=50"), 0);
+    CHECK_EQ(ds.dom[0].weight, 512);
+    CHECK_EQ(ds.dom[0].cap, 50);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1"), 0);
+    CHECK_EQ(ds.dom[0].weight, 0);          /* the scheduler's default */
+    CHECK_EQ(ds.dom[0].cap, 0);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 weight=65535 cap=0"), 0);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 weight=0"), -ERANGE);
+    CHECK_LOG("module 0: bad weight 'weight=0' (1 to 65535)");
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 weight=65536"), -ERANGE);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 weight=heavy"), -EINVAL);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 cap=101"), -ERANGE);
+    CHECK_LOG("module 0: bad cap 'cap=101' (0 to 100 percent of a CPU)");
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 cap=-1"), -EINVAL);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 cap=5 cap=6"), -EINVAL);
+}
+
 static void test_cpu_lists(void)
 {
     CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 cpus=1,3-5,255"), 0);
@@ -447,5 +466,6 @@ int main(void)
     RUN(test_pool_option_errors);
     RUN(test_pool_finish);
     RUN(test_placement);
+    RUN(test_weight_and_cap);
     return test_summary();
 }

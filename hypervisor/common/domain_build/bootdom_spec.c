@@ -13,11 +13,11 @@ struct word {
     size_t len;
 };
 
-enum key { KEY_DOM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_POOL, NR_KEYS };
+enum key { KEY_DOM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_POOL, KEY_WEIGHT, KEY_CAP, NR_KEYS };
 
 static const char *const key_names[NR_KEYS] = {
     [KEY_DOM] = "dom", [KEY_MEM] = "mem", [KEY_VCPUS] = "vcpus",
-    [KEY_CPUS] = "cpus", [KEY_POOL] = "pool",
+    [KEY_CPUS] = "cpus", [KEY_POOL] = "pool", [KEY_WEIGHT] = "weight", [KEY_CAP] = "cap",
 };
 
 static bool is_blank(char c)
@@ -110,6 +110,22 @@ static int set_key(struct bootdom_spec *d, enum key k, const char *val, const st
             return rc;
         }
         d->has_cpus = true;
+        return 0;
+    case KEY_WEIGHT:
+        if ((rc = parse_uint(val, &v)) < 0 || !v || v > BOOTDOM_MAX_WEIGHT) {
+            MOD_ERR(idx, "bad weight '%.*s' (1 to %u)", (int)tok->len, tok->s,
+                    BOOTDOM_MAX_WEIGHT);
+            return rc == -EINVAL ? -EINVAL : -ERANGE;
+        }
+        d->weight = (unsigned int)v;
+        return 0;
+    case KEY_CAP:
+        if ((rc = parse_uint(val, &v)) < 0 || v > BOOTDOM_MAX_CAP) {
+            MOD_ERR(idx, "bad cap '%.*s' (0 to %u percent of a CPU)", (int)tok->len, tok->s,
+                    BOOTDOM_MAX_CAP);
+            return rc == -EINVAL ? -EINVAL : -ERANGE;
+        }
+        d->cap = (unsigned int)v;
         return 0;
     case NR_KEYS:
         break;

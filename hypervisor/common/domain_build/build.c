@@ -113,6 +113,8 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
         .nr_ram = nr_ram,
         .nr_vcpus = spec->vcpus,
         .pool = sched_pool_find(spec->pool),
+        .weight = spec->weight,
+        .cap = spec->cap,
         .boot_index = boot_index,
     };
     if (spec->has_cpus) {

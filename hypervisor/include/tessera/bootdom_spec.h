@@ -31,6 +31,9 @@
 #define BOOTDOM_MODLINE_MAX     4096        /* a whole module command line */
 #define BOOTDOM_MAX_POOLS       16          /* named pools, besides "default" */
 #define BOOTDOM_DEFAULT_POOL    "default"
+#define BOOTDOM_DEFAULT_WEIGHT  256         /* as SCHED_DEFAULT_WEIGHT */
+#define BOOTDOM_MAX_WEIGHT      65535       /* as SCHED_MAX_WEIGHT */
+#define BOOTDOM_MAX_CAP         100         /* percent of one CPU, per vCPU */
 
 struct bootdom_spec {
     char name[BOOTDOM_NAME_MAX + 1];
@@ -39,6 +42,8 @@ struct bootdom_spec {
     bool has_cpus;                          /* cpus= given: pin within the pool */
     uint64_t cpus[BOOTDOM_CPU_WORDS];
     char pool[BOOTDOM_NAME_MAX + 1];        /* "default" when pool= is absent */
+    unsigned int weight;                    /* shared pools; 0 when weight= is absent */
+    unsigned int cap;                       /* shared pools; 0: no cap */
     char cmdline[BOOTDOM_CMDLINE_MAX + 1];  /* "" when there is no "--" */
     int kernel_module;
     int initrd_module;                      /* -1: none */

@@ -106,6 +106,8 @@ struct domain_config {
     unsigned int nr_vcpus;
     struct sched_pool *pool;
     const cpumask_t *cpus;          /* NULL: every CPU of the pool */
+    unsigned int weight;            /* each vCPU's, in a shared pool; 0: default */
+    unsigned int cap;               /* each vCPU's, percent of a CPU; 0: none */
     int boot_index;
 };
 
