@@ -30,8 +30,15 @@ iso: deps-run $(O)/tessera.iso
 $(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso.sh
 	scripts/mkiso.sh $(O)/tessera.elf $@
 
-run: deps-run all $(O)/tessera.iso
-	scripts/run.sh $(O)/tessera.iso
+run: deps-run all $(O)/run.iso
+	scripts/run.sh $(O)/run.iso
+
+# What `make run` shows: two mini domains running their self-tests, one on
+# the shared CPUs and one on a CPU of its own.
+$(O)/run.iso: $(O)/tessera.elf $(O)/mini.elf scripts/mkiso.sh
+	scripts/mkiso.sh $(O)/tessera.elf $@ --cmdline "console=com1 pool=rt:3:dedicated" \
+	  --module "$(O)/mini.elf dom=demo mem=32M vcpus=2" \
+	  --module "$(O)/mini.elf dom=rt mem=32M vcpus=1 pool=rt"
 
 # Every test, one pytest session, one closing summary line.
 check: deps-check
