@@ -7,6 +7,7 @@
  * Command line (after "--" in the domain's module line):
  *   mini.test=<case>    run one hostile case that must crash this domain
  *   mini.bench=<name>   run a benchmark instead of the self-tests
+ *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
@@ -125,5 +126,6 @@ void mini_main(uint32_t ebx)
     tests_hostile();
     tests_smp();
     printf("mini: %u passed, %u failed\n", passed, failed);
-    shutdown(SHUTDOWN_poweroff);
+    shutdown(option_value("mini.end", which, sizeof(which)) && !strcmp(which, "reboot")
+             ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
 }

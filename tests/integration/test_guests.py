@@ -78,6 +78,23 @@ def test_sixteen_domains_share_two_cpus():
         assert results(log, name) and results(log, name)[1] == 0, failures(log, name) or log
 
 
+def test_reboot_rebuilds_the_domain():
+    """A domain that reboots is reported, its memory returned, and it is
+    built and started again (with a new id) while its neighbour is unaffected."""
+    doms = [dom("again", guest="mini.end=reboot"), dom("steady")]
+    with boot(doms, smp=2) as m:
+        first = m.wait_for(r"tessera: dom again id=(\d+) reboot", timeout=TIMEOUT)
+        m.wait_for(r"dom again id=%s: 32 MiB returned" % first.group(1), timeout=60)
+        again = m.wait_for(r"tessera: dom again id=(?!%s\b)(\d+) started" % first.group(1),
+                           timeout=TIMEOUT)
+        m.wait_for(r"tessera: dom again id=%s reboot" % again.group(1), timeout=TIMEOUT)
+        m.wait_for(r"\(steady\) " + RESULT, timeout=TIMEOUT)
+        log = m.log
+    assert again.group(1) != first.group(1)
+    assert len(re.findall(r"^\(again\) " + RESULT, log, re.M)) >= 2
+    assert all(int(f) == 0 for _, f in re.findall(r"^\(\w+\) " + RESULT, log, re.M)), log
+
+
 def test_weights_share_a_cpu():
     """Two busy domains on one shared CPU, weights 512 and 128: the CPU is
     split about 4:1 (each counts loop iterations over the same TSC span)."""
