@@ -7,7 +7,7 @@ from tessera.model import Disk, Vif
 from tessera.specsplit import SpecError
 
 LVM = Disk(target="/dev/vg/guest-volume", vdev="hda", format="raw", access="rw")
-ISO = Disk(target="/root/image.iso", vdev="hdc", format="raw", access="ro", devtype="cdrom")
+ISO = Disk(target="/srv/images/install.iso", vdev="hdc", format="raw", access="ro", devtype="cdrom")
 
 
 # The equivalent spellings listed in xl-disk-configuration(5).
@@ -15,12 +15,12 @@ ISO = Disk(target="/root/image.iso", vdev="hdc", format="raw", access="ro", devt
     ("/dev/vg/guest-volume,,hda", LVM),
     ("/dev/vg/guest-volume,raw,hda,rw", LVM),
     ("format=raw, vdev=hda, access=rw, target=/dev/vg/guest-volume", LVM),
-    ("/root/image.iso,,hdc,cdrom", ISO),
-    ("/root/image.iso,,hdc,,cdrom", ISO),
-    ("/root/image.iso,raw,hdc,devtype=cdrom", ISO),
-    ("format=raw, vdev=hdc, access=ro, devtype=cdrom, target=/root/image.iso", ISO),
-    ("/root/image.iso,raw,hdc:cdrom,ro", ISO),
-    ("/root/image.iso, raw, hdc, ro, cdrom, ", ISO),
+    ("/srv/images/install.iso,,hdc,cdrom", ISO),
+    ("/srv/images/install.iso,,hdc,,cdrom", ISO),
+    ("/srv/images/install.iso,raw,hdc,devtype=cdrom", ISO),
+    ("format=raw, vdev=hdc, access=ro, devtype=cdrom, target=/srv/images/install.iso", ISO),
+    ("/srv/images/install.iso,raw,hdc:cdrom,ro", ISO),
+    ("/srv/images/install.iso, raw, hdc, ro, cdrom, ", ISO),
 ])
 def test_disk_equivalent_forms(spec, disk):
     assert diskspec.parse(spec)[0] == disk

@@ -21,7 +21,9 @@ int hypercall_page_write(struct vcpu *v, uint64_t val)
     /* Bits 11:0 select which page of the hypercall area: there is one. */
     if (val & (PAGE_SIZE - 1))
         return -EPERM;
-    if (!built) {
+    /* Two CPUs may build it at once: they write the same bytes, and no
+     * CPU copies it out before a builder has published it (release). */
+    if (!__atomic_load_n(&built, __ATOMIC_ACQUIRE)) {
         memset(page, 0xcc, sizeof(page));       /* int3 between entries */
         for (unsigned int n = 0; n < PAGE_SIZE / ENTRY_SIZE; n++) {
             uint8_t *e = page + n * ENTRY_SIZE;
@@ -30,7 +32,7 @@ int hypercall_page_write(struct vcpu *v, uint64_t val)
             memcpy(e + 5, hvm->hypercall_insn, 3);
             e[8] = 0xc3;                        /* ret */
         }
-        built = true;
+        __atomic_store_n(&built, true, __ATOMIC_RELEASE);
     }
     return copy_to_gpa(v->domain, val, page, sizeof(page)) ? -EPERM : 0;
 }
