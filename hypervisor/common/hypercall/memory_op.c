@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* memory_op (public/memory.h): only XENMEM_memory_map so far, the guest's
+/* memory_op (public/memory.h): XENMEM_memory_map, the guest's
  * own E820-style map, the same the start info points at. */
 #include <public/xen/errno.h>
 #include <public/xen/memory.h>
 #include <tessera/domain.h>
+#include <tessera/grant_table.h>
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
 
@@ -15,6 +16,7 @@ long do_memory_op(struct vcpu *v, uint64_t arg[6])
 {
     struct domain *d = v->domain;
     struct xen_memory_map map;
+    struct xen_add_to_physmap xatp;
 
     switch (arg[0] & CMD_MASK) {
     case XENMEM_memory_map:
@@ -29,6 +31,14 @@ long do_memory_op(struct vcpu *v, uint64_t arg[6])
             copy_to_guest(v, arg[1], &map, sizeof(map)))
             return -XEN_EFAULT;
         return 0;
+    case XENMEM_add_to_physmap:
+        if (copy_from_guest(v, &xatp, arg[1], sizeof(xatp)))
+            return -XEN_EFAULT;
+        if (xatp.domid != DOMID_SELF && xatp.domid != d->id)
+            return domain_by_id(xatp.domid) ? -XEN_EPERM : -XEN_ESRCH;
+        if (xatp.space == XENMAPSPACE_grant_table)
+            return gnttab_add_to_physmap(d, xatp.idx, xatp.gpfn);
+        return -XEN_ENOSYS;
     }
     return -XEN_ENOSYS;
 }

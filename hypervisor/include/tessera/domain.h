@@ -82,6 +82,7 @@ struct domain {
     struct sched_pool *pool;
     cpumask_t affinity;
     uint64_t params[DOMAIN_NR_PARAMS];
+    struct grant_table *grant_table;    /* tessera/grant_table.h */
     struct e820_entry *e820;        /* XENMEM_memory_map */
     unsigned int nr_e820;
     uint64_t created_ns;

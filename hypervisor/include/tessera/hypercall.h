@@ -28,5 +28,6 @@ long do_sched_op(struct vcpu *v, uint64_t arg[6]);
 long do_hvm_op(struct vcpu *v, uint64_t arg[6]);
 long do_memory_op(struct vcpu *v, uint64_t arg[6]);
 long do_vcpu_op(struct vcpu *v, uint64_t arg[6]);
+long do_grant_table_op(struct vcpu *v, uint64_t arg[6]);
 
 #endif
