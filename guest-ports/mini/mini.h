@@ -88,6 +88,9 @@ void tests_smp(void);
 void tests_time(void);
 void tests_hostile(void);
 void tests_upcall(void);
+void tests_gnttab(void);
+/* The two-domain grant case: role grant|map|map-crash|grant-leave. */
+void gnttab_peer_run(const char *role, uint16_t peer);
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);
