@@ -68,6 +68,14 @@ static void test_memmap(uint64_t rsdp)
           LEGACY_END);
     CHECK("acpi.memmap_nvs", acpi_covered, "no ACPI NVS entry holds the RSDP at %#lx",
           (unsigned long)rsdp);
+    /* Not RAM, but there and zeroed: Linux scans it for ROMs, SMBIOS and
+     * MP tables whatever the map says. */
+    uint64_t v = 0;
+    int vec = safe_read64(0xc0000, &v);
+    uint64_t w = 0;
+    vec |= safe_read64(0xffff8, &w);
+    CHECK("acpi.legacy_hole_reads_zero", vec == 0 && v == 0 && w == 0, "vector %d, %#lx %#lx",
+          vec, (unsigned long)v, (unsigned long)w);
 }
 
 /* Processors in the MADT (5.2.12): UID i has APIC ID 2 * i, all enabled. */
