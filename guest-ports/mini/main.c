@@ -134,6 +134,7 @@ void mini_main(uint32_t ebx)
     tests_hypercalls();
     tests_cpu();
     tests_time();
+    tests_acpi();
     tests_hostile();
     tests_upcall();
     tests_gnttab();

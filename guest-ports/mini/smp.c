@@ -19,7 +19,7 @@
 
 unsigned int nr_vcpus;
 static uint8_t ap_stacks[MAX_VCPUS][STACK_SIZE] __attribute__((aligned(16)));
-static volatile unsigned int arrived, wrong_id, failed_calls;
+static volatile unsigned int arrived, wrong_id, wrong_apic_id, failed_calls;
 static volatile uint64_t ap_tsc[MAX_VCPUS];
 extern const char ap_entry64[];
 extern uint8_t pml4[];
@@ -96,6 +96,16 @@ void ap_main(unsigned int index)
     cpuid(0x40000004, 0, r);
     if (r[1] != index)
         __atomic_add_fetch(&wrong_id, 1, __ATOMIC_SEQ_CST);
+    /* APIC ID 2 * index, as the MADT says: leaf 1 EBX[31:24], leaf 0xB EDX. */
+    cpuid(1, 0, r);
+    bool apic_ok = r[1] >> 24 == ((2 * index) & 0xff);
+    cpuid(0, 0, r);
+    if (r[0] >= 0xb) {
+        cpuid(0xb, 0, r);
+        apic_ok &= r[3] == 2 * index;
+    }
+    if (!apic_ok)
+        __atomic_add_fetch(&wrong_apic_id, 1, __ATOMIC_SEQ_CST);
     for (unsigned int i = 0; i < AP_HYPERCALLS; i++)
         if (HYPERCALL(__HYPERVISOR_xen_version, XENVER_version, 0, 0) != 0x40011)
             __atomic_add_fetch(&failed_calls, 1, __ATOMIC_SEQ_CST);
@@ -190,6 +200,7 @@ void tests_smp(void)
     CHECK("smp.all_vcpus_up", arrived == nr_vcpus - 1, "%u of %u arrived", arrived,
           nr_vcpus - 1);
     CHECK("smp.vcpu_ids", wrong_id == 0, "%u vCPUs saw another id", wrong_id);
+    CHECK("smp.apic_ids", wrong_apic_id == 0, "%u vCPUs saw another APIC ID", wrong_apic_id);
     CHECK("smp.concurrent_hypercalls", failed_calls == 0, "%u failed", failed_calls);
     bool tsc_ok = true;
     for (unsigned int i = 1; i < nr_vcpus; i++)
