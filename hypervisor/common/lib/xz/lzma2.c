@@ -118,7 +118,8 @@ static int lzma_set_props(struct lzma2_dec *s, uint8_t props)
     return 0;
 }
 
-static unsigned int lzma_len(struct rc *rc, struct lzma_len_probs *lp, unsigned int pos_state)
+static inline __attribute__((always_inline)) unsigned int
+lzma_len(struct rc *rc, struct lzma_len_probs *lp, unsigned int pos_state)
 {
     if (!rc_bit(rc, &lp->choice))
         return MATCH_LEN_MIN + rc_tree(rc, lp->low[pos_state], 3);
@@ -128,7 +129,8 @@ static unsigned int lzma_len(struct rc *rc, struct lzma_len_probs *lp, unsigned 
 }
 
 /* The distance of a new match (0 means the previous byte). */
-static uint32_t lzma_dist(struct rc *rc, struct lzma_probs *p, unsigned int len)
+static inline __attribute__((always_inline)) uint32_t
+lzma_dist(struct rc *rc, struct lzma_probs *p, unsigned int len)
 {
     unsigned int len_state = MIN(len - MATCH_LEN_MIN, 3u);
     unsigned int slot = rc_tree(rc, p->dist_slot[len_state], 6);
@@ -145,18 +147,28 @@ static uint32_t lzma_dist(struct rc *rc, struct lzma_probs *p, unsigned int len)
     return dist + rc_tree_rev(rc, p->align, 4);
 }
 
-static uint8_t lzma_literal(struct rc *rc, struct lzma2_dec *s, const uint8_t *out, size_t pos)
+/* Per-chunk decoder registers: copied out of struct lzma2_dec so that the
+ * byte stores into the output (which may alias anything) do not force them
+ * back to memory. */
+struct lzma_regs {
+    uint32_t state;
+    uint32_t rep0, rep1, rep2, rep3;
+};
+
+static inline __attribute__((always_inline)) uint8_t
+lzma_literal(struct rc *rc, const struct lzma2_dec *s, uint16_t *lit_probs, struct lzma_regs *r,
+             const uint8_t *out, size_t pos)
 {
     size_t n = pos - s->dict_start;
     unsigned int prev = n ? out[pos - 1] : 0;
     unsigned int ctx = ((unsigned int)(n & ((1u << s->lp) - 1)) << s->lc) + (prev >> (8 - s->lc));
-    uint16_t *probs = s->p.literal + LZMA_LIT_SIZE * ctx;
+    uint16_t *probs = lit_probs + LZMA_LIT_SIZE * ctx;
     unsigned int sym = 1;
 
-    if (s->state >= 7) {
+    if (r->state >= 7) {
         /* After a match: code the bits against the byte at rep0 while
          * they agree (spec: "DecodeLiteral" with matchByte). */
-        unsigned int match_byte = out[pos - s->rep[0] - 1];
+        unsigned int match_byte = out[pos - r->rep0 - 1];
         do {
             unsigned int mbit = (match_byte >> 7) & 1;
             unsigned int bit;
@@ -169,16 +181,17 @@ static uint8_t lzma_literal(struct rc *rc, struct lzma2_dec *s, const uint8_t *o
     }
     while (sym < 0x100)
         sym = (sym << 1) | rc_bit(rc, &probs[sym]);
-    s->state = s->state < 4 ? 0 : s->state < 10 ? s->state - 3 : s->state - 6;
+    r->state = r->state < 4 ? 0 : r->state < 10 ? r->state - 3 : r->state - 6;
     return (uint8_t)sym;
 }
 
-static void copy_match(uint8_t *out, size_t pos, uint32_t dist, unsigned int len)
+static inline void copy_match(uint8_t *out, size_t pos, uint32_t dist, unsigned int len)
 {
     const uint8_t *src = out + pos - dist - 1;
     uint8_t *dst = out + pos;
 
-    if (dist + 1 >= len) {
+    /* Most matches are short: a call to memcpy costs more than the copy. */
+    if (len >= 32 && dist + 1 >= len) {
         memcpy(dst, src, len);
         return;
     }
@@ -191,7 +204,11 @@ static int lzma_chunk(struct lzma2_dec *s, const uint8_t *in, size_t in_len,
                       uint8_t *out, size_t pos, size_t end)
 {
     struct rc rc = { .range = 0xFFFFFFFFu, .in = in, .len = in_len };
-    uint32_t pos_mask = (1u << s->pb) - 1;
+    struct lzma_regs r = { s->state, s->rep[0], s->rep[1], s->rep[2], s->rep[3] };
+    struct lzma_probs *p = &s->p;
+    const uint32_t pos_mask = (1u << s->pb) - 1, dict_size = s->dict_size;
+    const size_t dict_start = s->dict_start;
+    int err = 0;
 
     /* Range coder start: a zero byte, then the 32-bit code (big-endian). */
     if (in_len < 5 || in[0] != 0)
@@ -202,66 +219,85 @@ static int lzma_chunk(struct lzma2_dec *s, const uint8_t *in, size_t in_len,
         return -EBADMSG;
 
     while (pos < end) {
-        unsigned int pos_state = (unsigned int)(pos - s->dict_start) & pos_mask;
-        size_t avail = pos - s->dict_start;
+        unsigned int pos_state = (unsigned int)(pos - dict_start) & pos_mask;
+        size_t avail = pos - dict_start;
         uint32_t dist;
         unsigned int len;
 
-        if (!rc_bit(&rc, &s->p.is_match[s->state][pos_state])) {
-            if (s->state >= 7 && s->rep[0] >= avail)
-                return -EBADMSG;
-            out[pos] = lzma_literal(&rc, s, out, pos);
+        if (!rc_bit(&rc, &p->is_match[r.state][pos_state])) {
+            if (r.state >= 7 && r.rep0 >= avail) {
+                err = -EBADMSG;
+                break;
+            }
+            out[pos] = lzma_literal(&rc, s, p->literal, &r, out, pos);
             pos++;
             continue;
         }
-        if (!rc_bit(&rc, &s->p.is_rep[s->state])) {
-            len = lzma_len(&rc, &s->p.match_len, pos_state);
-            dist = lzma_dist(&rc, &s->p, len);
-            if (dist == END_MARKER || dist >= avail || dist >= s->dict_size)
-                return -EBADMSG;    /* LZMA2 has no end marker */
-            s->rep[3] = s->rep[2];
-            s->rep[2] = s->rep[1];
-            s->rep[1] = s->rep[0];
-            s->rep[0] = dist;
-            s->state = s->state < 7 ? 7 : 10;
+        if (!rc_bit(&rc, &p->is_rep[r.state])) {
+            len = lzma_len(&rc, &p->match_len, pos_state);
+            dist = lzma_dist(&rc, p, len);
+            if (dist == END_MARKER || dist >= avail || dist >= dict_size) {
+                err = -EBADMSG;     /* LZMA2 has no end marker */
+                break;
+            }
+            r.rep3 = r.rep2;
+            r.rep2 = r.rep1;
+            r.rep1 = r.rep0;
+            r.rep0 = dist;
+            r.state = r.state < 7 ? 7 : 10;
         } else {
-            if (!avail)
-                return -EBADMSG;
-            if (!rc_bit(&rc, &s->p.is_rep0[s->state])) {
-                if (!rc_bit(&rc, &s->p.is_rep0_long[s->state][pos_state])) {
+            if (!avail) {
+                err = -EBADMSG;
+                break;
+            }
+            if (!rc_bit(&rc, &p->is_rep0[r.state])) {
+                if (!rc_bit(&rc, &p->is_rep0_long[r.state][pos_state])) {
                     /* short rep: one byte from rep0 */
-                    if (s->rep[0] >= avail)
-                        return -EBADMSG;
-                    s->state = s->state < 7 ? 9 : 11;
-                    out[pos] = out[pos - s->rep[0] - 1];
+                    if (r.rep0 >= avail) {
+                        err = -EBADMSG;
+                        break;
+                    }
+                    r.state = r.state < 7 ? 9 : 11;
+                    out[pos] = out[pos - r.rep0 - 1];
                     pos++;
                     continue;
                 }
             } else {
-                if (!rc_bit(&rc, &s->p.is_rep1[s->state])) {
-                    dist = s->rep[1];
+                if (!rc_bit(&rc, &p->is_rep1[r.state])) {
+                    dist = r.rep1;
                 } else {
-                    if (!rc_bit(&rc, &s->p.is_rep2[s->state])) {
-                        dist = s->rep[2];
+                    if (!rc_bit(&rc, &p->is_rep2[r.state])) {
+                        dist = r.rep2;
                     } else {
-                        dist = s->rep[3];
-                        s->rep[3] = s->rep[2];
+                        dist = r.rep3;
+                        r.rep3 = r.rep2;
                     }
-                    s->rep[2] = s->rep[1];
+                    r.rep2 = r.rep1;
                 }
-                s->rep[1] = s->rep[0];
-                s->rep[0] = dist;
+                r.rep1 = r.rep0;
+                r.rep0 = dist;
             }
-            len = lzma_len(&rc, &s->p.rep_len, pos_state);
-            s->state = s->state < 7 ? 8 : 11;
-            if (s->rep[0] >= avail)
-                return -EBADMSG;
+            len = lzma_len(&rc, &p->rep_len, pos_state);
+            r.state = r.state < 7 ? 8 : 11;
+            if (r.rep0 >= avail) {
+                err = -EBADMSG;
+                break;
+            }
         }
-        if (len > end - pos)
-            return -EBADMSG;        /* a match may not cross the chunk's end */
-        copy_match(out, pos, s->rep[0], len);
+        if (len > end - pos) {
+            err = -EBADMSG;         /* a match may not cross the chunk's end */
+            break;
+        }
+        copy_match(out, pos, r.rep0, len);
         pos += len;
     }
+    s->state = r.state;
+    s->rep[0] = r.rep0;
+    s->rep[1] = r.rep1;
+    s->rep[2] = r.rep2;
+    s->rep[3] = r.rep3;
+    if (err)
+        return err;
     /* The encoder's flush leaves the decoder normalized with code 0 after
      * exactly the chunk's compressed bytes. */
     rc_normalize(&rc);
