@@ -8,8 +8,6 @@ import pathlib
 import shutil
 import subprocess
 
-import pytest
-
 UNIT_DIR = pathlib.Path(__file__).resolve().parent
 REPO = UNIT_DIR.parent.parent
 BUILD = pathlib.Path(os.environ.get("O", REPO / "build")).resolve()
