@@ -278,7 +278,7 @@ static void test_icr_decode(void)
     CHECK_EQ(wr(APIC_REG_ICR, MMIO, 0x000c4631), 0);    /* SIPI, others, assert */
     vlapic_decode_icr(&s, &ipi);
     CHECK_EQ(ipi.vector, 0x31);
-    CHECK_EQ(ipi.mode, APIC_DM_SIPI);
+    CHECK_EQ(ipi.mode, VLAPIC_DM_SIPI);
     CHECK_EQ(ipi.shorthand, APIC_SH_OTHERS);
     CHECK(!ipi.logical);
     CHECK(ipi.assert);
@@ -287,7 +287,7 @@ static void test_icr_decode(void)
     CHECK_EQ(wr(APIC_REG_ICR, MMIO, 0x1000 | 0x8000 | 0x0500), 0);  /* INIT de-assert */
     CHECK_EQ(rd(APIC_REG_ICR, MMIO), 0x8500);   /* busy never reads set */
     vlapic_decode_icr(&s, &ipi);
-    CHECK_EQ(ipi.mode, APIC_DM_INIT);
+    CHECK_EQ(ipi.mode, VLAPIC_DM_INIT);
     CHECK(!ipi.assert);
     CHECK(ipi.level);
     to_x2apic();
@@ -296,7 +296,7 @@ static void test_icr_decode(void)
     CHECK(ipi.x2apic);
     CHECK(ipi.logical);
     CHECK_EQ(ipi.dest, 0x00010002);
-    CHECK_EQ(ipi.mode, APIC_DM_FIXED);
+    CHECK_EQ(ipi.mode, VLAPIC_DM_FIXED);
     CHECK_EQ(ipi.vector, 0x40);
 }
 
@@ -411,7 +411,7 @@ static void test_timer_periodic(void)
     fresh(0);
     enable_sw();
     CHECK_EQ(wr(APIC_REG_TDCR, MMIO, 0xb), 0);
-    CHECK_EQ(vlapic_reg_write(&s, APIC_REG_LVT_TIMER, MMIO, APIC_LVT_PERIODIC | 0x30, 0,
+    CHECK_EQ(vlapic_reg_write(&s, APIC_REG_LVT_TIMER, MMIO, LVT_PERIODIC | 0x30, 0,
                               &eff), 0);
     CHECK_EQ(eff.flags, VLAPIC_EFF_TIMER);      /* mode change re-evaluates */
     CHECK_EQ(vlapic_reg_write(&s, APIC_REG_TMICT, MMIO, P / VLAPIC_TIMER_TICK_NS, 100,
@@ -478,7 +478,7 @@ static void test_random_writes(void)
         CHECK_EQ(s.id, 8);
         if (!(s.svr & APIC_SVR_ENABLE))
             for (unsigned int l = 0; l < VLAPIC_NR_LVT; l++)
-                CHECK(s.lvt[l] & APIC_LVT_MASKED);
+                CHECK(s.lvt[l] & LVT_MASKED);
         if (vlapic_mode(&s) == VLAPIC_X2APIC)
             CHECK_EQ(s.ldr, 1u << 8);
     }

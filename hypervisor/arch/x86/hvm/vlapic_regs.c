@@ -53,7 +53,7 @@ void vlapic_init_regs(struct vlapic *s)
     s->esr = s->esr_pending = 0;
     s->icr_lo = s->icr_hi = 0;
     for (unsigned int i = 0; i < VLAPIC_NR_LVT; i++)
-        s->lvt[i] = APIC_LVT_MASKED;
+        s->lvt[i] = LVT_MASKED;
     s->timer_icr = s->timer_dcr = 0;
     s->timer_start_ns = s->timer_next_ns = 0;
     for (unsigned int i = 0; i < 8; i++) {
@@ -157,7 +157,7 @@ bool vlapic_error(struct vlapic *s, uint32_t esr_bit)
 
     __atomic_fetch_or(&s->esr_pending, esr_bit, __ATOMIC_SEQ_CST);
     /* An illegal error vector would only raise another error (11.5.3). */
-    if ((lvt & APIC_LVT_MASKED) || vec < 16 || !vlapic_sw_enabled(s))
+    if ((lvt & LVT_MASKED) || vec < 16 || !vlapic_sw_enabled(s))
         return false;
     set_vec(s->irr, vec);
     return true;
@@ -188,7 +188,7 @@ unsigned int vlapic_timer_divisor(uint32_t dcr)
 
 bool vlapic_timer_periodic(const struct vlapic *s)
 {
-    return s->lvt[LVT_IDX(APIC_REG_LVT_TIMER)] & APIC_LVT_PERIODIC;
+    return s->lvt[LVT_IDX(APIC_REG_LVT_TIMER)] & LVT_PERIODIC;
 }
 
 static uint64_t tick_ns(const struct vlapic *s)
@@ -329,7 +329,7 @@ static void write_svr(struct vlapic *s, uint32_t val)
     /* Software-disabled: every LVT masked, and kept so (11.4.7.2). */
     if (!(val & APIC_SVR_ENABLE))
         for (unsigned int i = 0; i < VLAPIC_NR_LVT; i++)
-            s->lvt[i] |= APIC_LVT_MASKED;
+            s->lvt[i] |= LVT_MASKED;
 }
 
 static void load_timer(struct vlapic *s, uint32_t count, uint64_t now_ns,
@@ -402,9 +402,9 @@ int vlapic_reg_write(struct vlapic *s, unsigned int reg, bool msr, uint64_t val,
         if (check_bits(msr, &val, lvt_writable[i]))
             return -EPERM;
         if (!(s->svr & APIC_SVR_ENABLE))
-            val |= APIC_LVT_MASKED;
+            val |= LVT_MASKED;
         bool mode_changed = i == LVT_IDX(APIC_REG_LVT_TIMER) &&
-                            ((s->lvt[i] ^ (uint32_t)val) & APIC_LVT_PERIODIC);
+                            ((s->lvt[i] ^ (uint32_t)val) & LVT_PERIODIC);
         s->lvt[i] = (uint32_t)val;
         if (mode_changed)
             eff->flags |= VLAPIC_EFF_TIMER;     /* the next expiry depends on it */
@@ -489,7 +489,7 @@ void vlapic_decode_icr(const struct vlapic *s, struct vlapic_ipi *ipi)
     uint32_t lo = s->icr_lo;
 
     ipi->vector = lo & APIC_ICR_VECTOR;
-    ipi->mode = (enum apic_dm)((lo >> APIC_ICR_DM_SHIFT) & 7);
+    ipi->mode = (enum vlapic_dm)((lo >> APIC_ICR_DM_SHIFT) & 7);
     ipi->logical = lo & APIC_ICR_LOGICAL;
     ipi->assert = lo & APIC_ICR_ASSERT;
     ipi->level = lo & APIC_ICR_LEVEL;

@@ -69,8 +69,8 @@
 #define VLAPIC_NR_LVT       6       /* timer, thermal, perf, LINT0, LINT1, error */
 #define LVT_IDX(reg)        ((reg) - APIC_REG_LVT_TIMER)
 
-#define APIC_LVT_MASKED     (1u << 16)
-#define APIC_LVT_PERIODIC   (1u << 17)
+#define LVT_MASKED     (1u << 16)
+#define LVT_PERIODIC   (1u << 17)
 #define APIC_SVR_ENABLE     (1u << 8)
 
 /* ESR bits (SDM 11.5.3) */
@@ -87,9 +87,9 @@
 #define APIC_ICR_LEVEL      (1u << 15)
 #define APIC_ICR_SH_SHIFT   18
 
-enum apic_dm {
-    APIC_DM_FIXED = 0, APIC_DM_LOWEST = 1, APIC_DM_SMI = 2, APIC_DM_NMI = 4,
-    APIC_DM_INIT = 5, APIC_DM_SIPI = 6, APIC_DM_EXTINT = 7,
+enum vlapic_dm {
+    VLAPIC_DM_FIXED = 0, VLAPIC_DM_LOWEST = 1, VLAPIC_DM_SMI = 2, VLAPIC_DM_NMI = 4,
+    VLAPIC_DM_INIT = 5, VLAPIC_DM_SIPI = 6, VLAPIC_DM_EXTINT = 7,
 };
 enum apic_shorthand { APIC_SH_NONE = 0, APIC_SH_SELF = 1, APIC_SH_ALL = 2, APIC_SH_OTHERS = 3 };
 
@@ -142,7 +142,7 @@ struct vlapic_effect {
 /* A decoded interrupt command (ICR or an interrupt message). */
 struct vlapic_ipi {
     uint8_t vector;
-    enum apic_dm mode;
+    enum vlapic_dm mode;
     enum apic_shorthand shorthand;
     bool logical;
     bool assert;                    /* level: INIT de-assert has this clear */
