@@ -88,6 +88,9 @@ void tests_smp(void);
 void tests_time(void);
 void tests_hostile(void);
 void tests_upcall(void);
+void tests_apic(void);
+void tests_apic_smp(void);
+void apic_ap_idle(void) __attribute__((noreturn));
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);

@@ -3,7 +3,7 @@
  * Secondary vCPUs: VCPUOP_initialise with a 64-bit context straight into
  * long mode on our page tables (public/hvm/hvm_vcpu.h), then VCPUOP_up.
  * Each one checks who it is, hammers a hypercall while the others do the
- * same, reports in, and halts for good.
+ * same, reports in, and idles taking APIC interrupts (tests_apic.c).
  */
 #include <public/xen/errno.h>
 #include <public/xen/hvm/hvm_vcpu.h>
@@ -46,8 +46,7 @@ void ap_main(unsigned int index)
             __atomic_add_fetch(&failed_calls, 1, __ATOMIC_SEQ_CST);
     printf("mini: vcpu %u up\n", index);
     __atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST);
-    for (;;)
-        __asm__ volatile("cli; hlt");
+    apic_ap_idle();
 }
 
 static struct vcpu_hvm_context ap_context(unsigned int i)
