@@ -8,6 +8,9 @@
  * vCPU 0 before the other vCPUs are up; tests_apic_smp after tests_smp,
  * with them idling in apic_ap_idle().
  */
+#include <public/xen/vcpu.h>
+#include <public/xen/xen.h>
+#include "hypercall.h"
 #include "mini.h"
 
 #define APIC_MMIO       0xfee00000ul
@@ -39,6 +42,7 @@
 #define ICR_INIT    (5u << 8)
 #define ICR_SIPI    (6u << 8)
 #define ICR_ASSERT  (1u << 14)
+#define ICR_LEVEL   (1u << 15)
 #define ICR_SELF    (1u << 18)
 #define ICR_OTHERS  (3u << 18)
 #define LVT_MASKED  (1u << 16)
@@ -368,4 +372,71 @@ void tests_apic_smp(void)
         cpu_relax();
     CHECK("apic.init_sipi_running_vcpu_ignored", ap_ipis[1] == 3, "vcpu 1 answered %u",
           ap_ipis[1]);
+}
+
+/* ---- INIT-SIPI-SIPI (trampoline.S) ---- */
+
+#define TRAMP_PAGE  0x70u           /* the SIPI vector: code at 0x70000 */
+#define TRAMP_PA    (TRAMP_PAGE * PAGE_SIZE)
+
+extern const char sipi_tramp_start[], sipi_tramp_end[], sipi_tramp_cr3[],
+    sipi_tramp_entry[], sipi_tramp_stack[], sipi_tramp_index[];
+extern const char ap_entry64[];
+extern uint8_t pml4[];
+
+static void send_icr(uint32_t dest, uint32_t low)
+{
+    if (x2apic) {
+        safe_wrmsr(X2APIC_MSR(R_ICR), ((uint64_t)dest << 32) | low);
+    } else {
+        mmio_write(R_ICR2, dest << 24);
+        mmio_write(R_ICR, low);
+    }
+}
+
+static void tramp_param(const char *sym, uint64_t val)
+{
+    *(volatile uint64_t *)(TRAMP_PA + (uintptr_t)(sym - sipi_tramp_start)) = val;
+}
+
+static long vcpu_is_up(unsigned int i)
+{
+    return HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_is_up, i, 0);
+}
+
+void apic_start_by_sipi(unsigned int index)
+{
+    uint32_t dest = 2 * index;
+    uintptr_t info = (uintptr_t)start_info;
+
+    /* The start-of-day block sits in the lowest free pages (pvh_layout.h). */
+    if (info + 2 * PAGE_SIZE > TRAMP_PA && info < TRAMP_PA + PAGE_SIZE) {
+        CHECK("apic.init_sipi_sipi", false, "start info at %#lx is in the way",
+              (unsigned long)info);
+        return;
+    }
+    memcpy((void *)TRAMP_PA, sipi_tramp_start, (size_t)(sipi_tramp_end - sipi_tramp_start));
+    tramp_param(sipi_tramp_cr3, (uintptr_t)pml4);
+    tramp_param(sipi_tramp_entry, (uintptr_t)ap_entry64);
+    tramp_param(sipi_tramp_stack, ap_stack_top(index));
+    tramp_param(sipi_tramp_index, index);
+
+    /* A SIPI to a vCPU that was never INIT'd starts nothing. */
+    send_icr(dest, ICR_SIPI | TRAMP_PAGE);
+    uint64_t start = rdtsc();
+    while (rdtsc() - start < tsc_khz() * 50)
+        cpu_relax();
+    long up = vcpu_is_up(index);
+    CHECK("apic.sipi_without_init_ignored", up == 0, "vcpu %u is_up %ld", index, up);
+
+    /* What Linux sends: INIT assert and de-assert (level), then two SIPIs;
+     * the second must not restart the vCPU. */
+    send_icr(dest, ICR_INIT | ICR_ASSERT | ICR_LEVEL);
+    send_icr(dest, ICR_INIT | ICR_LEVEL);
+    up = vcpu_is_up(index);
+    CHECK("apic.init_does_not_start", up == 0, "vcpu %u is_up %ld", index, up);
+    send_icr(dest, ICR_SIPI | TRAMP_PAGE);
+    send_icr(dest, ICR_SIPI | TRAMP_PAGE);
+    up = vcpu_is_up(index);
+    CHECK("apic.init_sipi_sipi_up", up == 1, "vcpu %u is_up %ld", index, up);
 }
