@@ -8,6 +8,8 @@
  * stack: the parameters at the end, filled in by C in the copied page.
  * Nothing here may depend on where it was linked, only on where it runs.
  */
+#include "long_mode.h"
+
 #define OFF(x)      ((x) - sipi_tramp_start)
 #define PAGE_SIZE   4096
 
@@ -37,18 +39,7 @@ tr_prot32:
     movl %eax, %ds
     movl %eax, %es
     movl %eax, %ss
-    movl %cr4, %eax
-    orl $0x20, %eax                     /* PAE */
-    movl %eax, %cr4
-    movl OFF(sipi_tramp_cr3)(%ebx), %eax
-    movl %eax, %cr3
-    movl $0xc0000080, %ecx              /* EFER.LME */
-    rdmsr
-    orl $0x100, %eax
-    wrmsr
-    movl %cr0, %eax
-    orl $0x80010001, %eax               /* PG, WP, PE */
-    movl %eax, %cr0
+    enter_long_mode OFF(sipi_tramp_cr3)(%ebx)
     leal PAGE_SIZE(%ebx), %esp          /* the rest of the page: for the lret */
     leal OFF(tr_long)(%ebx), %eax
     pushl $0x08
