@@ -10,6 +10,8 @@
 #include <public/xen/hvm/params.h>
 #include <public/xen/xen.h>
 #include <tessera/domain.h>
+
+#define CALLBACK_TYPE_SHIFT 56       /* public/hvm/params.h: type in bits 63:56 */
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
 
@@ -29,8 +31,8 @@ static bool callback_via_valid(uint64_t via)
 {
     if (!via)
         return true;
-    return via >> HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT == HVM_PARAM_CALLBACK_TYPE_VECTOR &&
-           (via & ~0xffull & ((1ull << HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) - 1)) == 0 &&
+    return via >> CALLBACK_TYPE_SHIFT == HVM_PARAM_CALLBACK_TYPE_VECTOR &&
+           (via & ~0xffull & ((1ull << CALLBACK_TYPE_SHIFT) - 1)) == 0 &&
            (via & 0xff) >= 0x20;
 }
 

@@ -11,6 +11,8 @@
 #include <tessera/arch.h>
 #include <tessera/domain.h>
 
+#define CALLBACK_TYPE_SHIFT 56       /* public/hvm/params.h: type in bits 63:56 */
+
 /*
  * The event-channel upcall, when the domain asked for it as a vector
  * (HVM_PARAM_CALLBACK_IRQ = HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | vector;
@@ -23,7 +25,7 @@ static int upcall_vector(struct vcpu *v)
     uint64_t via = v->domain->params[HVM_PARAM_CALLBACK_IRQ];
     struct vcpu_info *vi = v->vcpu_info;
 
-    if (via >> HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT != HVM_PARAM_CALLBACK_TYPE_VECTOR || !vi)
+    if (via >> CALLBACK_TYPE_SHIFT != HVM_PARAM_CALLBACK_TYPE_VECTOR || !vi)
         return -1;
     if (!__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE))
         return -1;

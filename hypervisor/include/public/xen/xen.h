@@ -101,8 +101,7 @@ struct arch_vcpu_info {
 struct vcpu_info {
     uint8_t evtchn_upcall_pending;
     uint8_t evtchn_upcall_mask;
-    uint8_t pad0[6];
-    xen_ulong_t evtchn_pending_sel;
+    xen_ulong_t evtchn_pending_sel;     /* at offset 8: natural alignment */
     struct arch_vcpu_info arch;
     struct vcpu_time_info time;
 };
