@@ -396,6 +396,10 @@ static void test_timer_oneshot(void)
     CHECK_EQ(vlapic_reg_write(&s, APIC_REG_TMICT, MMIO, 100, 0, &eff), 0);
     CHECK_EQ(vlapic_timer_period_ns(&s), 1600 * VLAPIC_TIMER_TICK_NS);
     CHECK_EQ(vlapic_timer_current(&s, 160 * VLAPIC_TIMER_TICK_NS), 90);
+    /* a new divisor applies from the next load */
+    CHECK_EQ(wr(APIC_REG_TDCR, MMIO, 0xb), 0);
+    CHECK_EQ(vlapic_timer_period_ns(&s), 1600 * VLAPIC_TIMER_TICK_NS);
+    CHECK_EQ(vlapic_timer_current(&s, 160 * VLAPIC_TIMER_TICK_NS), 90);
     /* writing 0 stops it */
     CHECK_EQ(vlapic_reg_write(&s, APIC_REG_TMICT, MMIO, 0, 10, &eff), 0);
     CHECK_EQ(eff.flags, VLAPIC_EFF_TIMER);

@@ -55,6 +55,7 @@ void vlapic_init_regs(struct vlapic *s)
     for (unsigned int i = 0; i < VLAPIC_NR_LVT; i++)
         s->lvt[i] = LVT_MASKED;
     s->timer_icr = s->timer_dcr = 0;
+    s->timer_divisor = vlapic_timer_divisor(0);
     s->timer_start_ns = s->timer_next_ns = 0;
     for (unsigned int i = 0; i < 8; i++) {
         __atomic_store_n(&s->irr[i], 0, __ATOMIC_RELAXED);
@@ -193,7 +194,7 @@ bool vlapic_timer_periodic(const struct vlapic *s)
 
 static uint64_t tick_ns(const struct vlapic *s)
 {
-    return (uint64_t)vlapic_timer_divisor(s->timer_dcr) * VLAPIC_TIMER_TICK_NS;
+    return (uint64_t)s->timer_divisor * VLAPIC_TIMER_TICK_NS;
 }
 
 uint64_t vlapic_timer_period_ns(const struct vlapic *s)
@@ -336,6 +337,7 @@ static void load_timer(struct vlapic *s, uint32_t count, uint64_t now_ns,
                        struct vlapic_effect *eff)
 {
     s->timer_icr = count;
+    s->timer_divisor = vlapic_timer_divisor(s->timer_dcr);
     s->timer_start_ns = now_ns;
     eff->flags |= VLAPIC_EFF_TIMER;
 }

@@ -118,6 +118,7 @@ struct vlapic {
     uint32_t icr_lo, icr_hi;
     uint32_t lvt[VLAPIC_NR_LVT];
     uint32_t timer_icr, timer_dcr;
+    uint32_t timer_divisor;         /* of timer_dcr when the count was loaded */
     uint64_t timer_start_ns;        /* when the count was loaded */
     uint64_t timer_next_ns;         /* next expiry armed, 0: none */
     uint32_t isr[8], tmr[8];
