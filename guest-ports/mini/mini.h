@@ -15,6 +15,7 @@
 #define IDENTITY_MAP_END    (1ul << 30)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 /* string.c */
 void *memset(void *d, int c, size_t n);
@@ -87,8 +88,12 @@ void tests_hypercalls(void);
 void tests_cpu(void);
 void tests_smp(void);
 void tests_time(void);
+void tests_acpi(void);
 void tests_hostile(void);
 void tests_upcall(void);
+void tests_gnttab(void);
+/* The two-domain grant case: role grant|map|map-crash|grant-leave. */
+void gnttab_peer_run(const char *role, uint16_t peer);
 void tests_apic(void);
 void tests_apic_smp(void);
 void apic_ap_idle(void) __attribute__((noreturn));
