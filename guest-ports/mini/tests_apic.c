@@ -115,7 +115,12 @@ static bool wait_count(volatile unsigned int *count, unsigned int want, unsigned
 static void test_xapic_mmio(void)
 {
     uint64_t base = 0;
+    uint32_t r[4];
     int gp;
+
+    cpuid(1, 0, r);
+    CHECK("apic.cpuid", (r[3] & (1u << 9)) && (r[2] & (1u << 21)) && !(r[2] & (1u << 24)),
+          "leaf 1 ecx %#x edx %#x: want APIC and x2APIC, no TSC-deadline", r[2], r[3]);
 
     gp = safe_rdmsr(MSR_APIC_BASE, &base);
     CHECK("apic.base_msr", !gp && base == (0xfee00000ull | BASE_EN | BASE_BSP),

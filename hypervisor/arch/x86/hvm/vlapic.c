@@ -10,6 +10,7 @@
 #include <asm/hvm_mmio.h>
 #include <asm/percpu.h>
 #include <asm/vlapic.h>
+#include <tessera/acpi_tables.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -306,8 +307,8 @@ static const struct hvm_mmio_ops vlapic_mmio_ops = {
 
 void vlapic_vcpu_init(struct vcpu *v)
 {
-    /* APIC IDs are 2 * vCPU id, as Xen numbers them (the MADT agrees). */
-    vlapic_reset(&v->vlapic, 2 * v->id, v->id == 0);
+    /* The ID the MADT and CPUID give this vCPU (2 * id, as Xen numbers them). */
+    vlapic_reset(&v->vlapic, acpi_vcpu_apic_id(v->id), v->id == 0);
     timer_init(&v->vlapic.timer, timer_fire, v, smp_processor_id());
 }
 
