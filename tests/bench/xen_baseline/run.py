@@ -3,7 +3,7 @@
 """Benchmark: the Linux guest as a PVH domU of Debian's Xen 4.17 (`xl create`).
 
 The reference for the Linux guest figures, on the same emulated machine as
-/work/shared anchors (QEMU TCG q35, -cpu max,-rdtscp, AMD IOMMU, -icount
+the shared anchors' Xen recipe (QEMU TCG q35, -cpu max,-rdtscp, AMD IOMMU, -icount
 shift=0,sleep=off so virtual time counts instructions): Xen with Debian's
 kernel as PVH dom0, whose /init (dom0-init.sh) starts xenstored and
 xenconsoled and creates the guest (same vmlinuz and initramfs as
