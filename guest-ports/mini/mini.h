@@ -15,6 +15,7 @@
 #define IDENTITY_MAP_END    (1ul << 30)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 /* string.c */
 void *memset(void *d, int c, size_t n);
@@ -33,6 +34,12 @@ void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* trap.c: exceptions. A test that expects a fault arms a recovery point. */
 void trap_init(void);
 void trap_load_idt(void);
+/* Interrupt vectors 32-255: fn(vector) runs with interrupts off; an
+ * interrupt without a handler crashes mini. */
+typedef void (*irq_handler_fn)(unsigned int vector);
+void irq_set_handler(unsigned int vector, irq_handler_fn fn);
+static inline void irq_enable(void)  { __asm__ volatile("sti" ::: "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 
 /* main.c */
 void shutdown(unsigned int reason) __attribute__((noreturn));
@@ -80,7 +87,12 @@ void tests_hypercalls(void);
 void tests_cpu(void);
 void tests_smp(void);
 void tests_time(void);
+void tests_acpi(void);
 void tests_hostile(void);
+void tests_upcall(void);
+void tests_gnttab(void);
+/* The two-domain grant case: role grant|map|map-crash|grant-leave. */
+void gnttab_peer_run(const char *role, uint16_t peer);
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);

@@ -11,9 +11,11 @@
 #include <asm/hvm.h>
 #include <asm/p2m.h>
 #include <asm/percpu.h>
+#include <public/xen/xen.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
+#include <tessera/grant_table.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
@@ -126,10 +128,13 @@ static void free_vcpu(struct vcpu *v)
 
 static void free_domain(struct domain *d)
 {
+    grant_table_destroy(d);     /* may keep RAM blocks others still map */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         free_vcpu(d->vcpus[i]);
     if (d->p2m)
         p2m_destroy(d->p2m);
+    if (d->shared_info)
+        free_pages(virt_to_phys(d->shared_info), 0);
     for (unsigned int i = 0; i < d->nr_chunks; i++)
         free_pages(d->chunks[i].pa, d->chunks[i].order);
     xfree(d->chunks);
@@ -147,6 +152,9 @@ static struct vcpu *create_vcpu(struct domain *d, unsigned int id, int *rc)
         return NULL;
     v->domain = d;
     v->id = id;
+    v->run_cpu = -1;
+    if (id < XEN_LEGACY_MAX_VCPUS)
+        v->vcpu_info = &d->shared_info->vcpu_info[id];
     sched_unit_init(&v->unit, d->id, id);
     v->fpu = xmalloc_aligned(sizeof(*v->fpu), 16);
     if (!v->fpu) {
@@ -193,11 +201,19 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         goto fail;
 
     rc = -ENOMEM;
+    paddr_t shared = alloc_pages(0, PA_ZERO);
+    if (!shared)
+        goto fail;
+    d->shared_info = phys_to_virt(shared);
+    d->shared_info_gfn = ~0ull;
     d->p2m = p2m_create(hvm->p2m_format);
     if (!d->p2m)
         goto fail;
     if (hvm->p2m_max_order)
         p2m_set_max_order(d->p2m, hvm->p2m_max_order());
+    rc = grant_table_create(d);
+    if (rc)
+        goto fail;
     for (unsigned int i = 0; i < cfg->nr_ram; i++) {
         rc = populate(d, &cfg->ram[i], &capacity);
         if (rc)
