@@ -48,6 +48,9 @@ struct vcpu {
     struct fpu_area *fpu;
     struct sched_unit unit;
     bool initialised;               /* has a register state to run */
+    bool state_claimed;             /* someone is giving it its first state
+                                       (VCPUOP_initialise or a SIPI); under
+                                       the domain's lock, so only one does */
     bool up;                        /* started (vCPU 0) or VCPUOP_up'd */
     bool started;                   /* ran at least once */
     volatile bool blocked;          /* in SCHEDOP_block or HLT */
