@@ -152,6 +152,7 @@ int zero_gpa(struct domain *d, uint64_t gpa, size_t len);
 /* Per-CPU entry points of the run loop (arch/x86/hvm/run.c). */
 void vcpu_wake(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
+void vcpu_down(struct vcpu *v);     /* HLT with interrupts off */
 void vcpu_yield(struct vcpu *v);
 void cpu_resched(int cpu);          /* cpu < 0: nothing */
 /* "dom X id=N: vcpu V: E exits reason=count...", at the domain's end. */

@@ -338,6 +338,7 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
 static uint64_t svm_get_rip(struct vcpu *v) { return svm(v)->vmcb->rip; }
 static void svm_set_rip(struct vcpu *v, uint64_t rip) { svm(v)->vmcb->rip = rip; }
 static uint64_t svm_get_rsp(struct vcpu *v) { return svm(v)->vmcb->rsp; }
+static uint64_t svm_get_rflags(struct vcpu *v) { return svm(v)->vmcb->rflags; }
 static uint64_t svm_cs_base(struct vcpu *v) { return svm(v)->vmcb->cs.base; }
 static unsigned int svm_cpl(struct vcpu *v) { return svm(v)->vmcb->cpl; }
 
@@ -466,6 +467,7 @@ const struct hvm_backend svm_backend = {
     .get_rip = svm_get_rip,
     .set_rip = svm_set_rip,
     .get_rsp = svm_get_rsp,
+    .get_rflags = svm_get_rflags,
     .mode = svm_mode,
     .cs_base = svm_cs_base,
     .paging_state = svm_paging_state,
