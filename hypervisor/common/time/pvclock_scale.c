@@ -10,8 +10,10 @@
 
 struct pvclock_scale pvclock_scale_for_khz(uint64_t khz)
 {
-    /* f = num / den; keep num / den in [0.5, 1) while counting the shift. */
-    unsigned __int128 num = 1000000, den = khz;
+    /* f = num / den; keep num / den in [0.5, 1) while counting the shift.
+     * den stays below 2^32 (it is khz, or at most 2e6), so num < den and
+     * num << 32 fit 64 bits (no 128-bit division in the hypervisor). */
+    uint64_t num = 1000000, den = khz;
     int shift = 0;
 
     BUG_ON(khz == 0 || khz >> 32);
@@ -23,7 +25,7 @@ struct pvclock_scale pvclock_scale_for_khz(uint64_t khz)
         num <<= 1;
         shift--;
     }
-    unsigned __int128 mul = ((num << 32) + den / 2) / den;
+    uint64_t mul = ((num << 32) + den / 2) / den;
     if (mul >> 32)          /* rounding reached 1.0: 2^31 at the next shift */
         return (struct pvclock_scale){ .mul = 1u << 31, .shift = (int8_t)(shift + 1) };
     return (struct pvclock_scale){ .mul = (uint32_t)mul, .shift = (int8_t)shift };
