@@ -8,6 +8,7 @@
  *   mini.test=<case>    run one hostile case that must crash this domain
  *   mini.bench=<name>   run a benchmark instead of the self-tests
  *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
+ *   mini.echo=1         echo one line typed into the console ring, then end
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
@@ -120,9 +121,15 @@ void mini_main(uint32_t ebx)
         shutdown(SHUTDOWN_poweroff);
     }
 
+    if (option_value("mini.echo", which, sizeof(which))) {
+        console_echo();
+        shutdown(SHUTDOWN_poweroff);
+    }
+
     tests_hypercalls();
     tests_cpu();
     tests_time();
+    tests_console();
     tests_hostile();
     tests_smp();
     printf("mini: %u passed, %u failed\n", passed, failed);

@@ -81,6 +81,8 @@ void tests_cpu(void);
 void tests_smp(void);
 void tests_time(void);
 void tests_hostile(void);
+void tests_console(void);
+void console_echo(void);
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);

@@ -12,6 +12,7 @@
 #include <asm/p2m.h>
 #include <asm/percpu.h>
 #include <tessera/console.h>
+#include <tessera/console_ring.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/heap.h>
@@ -130,6 +131,7 @@ static void free_domain(struct domain *d)
         free_vcpu(d->vcpus[i]);
     if (d->p2m)
         p2m_destroy(d->p2m);
+    console_ring_free(d);
     for (unsigned int i = 0; i < d->nr_chunks; i++)
         free_pages(d->chunks[i].pa, d->chunks[i].order);
     xfree(d->chunks);
@@ -257,6 +259,7 @@ void domain_shutdown(struct domain *d, enum domain_end reason)
     d->state = DOM_DYING;
     d->end_reason = reason;
     spin_unlock_irqrestore(&d->lock, flags);
+    console_ring_detach(d);
 
     printk("tessera: dom %s id=%u %s\n", d->name, d->id, domain_end_name(reason));
     for (unsigned int i = 0; i < d->nr_vcpus; i++)

@@ -88,6 +88,7 @@ struct domain {
     int boot_index;                 /* which boot-time spec built it, or -1 */
     struct domain *next;            /* all domains, or the dying list */
     uint64_t *quiesce_snapshot;     /* cpu_quiescent_seq when it died */
+    struct console_ring *console_ring;  /* console_ring.c; NULL: none */
     spinlock_t console_lock;        /* vCPUs write at once */
     char console_line[128];
     unsigned int console_len;
