@@ -132,6 +132,7 @@ void mini_main(uint32_t ebx)
     tests_console();
     tests_hostile();
     tests_upcall();
+    tests_pvtime();
     tests_smp();
     printf("mini: %u passed, %u failed\n", passed, failed);
     shutdown(option_value("mini.end", which, sizeof(which)) && !strcmp(which, "reboot")

@@ -90,6 +90,12 @@ void tests_hostile(void);
 void tests_console(void);
 void console_echo(void);
 void tests_upcall(void);
+void tests_pvtime(void);
+/* tests_upcall.c leaves shared_info mapped and vCPU 0's vcpu_info
+ * registered; later tests find them here, and may hook its upcall. */
+struct shared_info *upcall_shared_info(void);
+struct vcpu_info *upcall_vcpu_info(void);
+void upcall_set_handler(void (*fn)(void));
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);

@@ -271,6 +271,7 @@ void domain_shutdown(struct domain *d, enum domain_end reason)
     d->end_reason = reason;
     spin_unlock_irqrestore(&d->lock, flags);
     console_ring_detach(d);
+    pv_time_domain_shutdown(d);
 
     printk("tessera: dom %s id=%u %s\n", d->name, d->id, domain_end_name(reason));
     for (unsigned int i = 0; i < d->nr_vcpus; i++)

@@ -23,6 +23,7 @@
 #include <tessera/serial.h>
 #include <tessera/time.h>
 #include <tessera/timer.h>
+#include <tessera/pv_time.h>
 #include <tessera/wallclock.h>
 
 enum ready_action { READY_HALT, READY_POWEROFF, READY_REBOOT, READY_CRASH };
@@ -113,6 +114,7 @@ static void setup_time(void)
            (unsigned long long)(time_tsc_khz() % 1000), used,
            boot_cpu.invariant_tsc ? ", invariant" : "");
     wallclock_init();
+    pv_time_init(boot_cpu.invariant_tsc);
 }
 
 /* Modules stay where the loader put them (memory.c keeps them out of the

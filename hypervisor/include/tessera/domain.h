@@ -13,6 +13,7 @@
 #include <asm/hvm.h>
 #include <asm/hvm_mmio.h>
 #include <asm/spinlock.h>
+#include <tessera/pv_time.h>
 #include <tessera/sched.h>
 #include <tessera/types.h>
 
@@ -51,6 +52,7 @@ struct vcpu {
     bool started;                   /* ran at least once */
     volatile bool blocked;          /* in SCHEDOP_block or HLT */
     volatile int run_cpu;           /* the CPU whose run loop has it, or -1 */
+    struct pv_time_vcpu pvtime;     /* time info and timers (pv_time.h) */
     uint64_t nr_exits;
     uint64_t nr_hypercalls;
     uint64_t exits_by_reason[HVM_EXIT_NR_REASONS];
