@@ -89,6 +89,8 @@ void tests_time(void);
 void tests_hostile(void);
 void tests_console(void);
 void console_echo(void);
+void console_bench(void);
+void pvtime_bench(void);
 void tests_upcall(void);
 void tests_pvtime(void);
 /* tests_upcall.c leaves shared_info mapped and vCPU 0's vcpu_info
