@@ -126,11 +126,10 @@ static long set_singleshot(struct vcpu *v, bool arm, uint64_t at)
 {
     struct pv_time_vcpu *p = &v->pvtime;
     unsigned long flags = spin_lock_irqsave(&p->lock);
-    long rc = 0;
 
-    if (p->dead) {
-        rc = -XEN_EINVAL;
-    } else if (!arm) {
+    /* Linux BUG()s on an error here, so a domain that is ending (dead)
+     * gets 0 and no timer: none of its vCPUs will run again. */
+    if (!arm || p->dead) {
         p->singleshot_armed = false;
         if (p->timers_ready)
             timer_stop(&p->singleshot);
@@ -145,7 +144,7 @@ static long set_singleshot(struct vcpu *v, bool arm, uint64_t at)
         timer_set(&p->singleshot, at);
     }
     spin_unlock_irqrestore(&p->lock, flags);
-    return rc;
+    return 0;
 }
 
 static long set_periodic(struct vcpu *v, struct vcpu *t, uint64_t period)
@@ -156,7 +155,7 @@ static long set_periodic(struct vcpu *v, struct vcpu *t, uint64_t period)
 
     if (p->dead) {
         spin_unlock_irqrestore(&p->lock, flags);
-        return -XEN_EINVAL;
+        return 0;
     }
     if (p->timers_ready)
         timer_stop(&p->periodic);
