@@ -12,6 +12,7 @@
 #include <public/xen/hvm/hvm_op.h>
 #include <public/xen/hvm/params.h>
 #include <public/xen/io/console.h>
+#include <public/xen/sched.h>
 #include <public/xen/xen.h>
 #include "hypercall.h"
 #include "mini.h"
@@ -19,6 +20,9 @@
 #define SPECIAL_END         0xff000000ul    /* tessera/pvh_layout.h */
 #define CONSOLE_GFN         ((SPECIAL_END >> 12) - 16 + 15)
 #define EVTCHNOP_send       4               /* public/event_channel.h */
+/* How long the backend may take to print what we wrote (Bochs runs the
+ * UART at its baud rate). */
+#define DRAIN_MS            10000
 
 static volatile struct xencons_interface *ring;
 static uint32_t port;
@@ -42,24 +46,29 @@ static long notify(void)
                 : -XEN_ENOENT;
 }
 
+/* Waits for the backend to take everything, yielding to it: it may need
+ * this very CPU (and Bochs does not interrupt a guest that spins without
+ * exits for the hypervisor's timer). */
 static bool wait_drained(uint64_t ms)
 {
     uint64_t end = rdtsc() + tsc_khz() * ms;
 
-    while (ring->out_cons != ring->out_prod)
+    while (ring->out_cons != ring->out_prod) {
         if (rdtsc() > end)
             return false;
+        HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+    }
     return true;
 }
 
 /* Writes s, waiting for room as hvc_xen would. False if the backend
- * stopped taking bytes for a second. */
+ * stopped taking bytes for DRAIN_MS. */
 static bool ring_write(const char *s, size_t n)
 {
     for (size_t done = 0; done < n;) {
         uint32_t cons = ring->out_cons, prod = ring->out_prod;
         if (prod - cons >= sizeof(ring->out)) {
-            if (!wait_drained(1000))
+            if (!wait_drained(DRAIN_MS))
                 return false;
             continue;
         }
@@ -94,30 +103,33 @@ void tests_console(void)
 
     if (!ring_find())
         return;
-    CHECK("console.ring_write", ring_write(hello, sizeof(hello) - 1) && wait_drained(2000),
-          "out_cons %u out_prod %u", ring->out_cons, ring->out_prod);
+    /* Each result is taken before its message reads the indices (the
+     * order of a call's arguments is unspecified). */
+    bool ok = ring_write(hello, sizeof(hello) - 1) && wait_drained(DRAIN_MS);
+    CHECK("console.ring_write", ok, "out_cons %u out_prod %u", ring->out_cons, ring->out_prod);
 
     /* More than a ring's worth, so the indices wrap the buffer. */
     for (size_t i = 0; i < sizeof(big); i++)
         big[i] = (i % 61 == 60) ? '\n' : (char)('A' + i % 26);
     big[sizeof(big) - 1] = '\n';
-    CHECK("console.ring_wraps", ring_write("ring: big\n", 10) && ring_write(big, sizeof(big)) &&
-          wait_drained(2000), "out_cons %u out_prod %u", ring->out_cons, ring->out_prod);
+    ok = ring_write("ring: big\n", 10) && ring_write(big, sizeof(big)) && wait_drained(DRAIN_MS);
+    CHECK("console.ring_wraps", ok, "out_cons %u out_prod %u", ring->out_cons, ring->out_prod);
 
     /* Hostile: out_prod far ahead of out_cons. The backend drops it and
      * goes on from there. */
     ring->out_prod = ring->out_cons + 100000;
     notify();
-    bool resynced = wait_drained(2000);
-    CHECK("console.ring_bogus_prod", resynced && ring_write("ring: after bogus\n", 18) &&
-          wait_drained(2000), "out_cons %u out_prod %u", ring->out_cons, ring->out_prod);
+    bool resynced = wait_drained(DRAIN_MS);
+    ok = resynced && ring_write("ring: after bogus\n", 18) && wait_drained(DRAIN_MS);
+    CHECK("console.ring_bogus_prod", ok, "out_cons %u out_prod %u", ring->out_cons,
+          ring->out_prod);
 
     /* Hostile: a storm of notifications with nothing to take. */
     unsigned long errors = 0;
     for (unsigned int i = 0; i < 20000; i++)
         errors += notify() != 0;
-    CHECK("console.notify_storm", ring_write("ring: after storm\n", 18) && wait_drained(2000),
-          "%lu of 20000 notifications failed", errors);
+    ok = ring_write("ring: after storm\n", 18) && wait_drained(DRAIN_MS);
+    CHECK("console.notify_storm", ok, "%lu of 20000 notifications failed", errors);
 }
 
 /* mini.bench=ring: bytes per second through the ring to the hypervisor's
