@@ -19,7 +19,7 @@ static unsigned int held;           /* Ctrl-A's seen in a row; poll only */
 
 static void switch_focus(void)
 {
-    char name[DOMAIN_NAME_MAX + 1], line[96];
+    char name[DOMAIN_NAME_MAX + 1], line[128];
 
     if (console_ring_focus_next(name, sizeof(name)))
         snprintf(line, sizeof(line),
