@@ -146,7 +146,9 @@ void mini_main(uint32_t ebx)
     tests_upcall();
     tests_pvtime();
     tests_gnttab();
+    tests_apic();
     tests_smp();
+    tests_apic_smp();
     printf("mini: %u passed, %u failed\n", passed, failed);
     shutdown(option_value("mini.end", which, sizeof(which)) && !strcmp(which, "reboot")
              ? SHUTDOWN_reboot : SHUTDOWN_poweroff);

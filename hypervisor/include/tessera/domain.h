@@ -13,6 +13,7 @@
 #include <asm/hvm.h>
 #include <asm/hvm_mmio.h>
 #include <asm/spinlock.h>
+#include <asm/vlapic.h>
 #include <tessera/pv_time.h>
 #include <tessera/sched.h>
 #include <tessera/types.h>
@@ -48,6 +49,9 @@ struct vcpu {
     struct fpu_area *fpu;
     struct sched_unit unit;
     bool initialised;               /* has a register state to run */
+    bool state_claimed;             /* someone is giving it its first state
+                                       (VCPUOP_initialise or a SIPI); under
+                                       the domain's lock, so only one does */
     bool up;                        /* started (vCPU 0) or VCPUOP_up'd */
     bool started;                   /* ran at least once */
     volatile bool blocked;          /* in SCHEDOP_block or HLT */
@@ -61,6 +65,7 @@ struct vcpu {
      * registered (VCPUOP_register_vcpu_info); NULL for neither. */
     struct vcpu_info *vcpu_info;
     bool vcpu_info_registered;
+    struct vlapic vlapic;           /* its local APIC (hvm/vlapic.c) */
 };
 
 /* The guest's memory map as the ABI hands it out (E820 entries, 20 bytes). */
