@@ -7,6 +7,8 @@
  *              the domain's end give exits on a busy and on an idle vCPU
  *   spin       count loop iterations for mini.ms of TSC time: domains that
  *              share a CPU get iterations in proportion to their weights
+ *   pvclock    cost of one PV clock read (vcpu_time_info), in picoseconds
+ *   ring       console ring throughput to the serial console, bytes/s
  */
 #include <public/xen/hvm/hvm_vcpu.h>
 #include <public/xen/sched.h>
@@ -104,6 +106,10 @@ void bench_run(const char *which)
         bench_exits();
     else if (!strcmp(which, "spin"))
         bench_spin();
+    else if (!strcmp(which, "pvclock"))
+        pvtime_bench();
+    else if (!strcmp(which, "ring"))
+        console_bench();
     else
         printf("mini: no benchmark named %s\n", which);
 }

@@ -11,6 +11,7 @@
  *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
  *   mini.end=halt       end with HLT, interrupts off, on every vCPU (as Linux's
  *                       poweroff does without ACPI sleep states)
+ *   mini.echo=1         echo one line typed into the console ring, then end
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
@@ -133,12 +134,19 @@ void mini_main(uint32_t ebx)
         shutdown(SHUTDOWN_poweroff);
     }
 
+    if (option_value("mini.echo", which, sizeof(which))) {
+        console_echo();
+        shutdown(SHUTDOWN_poweroff);
+    }
+
     tests_hypercalls();
     tests_cpu();
     tests_time();
+    tests_console();
     tests_acpi();
     tests_hostile();
     tests_upcall();
+    tests_pvtime();
     tests_gnttab();
     tests_apic();
     tests_smp();

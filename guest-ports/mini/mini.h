@@ -90,7 +90,17 @@ void tests_smp(void);
 void tests_time(void);
 void tests_acpi(void);
 void tests_hostile(void);
+void tests_console(void);
+void console_echo(void);
+void console_bench(void);
+void pvtime_bench(void);
 void tests_upcall(void);
+void tests_pvtime(void);
+/* tests_upcall.c leaves shared_info mapped and vCPU 0's vcpu_info
+ * registered; later tests find them here, and may hook its upcall. */
+struct shared_info *upcall_shared_info(void);
+struct vcpu_info *upcall_vcpu_info(void);
+void upcall_set_handler(void (*fn)(void));
 void tests_gnttab(void);
 /* The two-domain grant case: role grant|map|map-crash|grant-leave. */
 void gnttab_peer_run(const char *role, uint16_t peer);

@@ -70,7 +70,8 @@ static void test_xen_version(void)
 
     struct xen_feature_info fi = { .submap_idx = 0 };
     rc = HYPERCALL(__HYPERVISOR_xen_version, XENVER_get_features, &fi, 0);
-    CHECK("xen_version.get_features", rc == 0 && (fi.submap & (1u << XENFEAT_auto_translated_physmap)),
+    CHECK("xen_version.get_features", rc == 0 && (fi.submap & (1u << XENFEAT_auto_translated_physmap)) &&
+          (fi.submap & (1u << XENFEAT_hvm_safe_pvclock)),
           "rc %ld submap %#x", rc, fi.submap);
     fi = (struct xen_feature_info){ .submap_idx = 1000 };
     rc = HYPERCALL(__HYPERVISOR_xen_version, XENVER_get_features, &fi, 0);

@@ -23,12 +23,15 @@ static uint8_t shinfo_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t vcpu_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static struct vcpu_info *volatile my_vcpu_info;
 static volatile unsigned int upcalls;
+static void (*volatile extra_handler)(void);
 
 static void upcall(unsigned int vector)
 {
     (void)vector;
     upcalls++;
     my_vcpu_info->evtchn_upcall_pending = 0;
+    if (extra_handler)
+        extra_handler();
 }
 
 static long add_to_physmap(uint16_t domid, uint32_t space, uint64_t idx, uint64_t gpfn)
@@ -159,6 +162,22 @@ static void test_upcall(void)
     some_exits();
     CHECK("upcall.off", rc == 0 && upcalls == 3, "rc %ld upcalls %u", rc, upcalls);
     my_vcpu_info->evtchn_upcall_pending = 0;
+}
+
+/* For later tests (tests_pvtime.c): where this left them. */
+struct shared_info *upcall_shared_info(void)
+{
+    return (struct shared_info *)shinfo_page;
+}
+
+struct vcpu_info *upcall_vcpu_info(void)
+{
+    return my_vcpu_info;
+}
+
+void upcall_set_handler(void (*fn)(void))
+{
+    extra_handler = fn;
 }
 
 void tests_upcall(void)

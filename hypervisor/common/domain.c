@@ -13,6 +13,7 @@
 #include <asm/percpu.h>
 #include <public/xen/xen.h>
 #include <tessera/console.h>
+#include <tessera/console_ring.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/grant_table.h>
@@ -134,6 +135,7 @@ static void free_domain(struct domain *d)
         free_vcpu(d->vcpus[i]);
     if (d->p2m)
         p2m_destroy(d->p2m);
+    console_ring_free(d);
     if (d->shared_info)
         free_pages(virt_to_phys(d->shared_info), 0);
     for (unsigned int i = 0; i < d->nr_chunks; i++)
@@ -279,6 +281,8 @@ void domain_shutdown(struct domain *d, enum domain_end reason)
     d->state = DOM_DYING;
     d->end_reason = reason;
     spin_unlock_irqrestore(&d->lock, flags);
+    console_ring_detach(d);
+    pv_time_domain_shutdown(d);
 
     printk("tessera: dom %s id=%u %s\n", d->name, d->id, domain_end_name(reason));
     for (unsigned int i = 0; i < d->nr_vcpus; i++)

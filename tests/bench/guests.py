@@ -108,15 +108,17 @@ BENCHES = {"hypercall": bench_hypercall, "start": bench_start, "exits": bench_ex
            "density": bench_density}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default=",".join(BENCHES))
+def main(benches=BENCHES, doc=__doc__):
+    """Runs the benchmarks --only names (all by default) and prints their
+    figures; shared by the other bench scripts."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--only", default=",".join(benches))
     ap.add_argument("--json")
     args = ap.parse_args()
     results = {}
     for name in args.only.split(","):
         t = time.monotonic()
-        results[name] = BENCHES[name]()
+        results[name] = benches[name]()
         results[name]["wall_s"] = round(time.monotonic() - t, 1)
         print(f"{name}: {json.dumps(results[name])}", flush=True)
     if args.json:

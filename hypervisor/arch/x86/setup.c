@@ -23,6 +23,8 @@
 #include <tessera/serial.h>
 #include <tessera/time.h>
 #include <tessera/timer.h>
+#include <tessera/pv_time.h>
+#include <tessera/wallclock.h>
 
 enum ready_action { READY_HALT, READY_POWEROFF, READY_REBOOT, READY_CRASH };
 
@@ -111,6 +113,8 @@ static void setup_time(void)
            (unsigned long long)(time_tsc_khz() / 1000),
            (unsigned long long)(time_tsc_khz() % 1000), used,
            boot_cpu.invariant_tsc ? ", invariant" : "");
+    wallclock_init();
+    pv_time_init(boot_cpu.invariant_tsc);
 }
 
 /* Modules stay where the loader put them (memory.c keeps them out of the

@@ -2,12 +2,14 @@
 /*
  * The TSC as the hypervisor's clock: calibrated once at boot against the HPET
  * or the ACPI PM timer (the PIT as a last resort), then converted to ns with
- * a 32.32 fixed-point multiplier.
+ * the PV clock's scale (tessera/pvclock.h), so that guests extrapolating
+ * with the same scale agree with the hypervisor's clock to the ns.
  */
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/time.h>
 #include <tessera/lib.h>
+#include <tessera/pvclock.h>
 #include <tessera/time.h>
 
 #define CALIBRATE_NS        (5 * NSEC_PER_MSEC)
@@ -21,7 +23,7 @@
 /* Written by head.S before .bss is cleared, hence .data. */
 uint64_t entry_tsc __attribute__((section(".data")));
 static uint64_t tsc_khz;
-static uint64_t ns_mult;        /* ns = (tsc * ns_mult) >> 32 */
+static struct pvclock_scale ns_scale;
 static uint64_t tsc_mult;       /* tsc = (ns * tsc_mult) >> 32 */
 
 uint64_t time_entry_tsc(void) { return entry_tsc; }
@@ -29,7 +31,7 @@ uint64_t time_tsc_khz(void)   { return tsc_khz; }
 
 uint64_t tsc_to_ns(uint64_t tsc)
 {
-    return (uint64_t)(((unsigned __int128)tsc * ns_mult) >> 32);
+    return pvclock_scale_delta(tsc, ns_scale);
 }
 
 uint64_t ns_to_tsc(uint64_t ns)
@@ -136,7 +138,7 @@ const char *time_calibrate_tsc(const struct time_sources *src)
     if (!khz)
         panic("time: cannot calibrate the TSC: no working reference clock");
     tsc_khz = khz;
-    ns_mult = (1000000ULL << 32) / khz;
+    ns_scale = pvclock_scale_for_khz(khz);
     tsc_mult = (khz << 32) / 1000000ULL;
     return used;
 }

@@ -11,6 +11,7 @@
 #include <tessera/bootdom.h>
 #include <tessera/bzimage.h>
 #include <tessera/console.h>
+#include <tessera/console_ring.h>
 #include <tessera/domain.h>
 #include <tessera/elf_image.h>
 #include <tessera/errno.h>
@@ -140,6 +141,8 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
         rc = pvh_layout_write(l, spec->cmdline, initrd, &guest_ops, d);
     if (!rc)
         rc = set_memory_map(d, l);
+    if (!rc)
+        rc = console_ring_attach(d);
     if (!rc) {
         uint64_t us = (time_now_ns() - t0) / 1000;
         printk("dom %s id=%u: %llu MiB, %u vCPUs, pool %s, built in %llu us\n", d->name,

@@ -11,6 +11,7 @@
 #include <public/xen/errno.h>
 #include <tessera/domain.h>
 #include <tessera/hypercall.h>
+#include <tessera/pv_time.h>
 
 static const hypercall_fn table[] = {
     [__HYPERVISOR_memory_op]   = do_memory_op,
@@ -20,6 +21,7 @@ static const hypercall_fn table[] = {
     [__HYPERVISOR_vcpu_op]     = do_vcpu_op,
     [__HYPERVISOR_sched_op]    = do_sched_op,
     [__HYPERVISOR_hvm_op]      = do_hvm_op,
+    [__HYPERVISOR_set_timer_op] = do_set_timer_op,
 };
 
 static void set_args(struct vcpu *v, enum hvm_mode mode, const uint64_t arg[6])

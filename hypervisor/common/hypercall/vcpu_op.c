@@ -16,6 +16,7 @@
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
+#include <tessera/pv_time.h>
 #include <tessera/page_alloc.h>
 
 #define CR0_PE      (1ull << 0)
@@ -155,6 +156,11 @@ long do_vcpu_op(struct vcpu *v, uint64_t arg[6])
         return 0;
     case VCPUOP_is_up:
         return t->up;
+    case VCPUOP_set_periodic_timer:
+    case VCPUOP_stop_periodic_timer:
+    case VCPUOP_set_singleshot_timer:
+    case VCPUOP_stop_singleshot_timer:
+        return pv_timer_vcpu_op(v, t, cmd, arg[2]);
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, t, arg[2]);
     }

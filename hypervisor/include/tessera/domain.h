@@ -14,6 +14,7 @@
 #include <asm/hvm_mmio.h>
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
+#include <tessera/pv_time.h>
 #include <tessera/sched.h>
 #include <tessera/types.h>
 
@@ -55,6 +56,7 @@ struct vcpu {
     bool started;                   /* ran at least once */
     volatile bool blocked;          /* in SCHEDOP_block or HLT */
     volatile int run_cpu;           /* the CPU whose run loop has it, or -1 */
+    struct pv_time_vcpu pvtime;     /* time info and timers (pv_time.h) */
     uint64_t nr_exits;
     uint64_t nr_hypercalls;
     uint64_t exits_by_reason[HVM_EXIT_NR_REASONS];
@@ -105,6 +107,7 @@ struct domain {
     int boot_index;                 /* which boot-time spec built it, or -1 */
     struct domain *next;            /* all domains, or the dying list */
     uint64_t *quiesce_snapshot;     /* cpu_quiescent_seq when it died */
+    struct console_ring *console_ring;  /* console_ring.c; NULL: none */
     spinlock_t console_lock;        /* vCPUs write at once */
     char console_line[128];
     unsigned int console_len;

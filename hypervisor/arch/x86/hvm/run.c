@@ -19,6 +19,7 @@
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/lib.h>
+#include <tessera/pv_time.h>
 #include <tessera/sched.h>
 #include <tessera/time.h>
 #include <tessera/timer.h>
@@ -143,6 +144,7 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
         if (v->id == 0)
             printk("tessera: dom %s id=%u started\n", d->name, d->id);
     }
+    pv_time_update(v);
     __asm__ volatile("fxrstor64 %0" :: "m"(*v->fpu));
     rc->current = v;
     __atomic_store_n(&v->run_cpu, (int)smp_processor_id(), __ATOMIC_RELEASE);

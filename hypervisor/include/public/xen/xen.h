@@ -110,6 +110,9 @@ struct vcpu_info {
 
 #define XEN_LEGACY_MAX_VCPUS    32
 
+/* Virtual interrupts (per vCPU) bound with EVTCHNOP_bind_virq. */
+#define VIRQ_TIMER      0       /* the vCPU timers fired */
+
 /* x86-64 (public/arch-x86/xen.h); only max_pfn matters to PVH guests. */
 struct arch_shared_info {
     uint64_t max_pfn;

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The console backend: one ring page per boot-time domain, owned by the
+ * hypervisor and mapped into the guest at a special gfn (Linux's hvc_xen
+ * finds it through HVM_PARAM_CONSOLE_PFN and HVM_PARAM_CONSOLE_EVTCHN).
+ *
+ * Output is taken when the guest notifies its port, and every
+ * POLL_PERIOD_NS by a timer on the CPU that built the first domain (a
+ * guest that never notifies, or has no event channel yet, is still
+ * heard). The same timer polls the UART for input. Each pass takes at most
+ * BATCH bytes of a ring, bounding the time spent with interrupts off;
+ * a guest that notifies in a storm costs one bounded pass per
+ * notification.
+ *
+ * Lifetime: the ring is in the registry from attach until the domain's
+ * shutdown (detach); the page is freed with the domain, once no CPU can be
+ * in the poll or a notification for it (domain.c's quiescent points).
+ */
+#include <asm/p2m.h>
+#include <asm/spinlock.h>
+#include <public/xen/hvm/params.h>
+#include <tessera/arch.h>
+#include <tessera/console.h>
+#include <tessera/console_ring.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/event_api.h>
+#include <tessera/heap.h>
+#include <tessera/lib.h>
+#include <tessera/page_alloc.h>
+#include <tessera/pvh_layout.h>
+#include <tessera/serial.h>
+#include <tessera/time.h>
+#include <tessera/timer.h>
+
+#define POLL_PERIOD_NS  (10 * NSEC_PER_MSEC)
+#define BATCH           512u
+
+struct console_ring {
+    struct domain *d;
+    struct ring_io io;
+    spinlock_t lock;                /* one drainer or filler at a time */
+    unsigned int port;              /* 0: no event channel */
+    bool detached;
+    bool bogus_reported;
+    struct console_ring *next;
+};
+
+static spinlock_t registry_lock = SPINLOCK_INIT;
+static struct console_ring *rings;
+static struct console_ring *focus;  /* NULL: the hypervisor's */
+static struct timer poll_timer;
+static bool poll_started;
+
+static void put_char(void *ctx, char c)
+{
+    guest_console_putc(ctx, c);
+}
+
+/* Takes what the guest wrote, up to a batch. Ring lock held. */
+static void drain_locked(struct console_ring *r)
+{
+    if (r->detached)
+        return;
+    int n = ring_io_take_output(&r->io, BATCH, put_char, r->d);
+    if (n < 0 && !r->bogus_reported) {
+        r->bogus_reported = true;
+        printk(LOG_WARN "dom %s: console ring indices out of range; output dropped\n",
+               r->d->name);
+    }
+    if (n > 0 && r->port)
+        evtchn_raise(r->d, r->port);    /* room in out[] again */
+}
+
+/* The guest sent on the ring's port (its vCPU, in a hypercall). */
+static void notified(struct domain *d, unsigned int port, void *data)
+{
+    struct console_ring *r = data;
+    unsigned long flags = spin_lock_irqsave(&r->lock);
+
+    drain_locked(r);
+    spin_unlock_irqrestore(&r->lock, flags);
+}
+
+static void poll(void *unused)
+{
+    int c;
+
+    for (unsigned int i = 0; i < 64 && (c = serial_getc()) >= 0; i++)
+        console_input_char((char)c);
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+    for (struct console_ring *r = rings; r; r = r->next) {
+        /* Skipped if a notification is draining it right now. */
+        if (spin_trylock(&r->lock)) {
+            drain_locked(r);
+            spin_unlock(&r->lock);
+        }
+    }
+    spin_unlock_irqrestore(&registry_lock, flags);
+    timer_set(&poll_timer, time_now_ns() + POLL_PERIOD_NS);
+}
+
+int console_ring_attach(struct domain *d)
+{
+    uint64_t gfn = (PVH_SPECIAL_BASE >> PAGE_SHIFT) + CONSOLE_RING_SPECIAL_INDEX;
+    struct console_ring *r = xzalloc(sizeof(*r));
+    paddr_t pa;
+    int rc;
+
+    if (!r)
+        return -ENOMEM;
+    pa = alloc_pages(0, PA_ZERO);
+    if (!pa) {
+        xfree(r);
+        return -ENOMEM;
+    }
+    rc = p2m_map(d->p2m, gfn, pa >> PAGE_SHIFT, P2M_ORDER_4K, P2M_RAM_RW);
+    if (rc) {
+        free_pages(pa, 0);
+        xfree(r);
+        return rc;
+    }
+    r->d = d;
+    r->io.intf = phys_to_virt(pa);
+    r->lock = (spinlock_t)SPINLOCK_INIT;
+    int port = evtchn_alloc_xen_bound(d, notified, r);
+    r->port = port > 0 ? (unsigned int)port : 0;
+    d->params[HVM_PARAM_CONSOLE_PFN] = gfn;
+    d->params[HVM_PARAM_CONSOLE_EVTCHN] = r->port;
+    d->console_ring = r;
+
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+    r->next = rings;
+    rings = r;
+    if (!poll_started) {
+        poll_started = true;
+        timer_init(&poll_timer, poll, NULL, arch_cpu_id());
+        timer_set(&poll_timer, time_now_ns() + POLL_PERIOD_NS);
+    }
+    spin_unlock_irqrestore(&registry_lock, flags);
+    return 0;
+}
+
+void console_ring_detach(struct domain *d)
+{
+    struct console_ring *r = d->console_ring;
+
+    if (!r)
+        return;
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+    for (struct console_ring **p = &rings; *p; p = &(*p)->next)
+        if (*p == r) {
+            *p = r->next;
+            break;
+        }
+    if (focus == r) {
+        focus = NULL;
+        console_emit_always("*** Serial input to the hypervisor (its domain ended)\n");
+    }
+    spin_lock(&r->lock);
+    r->detached = true;
+    spin_unlock(&r->lock);
+    spin_unlock_irqrestore(&registry_lock, flags);
+}
+
+void console_ring_free(struct domain *d)
+{
+    struct console_ring *r = d->console_ring;
+
+    if (!r)
+        return;
+    free_pages(virt_to_phys(r->io.intf), 0);
+    xfree(r);
+    d->console_ring = NULL;
+}
+
+bool console_ring_focus_next(char *name, size_t size)
+{
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+
+    /* The registry lists the newest first; the cycle goes hypervisor ->
+     * each ring in that order -> hypervisor. */
+    focus = focus ? focus->next : rings;
+    if (focus)
+        snprintf(name, size, "%s", focus->d->name);
+    spin_unlock_irqrestore(&registry_lock, flags);
+    return focus != NULL;
+}
+
+void console_ring_input(const char *s, unsigned int n)
+{
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+    struct console_ring *r = focus;
+
+    if (r) {
+        spin_lock(&r->lock);
+        if (!r->detached && ring_io_give_input(&r->io, s, n) && r->port)
+            evtchn_raise(r->d, r->port);
+        spin_unlock(&r->lock);
+    }
+    spin_unlock_irqrestore(&registry_lock, flags);
+}

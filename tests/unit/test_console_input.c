@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests: hypervisor/common/console_ring/console_input.c, the Ctrl-A x3
+ * input switch, against a fake set of rings. */
+#include <tessera/console.h>
+#include <tessera/console_ring.h>
+#include <tessera/lib.h>
+#include "test.h"
+
+static const char *const doms[] = { "web", "db" };
+static int focus = -1;                  /* -1: the hypervisor */
+static char typed[2][256];
+static unsigned int nr_typed[2], nr_switches;
+static char last_banner[128];
+
+bool console_ring_focus_next(char *name, size_t size)
+{
+    focus = focus + 1 < (int)ARRAY_SIZE(doms) ? focus + 1 : -1;
+    if (focus >= 0)
+        snprintf(name, size, "%s", doms[focus]);
+    return focus >= 0;
+}
+
+void console_ring_input(const char *s, unsigned int n)
+{
+    for (unsigned int i = 0; i < n && focus >= 0; i++)
+        typed[focus][nr_typed[focus]++] = s[i];
+}
+
+void console_emit_always(const char *s)
+{
+    nr_switches++;
+    snprintf(last_banner, sizeof(last_banner), "%s", s);
+}
+
+static void type(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        console_input_char(s[i]);
+}
+
+static void test_cycle(void)
+{
+    type("lost", 4);                    /* hypervisor: discarded */
+    CHECK_EQ(nr_typed[0] + nr_typed[1], 0);
+    type("\1\1\1", 3);
+    CHECK_EQ(focus, 0);
+    CHECK(strstr(last_banner, "to dom web") != NULL);
+    type("hi", 2);
+    type("\1\1\1", 3);
+    type("yo", 2);
+    type("\1\1\1", 3);
+    CHECK_EQ(focus, -1);
+    CHECK(strstr(last_banner, "to the hypervisor") != NULL);
+    CHECK_EQ(nr_switches, 3);
+    CHECK(nr_typed[0] == 2 && !memcmp(typed[0], "hi", 2));
+    CHECK(nr_typed[1] == 2 && !memcmp(typed[1], "yo", 2));
+}
+
+/* One or two Ctrl-A then another key reach the guest; six in a row are two
+ * switches and nothing typed. */
+static void test_held_ctrl_a(void)
+{
+    type("\1\1\1", 3);                  /* -> web */
+    unsigned int before = nr_typed[0];
+    type("\1x\1\1y", 5);
+    CHECK_EQ(nr_typed[0] - before, 5);
+    CHECK(!memcmp(typed[0] + before, "\1x\1\1y", 5));
+    unsigned int switches = nr_switches;
+    type("\1\1\1\1\1\1", 6);            /* web -> db -> hypervisor */
+    CHECK_EQ(nr_switches - switches, 2);
+    CHECK_EQ(focus, -1);
+    CHECK_EQ(nr_typed[0] - before, 5);
+}
+
+int main(void)
+{
+    RUN(test_cycle);
+    RUN(test_held_ctrl_a);
+    return test_summary();
+}
