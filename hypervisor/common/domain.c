@@ -14,6 +14,7 @@
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
+#include <tessera/event.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
@@ -222,6 +223,10 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         }
     }
 
+    rc = evtchn_domain_init(d);
+    if (rc)
+        goto fail;
+
     flags = spin_lock_irqsave(&domains_lock);
     d->next = domains;
     domains = d;
@@ -261,6 +266,8 @@ void domain_shutdown(struct domain *d, enum domain_end reason)
     printk("tessera: dom %s id=%u %s\n", d->name, d->id, domain_end_name(reason));
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_unit_remove(&d->vcpus[i]->unit, time_now_ns());
+    /* Peers see their ports to it unbound from now on. */
+    evtchn_domain_destroy(d);
 
     flags = spin_lock_irqsave(&domains_lock);
     for (struct domain **p = &domains; *p; p = &(*p)->next)

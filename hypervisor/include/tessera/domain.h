@@ -12,6 +12,7 @@
 
 #include <asm/hvm.h>
 #include <asm/spinlock.h>
+#include <tessera/event.h>
 #include <tessera/sched.h>
 #include <tessera/types.h>
 
@@ -91,6 +92,7 @@ struct domain {
     spinlock_t console_lock;        /* vCPUs write at once */
     char console_line[128];
     unsigned int console_len;
+    struct evtchn_domain evtchn;    /* event channels (tessera/event.h) */
 };
 
 /* Guest-physical RAM, in pages. */
