@@ -124,6 +124,7 @@ void mini_main(uint32_t ebx)
     tests_cpu();
     tests_time();
     tests_hostile();
+    tests_upcall();
     tests_smp();
     printf("mini: %u passed, %u failed\n", passed, failed);
     shutdown(option_value("mini.end", which, sizeof(which)) && !strcmp(which, "reboot")

@@ -33,6 +33,12 @@ void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* trap.c: exceptions. A test that expects a fault arms a recovery point. */
 void trap_init(void);
 void trap_load_idt(void);
+/* Interrupt vectors 32-255: fn(vector) runs with interrupts off; an
+ * interrupt without a handler crashes mini. */
+typedef void (*irq_handler_fn)(unsigned int vector);
+void irq_set_handler(unsigned int vector, irq_handler_fn fn);
+static inline void irq_enable(void)  { __asm__ volatile("sti" ::: "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 
 /* main.c */
 void shutdown(unsigned int reason) __attribute__((noreturn));
@@ -81,6 +87,7 @@ void tests_cpu(void);
 void tests_smp(void);
 void tests_time(void);
 void tests_hostile(void);
+void tests_upcall(void);
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);

@@ -125,12 +125,30 @@ static void test_hvm_op(void)
     long rc = HYPERCALL(__HYPERVISOR_hvm_op, HVMOP_get_param, &p, 0);
 
     CHECK("hvm_op.get_param", rc == 0, "rc %ld", rc);
-    p.value = 0x1234;
+    /* A vector callback nobody raises yet (no upcall is pending), then off. */
+    uint64_t via = ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) | 0xf0;
+    p.value = via;
     rc = HYPERCALL(__HYPERVISOR_hvm_op, HVMOP_set_param, &p, 0);
     p.value = 0;
     long rc2 = HYPERCALL(__HYPERVISOR_hvm_op, HVMOP_get_param, &p, 0);
-    CHECK("hvm_op.set_param_roundtrip", rc == 0 && rc2 == 0 && p.value == 0x1234,
+    CHECK("hvm_op.set_param_roundtrip", rc == 0 && rc2 == 0 && p.value == via,
           "rc %ld/%ld value %#lx", rc, rc2, (unsigned long)p.value);
+    rc = HYPERCALL(__HYPERVISOR_hvm_op, HVMOP_set_param, &p, 0);
+    CHECK("hvm_op.callback_off", rc == 0, "rc %ld", rc);
+    /* Only vector callbacks exist, for vectors that are not exceptions. */
+    static const uint64_t bad_via[] = {
+        0x1234,                                             /* GSI 0x1234 */
+        (1ull << 56) | 0x10,                                /* PCI INTx */
+        (2ull << 56) | 0x1f,                                /* an exception vector */
+        (2ull << 56) | 0x1f0,                               /* bits above the vector */
+        (3ull << 56) | 0xf0, ~0ull,
+    };
+    for (unsigned int i = 0; i < ARRAY_SIZE(bad_via); i++) {
+        p.value = bad_via[i];
+        rc = HYPERCALL(__HYPERVISOR_hvm_op, HVMOP_set_param, &p, 0);
+        CHECK("hvm_op.callback_via_refused", rc == -XEN_EINVAL, "via %#lx rc %ld",
+              (unsigned long)bad_via[i], rc);
+    }
 
     p = (struct xen_hvm_param){ .domid = DOMID_SELF, .index = HVM_PARAM_STORE_PFN, .value = 5 };
     rc = HYPERCALL(__HYPERVISOR_hvm_op, HVMOP_set_param, &p, 0);

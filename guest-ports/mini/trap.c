@@ -20,7 +20,8 @@ struct idt_entry {
     uint32_t off_hi, zero;
 };
 
-static struct idt_entry idt[32] __attribute__((aligned(16)));
+static struct idt_entry idt[256] __attribute__((aligned(16)));
+static irq_handler_fn irq_handlers[256];
 extern const char trap_stubs[];
 
 /* Per vCPU: where to resume after an expected fault (0: none armed). */
@@ -44,7 +45,7 @@ void trap_load_idt(void)
 
 void trap_init(void)
 {
-    for (unsigned int v = 0; v < 32; v++) {
+    for (unsigned int v = 0; v < 256; v++) {
         uint64_t a = (uint64_t)(uintptr_t)(trap_stubs + 16 * v);
         idt[v] = (struct idt_entry){ (uint16_t)a, 0x08, 0x8e00, (uint16_t)(a >> 16),
                                      (uint32_t)(a >> 32), 0 };
@@ -57,6 +58,16 @@ void trap_handler(struct trap_frame *f)
 {
     unsigned int cpu = this_vcpu();
 
+    if (f->vector >= 32) {
+        irq_handler_fn fn = irq_handlers[f->vector];
+        if (fn) {
+            fn((unsigned int)f->vector);
+            return;
+        }
+        printf("mini: unexpected interrupt %u at rip %#lx, vcpu %u\n",
+               (unsigned int)f->vector, (unsigned long)f->rip, cpu);
+        shutdown(SHUTDOWN_crash);
+    }
     if (recovery_rip[cpu]) {
         fault_vec[cpu] = (int)f->vector;
         f->rip = recovery_rip[cpu];
@@ -66,6 +77,12 @@ void trap_handler(struct trap_frame *f)
     printf("mini: unexpected exception %u (error %#lx) at rip %#lx, vcpu %u\n",
            (unsigned int)f->vector, (unsigned long)f->error, (unsigned long)f->rip, cpu);
     shutdown(SHUTDOWN_crash);
+}
+
+void irq_set_handler(unsigned int vector, irq_handler_fn fn)
+{
+    if (vector >= 32 && vector < 256)
+        __atomic_store_n(&irq_handlers[vector], fn, __ATOMIC_RELEASE);
 }
 
 /*

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Exception entry stubs for vectors 0-31. Each pushes a zero where the CPU
- * pushes no error code (SDM vol. 3 6.13: 8, 10-14, 17, 21, 29, 30 have
- * one), then its vector, and joins trap_common, which hands the frame to
- * trap_handler(frame) and returns with iretq to whatever RIP it left there.
+ * Entry stubs for all 256 vectors, 16 bytes apart. Each pushes a zero where
+ * the CPU pushes no error code (SDM vol. 3 6.13: exceptions 8, 10-14, 17,
+ * 21, 29, 30 have one; interrupts never do), then its vector, and joins
+ * trap_common, which hands the frame to trap_handler(frame) and returns
+ * with iretq to whatever RIP it left there.
  */
     .text
 .macro stub vec
@@ -20,6 +21,15 @@ stub_\vec:
 trap_stubs:
     .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
     stub \v
+    .endr
+    /* Interrupts: no error code. */
+    .set vec, 32
+    .rept 224
+    .p2align 4
+    pushq $0
+    pushq $vec
+    jmp trap_common
+    .set vec, vec + 1
     .endr
 
 trap_common:

@@ -11,6 +11,7 @@
 #include <asm/hvm.h>
 #include <asm/p2m.h>
 #include <asm/percpu.h>
+#include <public/xen/xen.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -131,6 +132,8 @@ static void free_domain(struct domain *d)
         free_vcpu(d->vcpus[i]);
     if (d->p2m)
         p2m_destroy(d->p2m);
+    if (d->shared_info)
+        free_pages(virt_to_phys(d->shared_info), 0);
     for (unsigned int i = 0; i < d->nr_chunks; i++)
         free_pages(d->chunks[i].pa, d->chunks[i].order);
     xfree(d->chunks);
@@ -148,6 +151,9 @@ static struct vcpu *create_vcpu(struct domain *d, unsigned int id, int *rc)
         return NULL;
     v->domain = d;
     v->id = id;
+    v->run_cpu = -1;
+    if (id < XEN_LEGACY_MAX_VCPUS)
+        v->vcpu_info = &d->shared_info->vcpu_info[id];
     sched_unit_init(&v->unit, d->id, id);
     v->fpu = xmalloc_aligned(sizeof(*v->fpu), 16);
     if (!v->fpu) {
@@ -194,6 +200,11 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         goto fail;
 
     rc = -ENOMEM;
+    paddr_t shared = alloc_pages(0, PA_ZERO);
+    if (!shared)
+        goto fail;
+    d->shared_info = phys_to_virt(shared);
+    d->shared_info_gfn = ~0ull;
     d->p2m = p2m_create(hvm->p2m_format);
     if (!d->p2m)
         goto fail;

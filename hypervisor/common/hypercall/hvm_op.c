@@ -4,11 +4,14 @@
  * A guest may read any parameter of its own and set only those Xen lets a
  * guest set itself; the rest are the toolstack's.
  */
+#include <asm/hvm_intr.h>
 #include <public/xen/errno.h>
 #include <public/xen/hvm/hvm_op.h>
 #include <public/xen/hvm/params.h>
 #include <public/xen/xen.h>
 #include <tessera/domain.h>
+
+#define CALLBACK_TYPE_SHIFT 56       /* public/hvm/params.h: type in bits 63:56 */
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
 
@@ -17,6 +20,20 @@ _Static_assert(HVM_NR_PARAMS <= DOMAIN_NR_PARAMS, "domain keeps every HVM param"
 static bool guest_may_set(uint32_t index)
 {
     return index == HVM_PARAM_CALLBACK_IRQ;
+}
+
+/*
+ * Only the vector callback is delivered (asm/hvm_intr.h): there is no
+ * emulated IOAPIC or PCI device for the GSI and INTx types. 0 turns the
+ * callback off. Vectors below 0x20 are exceptions.
+ */
+static bool callback_via_valid(uint64_t via)
+{
+    if (!via)
+        return true;
+    return via >> CALLBACK_TYPE_SHIFT == HVM_PARAM_CALLBACK_TYPE_VECTOR &&
+           (via & ~0xffull & ((1ull << CALLBACK_TYPE_SHIFT) - 1)) == 0 &&
+           (via & 0xff) >= 0x20;
 }
 
 long do_hvm_op(struct vcpu *v, uint64_t arg[6])
@@ -36,7 +53,12 @@ long do_hvm_op(struct vcpu *v, uint64_t arg[6])
     if (op == HVMOP_set_param) {
         if (!guest_may_set(p.index))
             return -XEN_EPERM;
+        if (p.index == HVM_PARAM_CALLBACK_IRQ && !callback_via_valid(p.value))
+            return -XEN_EINVAL;
         d->params[p.index] = p.value;
+        if (p.index == HVM_PARAM_CALLBACK_IRQ)
+            for (unsigned int i = 0; i < d->nr_vcpus; i++)
+                vcpu_kick(d->vcpus[i]);
         return 0;
     }
     p.value = d->params[p.index];

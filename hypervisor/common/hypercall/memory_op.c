@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* memory_op (public/memory.h): only XENMEM_memory_map so far, the guest's
- * own E820-style map, the same the start info points at. */
+/* memory_op (public/memory.h): XENMEM_memory_map, the guest's own
+ * E820-style map (the same the start info points at), and
+ * XENMEM_add_to_physmap (physmap.c). */
 #include <public/xen/errno.h>
 #include <public/xen/memory.h>
 #include <tessera/domain.h>
@@ -29,6 +30,8 @@ long do_memory_op(struct vcpu *v, uint64_t arg[6])
             copy_to_guest(v, arg[1], &map, sizeof(map)))
             return -XEN_EFAULT;
         return 0;
+    case XENMEM_add_to_physmap:
+        return memory_add_to_physmap(v, arg[1]);
     }
     return -XEN_ENOSYS;
 }

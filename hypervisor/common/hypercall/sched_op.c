@@ -2,6 +2,7 @@
 /* sched_op (public/sched.h): yield, block, and shutdown with its reasons. */
 #include <public/xen/errno.h>
 #include <public/xen/sched.h>
+#include <public/xen/xen.h>
 #include <tessera/domain.h>
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
@@ -15,8 +16,10 @@ long do_sched_op(struct vcpu *v, uint64_t arg[6])
         vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
-        /* Until an event: event channels come later, so only a shutdown
-         * ends this for now. */
+        /* Enables event delivery, then sleeps until an interrupt source
+         * is pending (public/sched.h), at once if one already is. */
+        if (v->vcpu_info)
+            __atomic_store_n(&v->vcpu_info->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
         vcpu_block(v);
         return 0;
     case SCHEDOP_shutdown:

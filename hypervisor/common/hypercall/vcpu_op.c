@@ -3,16 +3,20 @@
  * vcpu_op (public/vcpu.h): bringing up secondary vCPUs. A PVH guest gives
  * a vCPU its first register state with VCPUOP_initialise and a
  * struct vcpu_hvm_context (public/hvm/hvm_vcpu.h), then starts it with
- * VCPUOP_up.
+ * VCPUOP_up. VCPUOP_register_vcpu_info moves a vCPU's vcpu_info.
  */
 #include <asm/hvm.h>
+#include <asm/hvm_intr.h>
+#include <asm/p2m.h>
 #include <public/xen/errno.h>
 #include <public/xen/hvm/hvm_vcpu.h>
 #include <public/xen/vcpu.h>
+#include <public/xen/xen.h>
 #include <tessera/domain.h>
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
+#include <tessera/page_alloc.h>
 
 #define CR0_PE      (1ull << 0)
 #define CR0_ET      (1ull << 4)
@@ -61,6 +65,49 @@ static int context_to_state(const struct vcpu_hvm_context *c, struct hvm_initial
     return 0;
 }
 
+/*
+ * Moves t's vcpu_info into a RAM page of the guest, once (Xen refuses a
+ * second move too). What the old one held is carried over, and every
+ * event is marked possibly pending so none is lost in the move
+ * (public/vcpu.h VCPUOP_register_vcpu_info). The page is the domain's
+ * until it ends, so the hypervisor may keep writing it even if the guest
+ * later maps something else at that gfn.
+ */
+static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info r;
+    struct domain *d = v->domain;
+    struct vcpu_info *vi;
+    enum p2m_type type;
+    uint64_t mfn;
+    unsigned long flags;
+
+    if (copy_from_guest(v, &r, arg, sizeof(r)))
+        return -XEN_EFAULT;
+    if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.mfn >> P2M_GFN_BITS)
+        return -XEN_EINVAL;
+    if (p2m_lookup(d->p2m, r.mfn, &mfn, &type, NULL) || type != P2M_RAM_RW ||
+        mfn == virt_to_phys(d->shared_info) >> PAGE_SHIFT)
+        return -XEN_EINVAL;
+    flags = spin_lock_irqsave(&d->lock);
+    if (t->vcpu_info_registered) {
+        spin_unlock_irqrestore(&d->lock, flags);
+        return -XEN_EINVAL;
+    }
+    vi = (struct vcpu_info *)((uintptr_t)phys_to_virt(mfn << PAGE_SHIFT) + r.offset);
+    if (t->vcpu_info)
+        memcpy(vi, t->vcpu_info, sizeof(*vi));
+    else
+        memset(vi, 0, sizeof(*vi));
+    __atomic_store_n(&vi->evtchn_pending_sel, ~0ull, __ATOMIC_RELAXED);
+    __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_RELEASE);
+    t->vcpu_info = vi;
+    t->vcpu_info_registered = true;
+    spin_unlock_irqrestore(&d->lock, flags);
+    vcpu_kick(t);
+    return 0;
+}
+
 long do_vcpu_op(struct vcpu *v, uint64_t arg[6])
 {
     struct domain *d = v->domain;
@@ -97,6 +144,8 @@ long do_vcpu_op(struct vcpu *v, uint64_t arg[6])
         return 0;
     case VCPUOP_is_up:
         return t->up;
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, t, arg[2]);
     }
     return -XEN_ENOSYS;
 }

@@ -11,6 +11,7 @@
 #define TESSERA_DOMAIN_H
 
 #include <asm/hvm.h>
+#include <asm/hvm_mmio.h>
 #include <asm/spinlock.h>
 #include <tessera/event.h>
 #include <tessera/sched.h>
@@ -50,9 +51,15 @@ struct vcpu {
     bool up;                        /* started (vCPU 0) or VCPUOP_up'd */
     bool started;                   /* ran at least once */
     volatile bool blocked;          /* in SCHEDOP_block or HLT */
+    volatile int run_cpu;           /* the CPU whose run loop has it, or -1 */
     uint64_t nr_exits;
     uint64_t nr_hypercalls;
     uint64_t exits_by_reason[HVM_EXIT_NR_REASONS];
+    /* Where the hypervisor writes this vCPU's events and time: its slot in
+     * shared_info (ids < XEN_LEGACY_MAX_VCPUS), or the guest RAM page it
+     * registered (VCPUOP_register_vcpu_info); NULL for neither. */
+    struct vcpu_info *vcpu_info;
+    bool vcpu_info_registered;
 };
 
 /* The guest's memory map as the ABI hands it out (E820 entries, 20 bytes). */
@@ -83,6 +90,10 @@ struct domain {
     struct sched_pool *pool;
     cpumask_t affinity;
     uint64_t params[DOMAIN_NR_PARAMS];
+    struct shared_info *shared_info;    /* the hypervisor's page, zeroed at creation */
+    uint64_t shared_info_gfn;           /* where the guest mapped it, or ~0 */
+    struct hvm_mmio_range mmio[HVM_MMIO_MAX_RANGES];
+    unsigned int nr_mmio;
     struct e820_entry *e820;        /* XENMEM_memory_map */
     unsigned int nr_e820;
     uint64_t created_ns;
@@ -123,6 +134,11 @@ void domain_shutdown(struct domain *d, enum domain_end reason);
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 struct domain *domain_by_id(uint16_t id);
 const char *domain_end_name(enum domain_end reason);
+
+/* After a change to d->p2m that needs a TLB flush (p2m.h): returns once no
+ * CPU can use a translation from before it, and frees the tables it
+ * unlinked. From a vCPU of d or with d not running. */
+void domain_p2m_flush(struct domain *d);
 
 /* Copies between the hypervisor and guest-physical memory (RAM only). */
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);

@@ -7,6 +7,7 @@
  * a report on the console. Never the hypervisor.
  */
 #include <asm/hvm.h>
+#include <asm/hvm_mmio.h>
 #include <asm/insn_decode.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
@@ -39,6 +40,11 @@ static enum insn_mode decode_mode(struct vcpu *v)
     }
 }
 
+int hvm_decode_current_insn(struct vcpu *v, struct insn *insn)
+{
+    return insn_decode(insn, decode_mode(v), 0, fetch_insn, v);
+}
+
 /*
  * Moves RIP past the instruction that exited. Without a length from the
  * hardware (SVM without NRIP-save, as QEMU emulates it) the instruction is
@@ -52,7 +58,7 @@ static bool skip_insn(struct vcpu *v, enum insn_map map, uint8_t opcode)
     struct insn insn;
 
     if (!len) {
-        int rc = insn_decode(&insn, decode_mode(v), 0, fetch_insn, v);
+        int rc = hvm_decode_current_insn(v, &insn);
         if (rc || insn.map != map || insn.opcode != opcode) {
             domain_crash(v->domain, "vcpu %u: cannot decode the exiting instruction at "
                          "%#llx (%d)", v->id, (unsigned long long)hvm->get_rip(v), rc);
@@ -141,6 +147,7 @@ static const char *const exit_names[HVM_EXIT_NR_REASONS] = {
     [HVM_EXIT_TRIPLE_FAULT] = "triple-fault", [HVM_EXIT_FORBIDDEN] = "forbidden",
     [HVM_EXIT_PAUSE] = "pause", [HVM_EXIT_ENTRY_FAILED] = "entry-failed",
     [HVM_EXIT_UNHANDLED] = "unhandled", [HVM_EXIT_INTR] = "interrupt",
+    [HVM_EXIT_INTR_WINDOW] = "intr-window",
 };
 
 void hvm_print_exit_stats(const struct vcpu *v)
@@ -168,6 +175,7 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
     case HVM_EXIT_NONE:
     case HVM_EXIT_INTR:
     case HVM_EXIT_PAUSE:
+    case HVM_EXIT_INTR_WINDOW:      /* the next entry injects */
         break;
     case HVM_EXIT_CPUID:
         do_cpuid(v);
@@ -190,6 +198,8 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
         hvm->inject_exception(v, VEC_UD, false, 0);
         break;
     case HVM_EXIT_NPF:
+        if (hvm_mmio_handle(v, e))
+            break;
         domain_crash(d, "vcpu %u: %s of guest-physical %#llx (%s) at rip %#llx",
                      v->id, e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",
                      (unsigned long long)e->npf.gpa,

@@ -11,6 +11,8 @@
  * hidden from guests (cpuid.c).
  */
 #include <asm/hvm.h>
+#include <asm/hvm_intr.h>
+#include <asm/p2m.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <tessera/arch.h>
@@ -24,6 +26,8 @@
 struct run_cpu {
     struct timer slice_timer;
     volatile bool resched;
+    struct vcpu *volatile current;  /* in run_vcpu() here, or NULL */
+    volatile uint64_t guest_seq;    /* odd while in hvm->run() */
 };
 
 static struct run_cpu run_cpus[MAX_CPUS];
@@ -50,11 +54,51 @@ void vcpu_wake(struct vcpu *v)
     cpu_resched(sched_wake(&v->unit, time_now_ns()));
 }
 
+/*
+ * Blocks unless an interrupt is pending. Pairs with vcpu_kick() (intr.c):
+ * the unit is marked blocked first (a wake from now on undoes it), then
+ * v->blocked, then the sources are looked at once more, so a source made
+ * pending at any point either is seen here or finds v->blocked and wakes.
+ */
 void vcpu_block(struct vcpu *v)
 {
-    v->blocked = true;
     sched_block(&v->unit, time_now_ns());
+    __atomic_store_n(&v->blocked, true, __ATOMIC_SEQ_CST);
+    if (hvm_intr_pending(v))
+        vcpu_wake(v);
     run_cpus[smp_processor_id()].resched = true;
+}
+
+/*
+ * Every vCPU of d flushes its second-stage translations at its next VM
+ * entry (the backends take the request with an atomic exchange just
+ * before entering). What is left is a vCPU in guest mode right now on
+ * another CPU: that CPU is kicked out of the guest and waited for.
+ * guest_seq is read before current: if current is no longer d's vCPU by
+ * then, that vCPU has left the guest since, and guest_seq has moved.
+ */
+void domain_p2m_flush(struct domain *d)
+{
+    unsigned int self = smp_processor_id();
+    uint64_t ticket;
+
+    if (!p2m_flush_needed_and_clear(d->p2m, &ticket))
+        return;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        hvm->p2m_changed(d->vcpus[i]);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++) {
+        struct run_cpu *rc = &run_cpus[cpu];
+        uint64_t seq = __atomic_load_n(&rc->guest_seq, __ATOMIC_SEQ_CST);
+        struct vcpu *cur = rc->current;
+
+        if (cpu == self || !(seq & 1) || !cur || cur->domain != d)
+            continue;
+        arch_cpu_kick(cpu);
+        while (__atomic_load_n(&rc->guest_seq, __ATOMIC_ACQUIRE) == seq)
+            cpu_relax();
+    }
+    p2m_flush_done(d->p2m, ticket);
 }
 
 void vcpu_yield(struct vcpu *v)
@@ -74,19 +118,25 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
             printk("tessera: dom %s id=%u started\n", d->name, d->id);
     }
     __asm__ volatile("fxrstor64 %0" :: "m"(*v->fpu));
+    rc->current = v;
+    __atomic_store_n(&v->run_cpu, (int)smp_processor_id(), __ATOMIC_RELEASE);
     for (;;) {
         local_irq_disable();
         if (rc->resched || d->state != DOM_RUNNING) {
             local_irq_enable();
             break;
         }
+        __atomic_add_fetch(&rc->guest_seq, 1, __ATOMIC_SEQ_CST);
         hvm->run(v, &exit);
+        __atomic_add_fetch(&rc->guest_seq, 1, __ATOMIC_RELEASE);
         local_irq_enable();     /* the interrupt that made it exit runs here */
         hvm_handle_exit(v, &exit);
     }
     __asm__ volatile("fxsave64 %0" : "=m"(*v->fpu));
     if (hvm->vcpu_put)
         hvm->vcpu_put(v);
+    __atomic_store_n(&v->run_cpu, -1, __ATOMIC_RELEASE);
+    rc->current = NULL;
 }
 
 __noreturn void cpu_run_loop(void)

@@ -20,4 +20,23 @@ struct xen_memory_map {
     xen_guest_handle_64_t buffer;   /* E820 entries: u64 addr, u64 size, u32 type */
 };
 
+#define XENMEM_add_to_physmap       7
+
+/* Maps a frame of the given space at gpfn in the caller's physmap. */
+struct xen_add_to_physmap {
+    uint16_t domid;
+    uint16_t size;              /* XENMAPSPACE_gmfn_range only */
+    uint32_t space;
+    uint64_t idx;               /* index into the space */
+    uint64_t gpfn;              /* where it goes */
+};
+
+#define XENMAPSPACE_shared_info     0
+#define XENMAPSPACE_grant_table     1
+#define XENMAPSPACE_gmfn            2
+#define XENMAPSPACE_gmfn_range      3
+#define XENMAPSPACE_gmfn_foreign    4
+#define XENMAPSPACE_dev_mmio        5
+#define XENMAPIDX_grant_table_status 0x80000000u
+
 #endif

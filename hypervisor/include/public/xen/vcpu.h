@@ -18,4 +18,26 @@
 #define VCPUOP_get_physid                   12
 #define VCPUOP_register_vcpu_time_memory_area 13
 
+#include <stdint.h>
+
+/* VCPUOP_register_vcpu_info: move the vCPU's vcpu_info to gfn `mfn` (the
+ * name is historical), byte `offset`; it must not cross a page. */
+struct vcpu_register_vcpu_info {
+    uint64_t mfn;
+    uint32_t offset;
+    uint32_t rsvd;
+};
+
+/* VCPUOP_set_singleshot_timer */
+struct vcpu_set_singleshot_timer {
+    uint64_t timeout_abs_ns;    /* system time */
+    uint32_t flags;
+};
+#define VCPU_SSHOTTMR_future    (1u << 0)
+
+/* VCPUOP_set_periodic_timer */
+struct vcpu_set_periodic_timer {
+    uint64_t period_ns;
+};
+
 #endif

@@ -68,4 +68,66 @@ typedef uint16_t domid_t;
 
 typedef uint8_t xen_domain_handle_t[16];
 
+typedef uint64_t xen_ulong_t;
+typedef uint64_t xen_pfn_t;
+
+/*
+ * Time as the hypervisor publishes it to each vCPU (public/xen.h): system
+ * time in ns = system_time + ((tsc - tsc_timestamp) << tsc_shift (or >> if
+ * negative)) * tsc_to_system_mul >> 32. version is odd while an update is
+ * under way; a reader retries until it sees the same even value twice.
+ */
+struct vcpu_time_info {
+    uint32_t version;
+    uint32_t pad0;
+    uint64_t tsc_timestamp;
+    uint64_t system_time;
+    uint32_t tsc_to_system_mul;
+    int8_t tsc_shift;
+    uint8_t flags;
+    uint8_t pad1[2];
+};
+
+#define XEN_PVCLOCK_TSC_STABLE_BIT  (1 << 0)
+#define XEN_PVCLOCK_GUEST_STOPPED   (1 << 1)
+
+/* x86-64 (public/arch-x86/xen.h). */
+struct arch_vcpu_info {
+    uint64_t cr2;
+    uint64_t pad;
+};
+
+/* Per-vCPU event and time state, 64 bytes. */
+struct vcpu_info {
+    uint8_t evtchn_upcall_pending;
+    uint8_t evtchn_upcall_mask;
+    xen_ulong_t evtchn_pending_sel;     /* at offset 8: natural alignment */
+    struct arch_vcpu_info arch;
+    struct vcpu_time_info time;
+};
+
+#define XEN_LEGACY_MAX_VCPUS    32
+
+/* x86-64 (public/arch-x86/xen.h); only max_pfn matters to PVH guests. */
+struct arch_shared_info {
+    uint64_t max_pfn;
+    xen_pfn_t pfn_to_mfn_frame_list_list;
+    uint64_t nmi_reason;
+    uint64_t p2m_cr3;
+    uint64_t p2m_vaddr;
+    uint64_t p2m_generation;
+};
+
+/* The page every domain shares with the hypervisor (one per domain). */
+struct shared_info {
+    struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
+    xen_ulong_t evtchn_pending[sizeof(xen_ulong_t) * 8];    /* 2-level ABI bitmaps */
+    xen_ulong_t evtchn_mask[sizeof(xen_ulong_t) * 8];
+    uint32_t wc_version;        /* wall clock at system time 0; odd while updating */
+    uint32_t wc_sec;
+    uint32_t wc_nsec;
+    uint32_t wc_sec_hi;         /* x86-64 only */
+    struct arch_shared_info arch;
+};
+
 #endif

@@ -5,6 +5,7 @@
  * to the AMD64 APM vol. 2, chapter 15.
  */
 #include <asm/hvm.h>
+#include <asm/hvm_intr.h>
 #include <asm/p2m.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -185,17 +186,24 @@ static void set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attr, uint32_t 
 static int svm_set_initial_state(struct vcpu *v, const struct hvm_initial_state *st)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
+    bool real = !(st->cr0 & 1);
     uint16_t code = st->long_mode ? SEG_ATTR(0xb, 1, 0, 1, 1, 0, 1)
+                    : real        ? SEG_ATTR(0xb, 1, 0, 1, 0, 0, 0)
                                   : SEG_ATTR(0xb, 1, 0, 1, 0, 1, 1);
-    uint16_t data = SEG_ATTR(0x3, 1, 0, 1, 0, 1, 1);
+    uint16_t data = real ? SEG_ATTR(0x3, 1, 0, 1, 0, 0, 0) : SEG_ATTR(0x3, 1, 0, 1, 0, 1, 1);
+    uint32_t limit = real ? 0xffff : 0xffffffff;
+    uint16_t ds = real ? 0 : 0x10;
 
-    /* Flat segments as the PVH ABI defines (xen docs/misc/pvh.pandoc). */
-    set_seg(&vmcb->cs, 0x8, code, 0xffffffff);
-    set_seg(&vmcb->ds, 0x10, data, 0xffffffff);
-    set_seg(&vmcb->es, 0x10, data, 0xffffffff);
-    set_seg(&vmcb->ss, 0x10, data, 0xffffffff);
-    set_seg(&vmcb->fs, 0x10, data, 0xffffffff);
-    set_seg(&vmcb->gs, 0x10, data, 0xffffffff);
+    /* Flat segments as the PVH ABI defines (xen docs/misc/pvh.pandoc), or
+     * the real-mode state a start-up IPI leaves. */
+    set_seg(&vmcb->cs, real ? st->real_cs : 0x8, code, limit);
+    if (real)
+        vmcb->cs.base = (uint64_t)st->real_cs << 4;
+    set_seg(&vmcb->ds, ds, data, limit);
+    set_seg(&vmcb->es, ds, data, limit);
+    set_seg(&vmcb->ss, ds, data, limit);
+    set_seg(&vmcb->fs, ds, data, limit);
+    set_seg(&vmcb->gs, ds, data, limit);
     set_seg(&vmcb->tr, 0x18, SEG_ATTR(0xb, 0, 0, 1, 0, 0, 0), 0x67);
     set_seg(&vmcb->ldtr, 0, SEG_ATTR(0x2, 0, 0, 1, 0, 0, 0), 0xffff);
     set_seg(&vmcb->gdtr, 0, 0, 0xffff);
@@ -223,9 +231,12 @@ static void assign_asid(struct svm_vcpu *s, struct vmcb *vmcb)
     unsigned int cpu = smp_processor_id();
     struct svm_cpu *sc = &svm_cpus[cpu];
 
+    /* Exchanged, not tested and cleared: domain_p2m_flush() may set it
+     * from another CPU at any moment (run.c). */
+    bool flush = __atomic_exchange_n(&s->flush, false, __ATOMIC_SEQ_CST);
+
     if (s->asid_cpu == (int)cpu && s->asid_generation == sc->asid_generation) {
-        vmcb->tlb_control = s->flush ? TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_NOTHING;
-        s->flush = false;
+        vmcb->tlb_control = flush ? TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_NOTHING;
         return;
     }
     if (sc->next_asid >= nr_asids) {
@@ -238,7 +249,6 @@ static void assign_asid(struct svm_vcpu *s, struct vmcb *vmcb)
     s->asid = sc->next_asid++;
     s->asid_cpu = cpu;
     s->asid_generation = sc->asid_generation;
-    s->flush = false;
     vmcb->asid = s->asid;
 }
 
@@ -275,6 +285,9 @@ static void translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e
     case VMEXIT_HLT:
         e->reason = HVM_EXIT_HLT;
         break;
+    case VMEXIT_VINTR:
+        e->reason = HVM_EXIT_INTR_WINDOW;
+        break;
     case VMEXIT_VMMCALL:
         e->reason = HVM_EXIT_HYPERCALL;
         break;
@@ -308,6 +321,7 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
     struct vmcb *vmcb = s->vmcb;
 
     assign_asid(s, vmcb);
+    hvm_intr_assist(v);
     vmcb->rax = v->regs.rax;
     svm_enter(s->vmcb_pa, &v->regs, svm_cpus[smp_processor_id()].host_area_pa);
     v->regs.rax = vmcb->rax;
@@ -380,7 +394,46 @@ static unsigned int svm_exit_insn_len(struct vcpu *v)
     return (unsigned int)(vmcb->next_rip - vmcb->rip);
 }
 
-static void svm_p2m_changed(struct vcpu *v) { svm(v)->flush = true; }
+static void svm_p2m_changed(struct vcpu *v)
+{
+    __atomic_store_n(&svm(v)->flush, true, __ATOMIC_SEQ_CST);
+}
+
+/* APM2 15.20/15.21: INTERRUPT_SHADOW bit 0 is the STI/MOV SS shadow. */
+static bool svm_intr_blocked(struct vcpu *v)
+{
+    struct vmcb *vmcb = svm(v)->vmcb;
+
+    return !(vmcb->rflags & (1u << 9)) || (vmcb->interrupt_shadow & 1) ||
+           (vmcb->eventinj & EVENT_VALID);
+}
+
+static void svm_inject_intr(struct vcpu *v, uint8_t vector)
+{
+    svm(v)->vmcb->eventinj = vector | EVENT_TYPE_INTR | EVENT_VALID;
+}
+
+/*
+ * The interrupt window (APM2 15.21.4): a virtual interrupt (V_IRQ) with
+ * V_IGN_TPR and the VINTR intercept makes the CPU exit just when the
+ * guest could take it; the real vector is then injected through EVENTINJ.
+ */
+#define VINTR_V_IRQ         (1ull << 8)
+#define VINTR_V_IGN_TPR     (1ull << 20)
+#define VINTR_V_PRIO_SHIFT  16
+
+static void svm_intr_window(struct vcpu *v, bool on)
+{
+    struct vmcb *vmcb = svm(v)->vmcb;
+
+    if (on) {
+        vmcb->vintr |= VINTR_V_IRQ | VINTR_V_IGN_TPR | (0xfull << VINTR_V_PRIO_SHIFT);
+        vmcb->intercept_misc1 |= INTERCEPT_VINTR;
+    } else {
+        vmcb->vintr &= ~(VINTR_V_IRQ | VINTR_V_IGN_TPR | (0xfull << VINTR_V_PRIO_SHIFT));
+        vmcb->intercept_misc1 &= ~INTERCEPT_VINTR;
+    }
+}
 
 static void svm_dump(struct vcpu *v)
 {
@@ -420,5 +473,8 @@ const struct hvm_backend svm_backend = {
     .inject_exception = svm_inject_exception,
     .exit_insn_len = svm_exit_insn_len,
     .p2m_changed = svm_p2m_changed,
+    .intr_blocked = svm_intr_blocked,
+    .inject_intr = svm_inject_intr,
+    .intr_window = svm_intr_window,
     .dump = svm_dump,
 };

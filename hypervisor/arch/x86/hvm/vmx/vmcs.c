@@ -238,7 +238,7 @@ int vmcs_set_guest_state(struct vcpu *v, const struct hvm_initial_state *st)
     bool real = !(st->cr0 & G_CR0_PE);
     uint32_t code, data, entry;
     uint32_t limit = real ? 0xffff : 0xffffffff;
-    uint16_t cs = real ? 0 : 0x8, ds = real ? 0 : 0x10;
+    uint16_t cs = real ? st->real_cs : 0x8, ds = real ? 0 : 0x10;
     uint64_t efer = st->efer;
 
     if (st->long_mode) {
@@ -257,7 +257,7 @@ int vmcs_set_guest_state(struct vcpu *v, const struct hvm_initial_state *st)
         (st->cr4 & 0xffffffffull & ~vmx_caps.cr4_fixed1) || (st->cr4 & (1ull << 13)))
         return -EINVAL;
 
-    set_seg(SEG_CS, cs, 0, limit, code);
+    set_seg(SEG_CS, cs, real ? (uint64_t)cs << 4 : 0, limit, code);
     set_seg(SEG_DS, ds, 0, limit, data);
     set_seg(SEG_ES, ds, 0, limit, data);
     set_seg(SEG_SS, ds, 0, limit, data);

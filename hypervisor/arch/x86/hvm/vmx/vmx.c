@@ -6,6 +6,7 @@
  * (chapters 24-31 and appendices A-C; numbering of recent editions).
  */
 #include <asm/hvm.h>
+#include <asm/hvm_intr.h>
 #include <asm/p2m.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -239,12 +240,15 @@ static void vmcs_load(struct vmx_vcpu *s, unsigned int cpu)
  */
 static void flush_tlbs(struct vmx_vcpu *s)
 {
-    if (!s->vpid || s->flush) {
+    /* Exchanged, not tested and cleared: domain_p2m_flush() may set it
+     * from another CPU at any moment (run.c). */
+    bool flush = __atomic_exchange_n(&s->flush, false, __ATOMIC_SEQ_CST);
+
+    if (!s->vpid || flush) {
         invept(vmx_caps.invept_type, s->eptp);
         if (s->vpid)
             invvpid(vmx_caps.invvpid_type, s->vpid);
     }
-    s->flush = false;
 }
 
 /* An event whose delivery the exit interrupted is delivered again on the
@@ -281,6 +285,7 @@ static void vmx_run(struct vcpu *v, struct hvm_exit *e)
         vmx_current_vmcs[cpu] = s->vmcs_pa;
     }
     flush_tlbs(s);
+    hvm_intr_assist(v);
     if (read_cr2() != s->cr2)
         write_cr2(s->cr2);
 
@@ -387,7 +392,35 @@ static unsigned int vmx_exit_insn_len(struct vcpu *v)
     return len >= 1 && len <= 15 ? len : 0;
 }
 
-static void vmx_p2m_changed(struct vcpu *v) { vmx(v)->flush = true; }
+static void vmx_p2m_changed(struct vcpu *v)
+{
+    __atomic_store_n(&vmx(v)->flush, true, __ATOMIC_SEQ_CST);
+}
+
+/* SDM vol. 3 26.3.1.5 / 27.2: interruptibility bits 0-1 are blocking by
+ * STI and by MOV SS; a valid VM-entry interruption field is an event
+ * already queued (exits clear it, so it is ours from this exit). */
+static bool vmx_intr_blocked(struct vcpu *v)
+{
+    (void)v;
+    return !(vmread(GUEST_RFLAGS) & (1u << 9)) || (vmread(GUEST_INTERRUPTIBILITY) & 3) ||
+           (vmread(ENTRY_INTR_INFO) & INTR_INFO_VALID);
+}
+
+static void vmx_inject_intr(struct vcpu *v, uint8_t vector)
+{
+    (void)v;
+    vmw(ENTRY_INTR_INFO, vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID);
+}
+
+static void vmx_intr_window(struct vcpu *v, bool on)
+{
+    uint32_t ctl = (uint32_t)vmread(CPU_BASED_CTLS);
+
+    (void)v;
+    ctl = on ? ctl | CPU_INTR_WINDOW_EXIT : ctl & ~CPU_INTR_WINDOW_EXIT;
+    vmw(CPU_BASED_CTLS, ctl);
+}
 
 static unsigned int vmx_p2m_max_order(void) { return vmx_caps.max_order; }
 
@@ -410,6 +443,9 @@ const struct hvm_backend vmx_backend = {
     .cpl = vmx_cpl,
     .set_efer = vmx_set_efer,
     .inject_exception = vmx_inject_exception,
+    .intr_blocked = vmx_intr_blocked,
+    .inject_intr = vmx_inject_intr,
+    .intr_window = vmx_intr_window,
     .exit_insn_len = vmx_exit_insn_len,
     .p2m_changed = vmx_p2m_changed,
     .p2m_max_order = vmx_p2m_max_order,

@@ -86,10 +86,13 @@ int vmx_probe(void)
     rc = adjust("processor-based", truectl ? MSR_IA32_VMX_TRUE_PROCBASED
                                            : MSR_IA32_VMX_PROCBASED_CTLS,
                 CPU_HLT_EXIT | CPU_IO_BITMAPS | CPU_MSR_BITMAPS | CPU_SECONDARY_CTLS |
-                CPU_CR8_LOAD_EXIT | CPU_CR8_STORE_EXIT | CPU_MWAIT_EXIT | CPU_MONITOR_EXIT,
-                0, &c->cpu);
+                CPU_CR8_LOAD_EXIT | CPU_CR8_STORE_EXIT | CPU_MWAIT_EXIT | CPU_MONITOR_EXIT |
+                CPU_INTR_WINDOW_EXIT, 0, &c->cpu);
     if (rc)
         return rc;
+    /* Interrupt-window exiting must exist (interrupt injection asks for it
+     * while the guest has IF clear) but is off until then. */
+    c->cpu &= ~CPU_INTR_WINDOW_EXIT;
     /* EPT-violation #VE stays off: our EPT entries leave "suppress #VE"
      * clear (p2m_ept.c). RDTSCP and INVPCID give #UD unless enabled
      * (25.6.2); the CPUID policy passes their feature bits through, as

@@ -315,6 +315,9 @@ void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_PAUSE:
         e->reason = HVM_EXIT_PAUSE;
         break;
+    case EXIT_REASON_INTR_WINDOW:
+        e->reason = HVM_EXIT_INTR_WINDOW;
+        break;
     /* VMX itself, SMX, and what SVM intercepts as well: #UD. */
     case EXIT_REASON_VMCLEAR: case EXIT_REASON_VMLAUNCH: case EXIT_REASON_VMPTRLD:
     case EXIT_REASON_VMPTRST: case EXIT_REASON_VMREAD: case EXIT_REASON_VMRESUME:

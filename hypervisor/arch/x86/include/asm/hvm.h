@@ -35,6 +35,7 @@ enum hvm_exit_reason {
     HVM_EXIT_ENTRY_FAILED,  /* the CPU refused the guest state */
     HVM_EXIT_UNHANDLED,
     HVM_EXIT_INTR,          /* an external interrupt, NMI, SMI or INIT took the CPU back */
+    HVM_EXIT_INTR_WINDOW,   /* the guest can take an interrupt now (as asked) */
     HVM_EXIT_NR_REASONS
 };
 
@@ -60,9 +61,13 @@ struct hvm_exit {
 /* The guest's execution mode, for hypercall and instruction decoding. */
 enum hvm_mode { HVM_MODE_REAL, HVM_MODE_PROT16, HVM_MODE_PROT32, HVM_MODE_LONG64 };
 
-/* Initial register state of a vCPU (PVH boot, VCPUOP_initialise). */
+/* Initial register state of a vCPU (PVH boot, VCPUOP_initialise, SIPI).
+ * With CR0.PE clear the vCPU starts in real mode with CS = real_cs (base
+ * real_cs << 4) and every other segment 0, limits 0xffff, as after a
+ * start-up IPI (SDM vol. 3 10.4.4.1 / 9.1.1). */
 struct hvm_initial_state {
     bool long_mode;                 /* else 32-bit flat protected mode */
+    uint16_t real_cs;
     uint64_t rip, rsp, rflags;
     uint64_t cr0, cr3, cr4, efer;
     struct guest_regs regs;
@@ -92,6 +97,13 @@ struct hvm_backend {
     int (*set_efer)(struct vcpu *v, uint64_t efer);
     void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_error,
                              uint32_t error);
+    /* External interrupts, called by hvm_intr_assist() from inside run()
+     * with the vCPU's state loaded on this CPU. intr_blocked: RFLAGS.IF
+     * clear, an STI/MOV SS shadow, or an event already queued for this
+     * entry. intr_window: exit (HVM_EXIT_INTR_WINDOW) as soon as it is not. */
+    bool (*intr_blocked)(struct vcpu *v);
+    void (*inject_intr)(struct vcpu *v, uint8_t vector);
+    void (*intr_window)(struct vcpu *v, bool on);
     /* Length of the instruction that caused the current exit, when the
      * hardware reports it (NRIP-save, VMX exit length); 0 if it does not. */
     unsigned int (*exit_insn_len)(struct vcpu *v);

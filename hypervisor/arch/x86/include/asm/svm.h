@@ -28,6 +28,7 @@ struct vmcb_seg {
 
 /* Intercept vector 3 (offset 0x0c) and 4 (0x10), APM2 table B-1. */
 #define INTERCEPT_INTR          (1u << 0)
+#define INTERCEPT_VINTR         (1u << 4)
 #define INTERCEPT_NMI           (1u << 1)
 #define INTERCEPT_SMI           (1u << 2)
 #define INTERCEPT_INIT          (1u << 3)

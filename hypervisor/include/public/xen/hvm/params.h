@@ -4,6 +4,10 @@
 #define PUBLIC_XEN_HVM_PARAMS_H
 
 #define HVM_PARAM_CALLBACK_IRQ          0
+/* HVM_PARAM_CALLBACK_IRQ's value: type in bits 63:56, then per type. */
+#define HVM_PARAM_CALLBACK_TYPE_GSI         0
+#define HVM_PARAM_CALLBACK_TYPE_PCI_INTX    1
+#define HVM_PARAM_CALLBACK_TYPE_VECTOR      2   /* vector in bits 7:0 */
 #define HVM_PARAM_STORE_PFN             1
 #define HVM_PARAM_STORE_EVTCHN          2
 #define HVM_PARAM_PAE_ENABLED           4

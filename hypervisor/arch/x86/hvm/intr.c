@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Interrupt sources of a vCPU and their injection (asm/hvm_intr.h).
+ */
+#include <asm/hvm.h>
+#include <asm/hvm_intr.h>
+#include <asm/percpu.h>
+#include <public/xen/hvm/params.h>
+#include <public/xen/xen.h>
+#include <tessera/arch.h>
+#include <tessera/domain.h>
+
+#define CALLBACK_TYPE_SHIFT 56       /* public/hvm/params.h: type in bits 63:56 */
+
+/*
+ * The event-channel upcall, when the domain asked for it as a vector
+ * (HVM_PARAM_CALLBACK_IRQ = HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | vector;
+ * hvm_op.c refuses other types and vectors below 0x20): pending while the
+ * vCPU's vcpu_info says evtchn_upcall_pending. The guest clears that flag
+ * in its handler, so the vector is level-like and needs no EOI.
+ */
+static int upcall_vector(struct vcpu *v)
+{
+    uint64_t via = v->domain->params[HVM_PARAM_CALLBACK_IRQ];
+    struct vcpu_info *vi = v->vcpu_info;
+
+    if (via >> CALLBACK_TYPE_SHIFT != HVM_PARAM_CALLBACK_TYPE_VECTOR || !vi)
+        return -1;
+    if (!__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE))
+        return -1;
+    return (int)(via & 0xff);
+}
+
+static int pending_vector(struct vcpu *v)
+{
+    return upcall_vector(v);
+}
+
+bool hvm_intr_pending(struct vcpu *v)
+{
+    return pending_vector(v) >= 0;
+}
+
+void hvm_intr_assist(struct vcpu *v)
+{
+    int vec = pending_vector(v);
+
+    if (vec < 0) {
+        hvm->intr_window(v, false);
+    } else if (hvm->intr_blocked(v)) {
+        hvm->intr_window(v, true);
+    } else {
+        hvm->intr_window(v, false);
+        hvm->inject_intr(v, (uint8_t)vec);
+    }
+}
+
+/*
+ * Pairs with vcpu_block() (run.c): the caller made the source pending
+ * before this fence, the blocking vCPU sets v->blocked before its own
+ * fence and then looks at its sources again, so one of the two sees the
+ * other. A vCPU in guest mode on another CPU is made to exit; the VM
+ * entry after that runs hvm_intr_assist().
+ */
+void vcpu_kick(struct vcpu *v)
+{
+    int cpu;
+
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (v->blocked) {
+        vcpu_wake(v);
+        return;
+    }
+    cpu = __atomic_load_n(&v->run_cpu, __ATOMIC_ACQUIRE);
+    if (cpu >= 0 && (unsigned int)cpu != smp_processor_id())
+        arch_cpu_kick((unsigned int)cpu);
+}

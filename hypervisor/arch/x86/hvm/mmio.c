@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Emulated MMIO (asm/hvm_mmio.h): decode the instruction that faulted on a
+ * registered range and perform its access through the range's handlers.
+ *
+ * Only the MOV family is emulated (MOV to or from memory, MOV of an
+ * immediate, MOVZX, MOVSX): what device registers are accessed with in
+ * practice, and all that Linux's APIC accessors use. String, ALU and
+ * locked forms would need the guest's RFLAGS and multi-element loops; they
+ * crash the domain with the instruction's bytes in the log instead of
+ * being half-done.
+ */
+#include <asm/hvm.h>
+#include <asm/hvm_mmio.h>
+#include <asm/insn_decode.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/lib.h>
+
+int hvm_mmio_register(struct domain *d, uint64_t gpa, uint64_t len,
+                      const struct hvm_mmio_ops *ops)
+{
+    if (!len || gpa + len < gpa || !ops || !ops->read || !ops->write)
+        return -EINVAL;
+    for (unsigned int i = 0; i < d->nr_mmio; i++)
+        if (gpa < d->mmio[i].gpa + d->mmio[i].len && d->mmio[i].gpa < gpa + len)
+            return -EINVAL;
+    if (d->nr_mmio == HVM_MMIO_MAX_RANGES)
+        return -ENOSPC;
+    d->mmio[d->nr_mmio] = (struct hvm_mmio_range){ .gpa = gpa, .len = len, .ops = ops };
+    __atomic_store_n(&d->nr_mmio, d->nr_mmio + 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+static const struct hvm_mmio_range *find_range(struct domain *d, uint64_t gpa)
+{
+    unsigned int n = __atomic_load_n(&d->nr_mmio, __ATOMIC_ACQUIRE);
+
+    for (unsigned int i = 0; i < n; i++)
+        if (gpa >= d->mmio[i].gpa && gpa - d->mmio[i].gpa < d->mmio[i].len)
+            return &d->mmio[i];
+    return NULL;
+}
+
+/* struct guest_regs slots in the ModRM encoding order rAX, rCX, rDX, rBX,
+ * rSP, rBP, rSI, rDI, r8-r15; rSP lives in the backend's state (-1). */
+static uint64_t *gpr(struct vcpu *v, int reg)
+{
+    struct guest_regs *r = &v->regs;
+    uint64_t *const map[16] = {
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, NULL, &r->rbp, &r->rsi, &r->rdi,
+        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+    };
+    return reg >= 0 && reg < 16 ? map[reg] : NULL;
+}
+
+static uint64_t mask_of(unsigned int bytes)
+{
+    return bytes >= 8 ? ~0ull : (1ull << (bytes * 8)) - 1;
+}
+
+/* A register write of `bytes` (SDM vol. 1 3.4.1.1: 32-bit results
+ * zero-extend to 64 bits, 8- and 16-bit ones leave the rest alone). */
+static void reg_write(uint64_t *reg, bool high8, unsigned int bytes, uint64_t val)
+{
+    if (high8)
+        *reg = (*reg & ~0xff00ull) | ((val & 0xff) << 8);
+    else if (bytes == 4)
+        *reg = (uint32_t)val;
+    else
+        *reg = (*reg & ~mask_of(bytes)) | (val & mask_of(bytes));
+}
+
+static int do_access(struct vcpu *v, const struct hvm_mmio_range *r, uint64_t gpa,
+                     const struct insn_mmio *m)
+{
+    uint64_t *reg = gpr(v, m->reg);
+    uint64_t val;
+    int rc;
+
+    if (m->string || m->lock || (m->op != INSN_MMIO_MOV && m->op != INSN_MMIO_MOVZX &&
+                                 m->op != INSN_MMIO_MOVSX))
+        return -EOPNOTSUPP;
+    if (m->is_write) {
+        if (m->src == INSN_MMIO_SRC_IMM)
+            val = m->imm;
+        else if (reg)
+            val = m->reg_high8 ? *reg >> 8 : *reg;
+        else
+            return -EOPNOTSUPP;     /* a store of rSP */
+        return r->ops->write(v, gpa, m->size, val & mask_of(m->size));
+    }
+    if (!reg)
+        return -EOPNOTSUPP;         /* a load into rSP */
+    rc = r->ops->read(v, gpa, m->size, &val);
+    if (rc)
+        return rc;
+    val &= mask_of(m->size);
+    if (m->op == INSN_MMIO_MOVSX && m->size < 8 && (val >> (m->size * 8 - 1)) & 1)
+        val |= ~mask_of(m->size);
+    reg_write(reg, m->reg_high8, m->op == INSN_MMIO_MOV ? m->size : m->reg_bytes, val);
+    return 0;
+}
+
+bool hvm_mmio_handle(struct vcpu *v, const struct hvm_exit *e)
+{
+    struct domain *d = v->domain;
+    const struct hvm_mmio_range *r = find_range(d, e->npf.gpa);
+    struct insn insn = { 0 };
+    struct insn_mmio m;
+    int rc;
+
+    if (!r)
+        return false;
+    if (e->npf.fetch) {
+        domain_crash(d, "vcpu %u: instruction fetch from %s at %#llx", v->id, r->ops->name,
+                     (unsigned long long)e->npf.gpa);
+        return true;
+    }
+    rc = hvm_decode_current_insn(v, &insn);
+    if (!rc)
+        rc = insn_mmio_decode(&insn, &m);
+    if (!rc && (e->npf.gpa + m.size - 1 < e->npf.gpa ||
+                e->npf.gpa + m.size - r->gpa > r->len))
+        rc = -ERANGE;
+    if (!rc)
+        rc = do_access(v, r, e->npf.gpa, &m);
+    if (rc) {
+        domain_crash(d, "vcpu %u: cannot emulate the access to %s at %#llx by the instruction "
+                     "at rip %#llx (%d, %u bytes: %02x %02x %02x %02x)", v->id, r->ops->name,
+                     (unsigned long long)e->npf.gpa, (unsigned long long)hvm->get_rip(v), rc,
+                     insn.len, insn.bytes[0], insn.bytes[1], insn.bytes[2], insn.bytes[3]);
+        return true;
+    }
+    hvm->set_rip(v, hvm->get_rip(v) + insn.len);
+    return true;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * XENMEM_add_to_physmap (public/memory.h): a guest places a hypervisor
+ * frame (its shared_info page, a grant-table frame) at a gfn of its own
+ * physmap.
+ *
+ * What was at that gfn: a hole, or a frame of the domain's RAM. The RAM
+ * frame is only unmapped, not freed: it stays the domain's until the
+ * domain ends (Xen gives it back to the allocator at once; our RAM is
+ * allocated in large chunks that are freed whole). Anything else there
+ * (a grant mapping, an emulated device range) is refused with -EBUSY.
+ * The frame's previous gfn, if it had one, becomes a hole, as in Xen.
+ */
+#include <asm/p2m.h>
+#include <public/xen/errno.h>
+#include <public/xen/memory.h>
+#include <public/xen/xen.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/guest_mem.h>
+#include <tessera/hypercall.h>
+#include <tessera/page_alloc.h>
+
+static bool in_mmio_range(const struct domain *d, uint64_t gfn)
+{
+    uint64_t gpa = gfn << PAGE_SHIFT;
+
+    for (unsigned int i = 0; i < d->nr_mmio; i++)
+        if (gpa + PAGE_SIZE > d->mmio[i].gpa && gpa < d->mmio[i].gpa + d->mmio[i].len)
+            return true;
+    return false;
+}
+
+/* Maps mfn at gfn as RAM, unmapping old_gfn (~0: none) first; flushes. */
+int physmap_place_frame(struct domain *d, uint64_t mfn, uint64_t gfn, uint64_t old_gfn)
+{
+    enum p2m_type type;
+    int rc;
+
+    if (gfn >> P2M_GFN_BITS || in_mmio_range(d, gfn))
+        return -XEN_EINVAL;
+    rc = p2m_lookup(d->p2m, gfn, NULL, &type, NULL);
+    if (rc && rc != -ENOENT)
+        return -XEN_EINVAL;
+    if (!rc && type != P2M_RAM_RW)
+        return -XEN_EBUSY;
+    if (old_gfn != ~0ull && old_gfn != gfn && p2m_unmap(d->p2m, old_gfn, 0))
+        return -XEN_ENOMEM;
+    rc = p2m_map(d->p2m, gfn, mfn, 0, P2M_RAM_RW);
+    domain_p2m_flush(d);
+    return rc ? -XEN_ENOMEM : 0;
+}
+
+long memory_add_to_physmap(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct xen_add_to_physmap x;
+    unsigned long flags;
+    int rc;
+
+    if (copy_from_guest(v, &x, arg, sizeof(x)))
+        return -XEN_EFAULT;
+    if (x.domid != DOMID_SELF && x.domid != d->id)
+        return -XEN_EPERM;      /* no toolstack domain yet */
+    switch (x.space) {
+    case XENMAPSPACE_shared_info:
+        if (x.idx != 0)
+            return -XEN_EINVAL;
+        flags = spin_lock_irqsave(&d->lock);
+        rc = physmap_place_frame(d, virt_to_phys(d->shared_info) >> PAGE_SHIFT, x.gpfn,
+                                 d->shared_info_gfn);
+        if (!rc)
+            d->shared_info_gfn = x.gpfn;
+        spin_unlock_irqrestore(&d->lock, flags);
+        return rc;
+    case XENMAPSPACE_grant_table:
+    case XENMAPSPACE_gmfn:
+    case XENMAPSPACE_gmfn_range:
+    case XENMAPSPACE_gmfn_foreign:
+    case XENMAPSPACE_dev_mmio:
+        return -XEN_ENOSYS;
+    }
+    return -XEN_EINVAL;
+}
