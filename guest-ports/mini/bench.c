@@ -7,18 +7,22 @@
  *              the domain's end give exits on a busy and on an idle vCPU
  *   spin       count loop iterations for mini.ms of TSC time: domains that
  *              share a CPU get iterations in proportion to their weights
+ *   evtchn     event send -> upcall latency in one domain (evtchn_bench.c);
+ *              with mini.pair=a|b and mini.peer=<domid>, the round trip
+ *              between two domains
  */
 #include <public/xen/hvm/hvm_vcpu.h>
 #include <public/xen/sched.h>
 #include <public/xen/vcpu.h>
 #include <public/xen/version.h>
 #include <public/xen/xen.h>
+#include "evtchn.h"
 #include "hypercall.h"
 #include "mini.h"
 
 #define CALLS   20000
 
-static unsigned long option_number(const char *name, unsigned long def)
+unsigned long option_number(const char *name, unsigned long def)
 {
     const char *v = cmdline_option(name);
     unsigned long n = 0;
@@ -104,6 +108,8 @@ void bench_run(const char *which)
         bench_exits();
     else if (!strcmp(which, "spin"))
         bench_spin();
+    else if (!strcmp(which, "evtchn"))
+        bench_evtchn(cmdline_option("mini.pair"));
     else
         printf("mini: no benchmark named %s\n", which);
 }

@@ -8,10 +8,13 @@
  *   mini.test=<case>    run one hostile case that must crash this domain
  *   mini.bench=<name>   run a benchmark instead of the self-tests
  *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
+ *   mini.pair=a|b       run the two-domain event channel test with the domain
+ *                       mini.peer=<domid> instead of the self-tests
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
 #include <public/xen/arch-x86/hvm/start_info.h>
+#include "evtchn.h"
 #include "hypercall.h"
 #include "mini.h"
 
@@ -120,12 +123,17 @@ void mini_main(uint32_t ebx)
         shutdown(SHUTDOWN_poweroff);
     }
 
-    tests_hypercalls();
-    tests_cpu();
-    tests_time();
-    tests_hostile();
-    tests_upcall();
-    tests_smp();
+    if (option_value("mini.pair", which, sizeof(which))) {
+        tests_evtchn_pair(which);
+    } else {
+        tests_hypercalls();
+        tests_cpu();
+        tests_time();
+        tests_hostile();
+        tests_evtchn();
+        tests_upcall();
+        tests_smp();
+    }
     printf("mini: %u passed, %u failed\n", passed, failed);
     shutdown(option_value("mini.end", which, sizeof(which)) && !strcmp(which, "reboot")
              ? SHUTDOWN_reboot : SHUTDOWN_poweroff);

@@ -91,6 +91,8 @@ void tests_upcall(void);
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);
+/* A decimal command-line option's value, or def (bench.c). */
+unsigned long option_number(const char *name, unsigned long def);
 
 #include <public/xen/arch-x86/hvm/start_info.h>
 extern const struct hvm_start_info *start_info;

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Two domains over one interdomain event channel (mini.pair=a|b with
+ * mini.peer=<the other's domid>). A allocates port 1 for B and waits;
+ * B binds to it (retrying until A has it) and sends; A sees the event and
+ * answers; B sees that and powers off without closing; A then finds its
+ * port unbound again, as the peer's end must leave it.
+ */
+#include <public/xen/errno.h>
+#include "evtchn.h"
+#include "hypercall.h"
+
+#define WAIT_MS     60000
+
+static evtchn_port_t my_port;
+static domid_t peer;
+
+static bool port_pending(void)
+{
+    return ev_pending(my_port);
+}
+
+static bool status_is(uint32_t status)
+{
+    struct evtchn_status st;
+    return evtchn_status(my_port, &st) == 0 && st.status == status;
+}
+
+static bool peer_bound(void)
+{
+    return status_is(EVTCHNSTAT_interdomain);
+}
+
+static bool peer_gone(void)
+{
+    return status_is(EVTCHNSTAT_unbound);
+}
+
+static bool bound_to_peer(void)
+{
+    evtchn_port_t p;
+
+    if (evtchn_bind_interdomain(peer, 1, &p))
+        return false;
+    my_port = p;
+    return true;
+}
+
+long evtchn_pair_connect(bool side_a, domid_t peer_id, evtchn_port_t *port)
+{
+    long rc = evtchn_map_shared_info();
+
+    peer = peer_id;
+    if (rc)
+        return rc;
+    if (side_a) {
+        rc = evtchn_alloc_unbound(peer, &my_port);
+        if (rc)
+            return rc;
+        if (my_port != 1)
+            return -XEN_EINVAL;         /* B binds to port 1 */
+        if (!ev_wait(peer_bound, WAIT_MS))
+            return -XEN_ETIME;
+    } else if (!ev_wait(bound_to_peer, WAIT_MS)) {
+        return -XEN_ETIME;
+    }
+    *port = my_port;
+    return 0;
+}
+
+void tests_evtchn_pair(const char *role)
+{
+    bool a = !strcmp(role, "a");
+    struct evtchn_status st;
+    evtchn_port_t port;
+    long rc;
+
+    rc = evtchn_pair_connect(a, (domid_t)option_number("mini.peer", 0), &port);
+    CHECK("pair.connected", rc == 0, "role %s peer %u rc %ld", role, peer, rc);
+    if (rc)
+        return;
+    evtchn_callback(true);
+    irq_enable();
+    if (a) {
+        rc = evtchn_status(port, &st);
+        CHECK("pair.status_names_peer", rc == 0 && st.u.interdomain.dom == peer,
+              "rc %ld dom %u", rc, st.u.interdomain.dom);
+        bool got = ev_wait(port_pending, WAIT_MS);
+        CHECK("pair.event_from_b", got && ev_upcalls > 0, "pending %d upcalls %u", got,
+              ev_upcalls);
+        ev_clear_pending(port);
+        rc = evtchn_send(port);
+        CHECK("pair.send_to_b", rc == 0, "rc %ld", rc);
+        bool gone = ev_wait(peer_gone, WAIT_MS);
+        rc = evtchn_status(port, &st);
+        CHECK("pair.peer_end_unbinds", gone && rc == 0 && st.u.unbound.dom == peer,
+              "status %u dom %u", st.status, st.u.unbound.dom);
+        rc = evtchn_send(port);
+        CHECK("pair.send_after_peer_end", rc == 0, "rc %ld", rc);
+        rc = evtchn_bind_interdomain(peer, 1, &port);
+        CHECK("pair.bind_to_ended_peer", rc == -XEN_ESRCH || rc == -XEN_EINVAL, "rc %ld", rc);
+    } else {
+        CHECK("pair.bind_notifies", ev_pending(port), "not pending");
+        ev_clear_pending(port);
+        rc = evtchn_send(port);
+        bool got = ev_wait(port_pending, WAIT_MS);
+        CHECK("pair.event_from_a", rc == 0 && got, "rc %ld pending %d", rc, got);
+    }
+    irq_disable();
+    evtchn_callback(false);
+}
