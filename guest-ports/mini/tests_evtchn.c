@@ -8,8 +8,11 @@
  * with EVTCHNOP_reset and every bit it touched cleared.
  */
 #include <public/xen/errno.h>
+#include <public/xen/sched.h>
 #include "evtchn.h"
 #include "hypercall.h"
+
+#define EVTCHN_POLL_PORTS   128     /* the most SCHEDOP_poll takes (Xen's limit) */
 
 static struct vcpu_info *vi(unsigned int vcpu)
 {
@@ -208,6 +211,39 @@ static void test_virq(void)
     evtchn_close(b.port);
 }
 
+static long poll(const evtchn_port_t *ports, uint32_t nr, uint64_t timeout)
+{
+    struct sched_poll p = { .ports = { (uintptr_t)ports }, .nr_ports = nr, .timeout = timeout };
+    return HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_poll, &p, 0);
+}
+
+/* The sleeping side is in the two-domain test (tests_evtchn_pair.c). */
+static void test_poll(evtchn_port_t pa, evtchn_port_t pb)
+{
+    static evtchn_port_t many[EVTCHN_POLL_PORTS + 1];
+    evtchn_port_t set[2] = { pb, pa };
+    long rc;
+
+    ev_set_mask(pa, true);
+    evtchn_send(pb);
+    rc = poll(set, 2, 0);
+    CHECK("evtchn.poll_pending_masked_returns", rc == 0, "rc %ld", rc);
+    ev_clear_pending(pa);
+    ev_set_mask(pa, false);
+    clear_vcpu_bits(0);
+    rc = poll(set, 2, 1);
+    CHECK("evtchn.poll_timeout_returns", rc == 0, "rc %ld", rc);
+    set[0] = 0xffffffff;
+    rc = poll(set, 2, 0);
+    CHECK("evtchn.poll_bad_port", rc == -XEN_EINVAL, "rc %ld", rc);
+    rc = poll(many, EVTCHN_POLL_PORTS + 1, 0);
+    CHECK("evtchn.poll_too_many_ports", rc == -XEN_EINVAL, "rc %ld", rc);
+    rc = poll((const evtchn_port_t *)ram_hole(), 1, 0);
+    CHECK("evtchn.poll_ports_in_hole", rc == -XEN_EFAULT, "rc %ld", rc);
+    rc = HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_poll, ram_hole(), 0);
+    CHECK("evtchn.poll_arg_in_hole", rc == -XEN_EFAULT, "rc %ld", rc);
+}
+
 static void test_close_and_hostile(evtchn_port_t pa, evtchn_port_t pb)
 {
     struct evtchn_status st;
@@ -328,6 +364,7 @@ void tests_evtchn(void)
     test_upcall(pa, pb);
     test_ipi_and_bind_vcpu(pa, pb);
     test_virq();
+    test_poll(pa, pb);
     test_close_and_hostile(pa, pb);
     test_compat();
     test_exhaust_and_reset();

@@ -3,14 +3,18 @@
  * Two domains over one interdomain event channel (mini.pair=a|b with
  * mini.peer=<the other's domid>). A allocates port 1 for B and waits;
  * B binds to it (retrying until A has it) and sends; A sees the event and
- * answers; B sees that and powers off without closing; A then finds its
- * port unbound again, as the peer's end must leave it.
+ * answers; B sees that, masks its port and sleeps in SCHEDOP_poll on it
+ * after telling A, which waits a while and sends again: the masked port
+ * must wake B. B then powers off without closing; A finds its port unbound
+ * again, as the peer's end must leave it.
  */
 #include <public/xen/errno.h>
+#include <public/xen/sched.h>
 #include "evtchn.h"
 #include "hypercall.h"
 
 #define WAIT_MS     60000
+#define POLL_DELAY_MS   50
 
 static evtchn_port_t my_port;
 static domid_t peer;
@@ -91,6 +95,14 @@ void tests_evtchn_pair(const char *role)
         ev_clear_pending(port);
         rc = evtchn_send(port);
         CHECK("pair.send_to_b", rc == 0, "rc %ld", rc);
+        /* B says it is about to poll; give it time to fall asleep. */
+        got = ev_wait(port_pending, WAIT_MS);
+        ev_clear_pending(port);
+        uint64_t until = rdtsc() + POLL_DELAY_MS * tsc_khz();
+        while (rdtsc() < until)
+            HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+        rc = evtchn_send(port);
+        CHECK("pair.wake_b_polling", got && rc == 0, "pending %d rc %ld", got, rc);
         bool gone = ev_wait(peer_gone, WAIT_MS);
         rc = evtchn_status(port, &st);
         CHECK("pair.peer_end_unbinds", gone && rc == 0 && st.u.unbound.dom == peer,
@@ -105,6 +117,17 @@ void tests_evtchn_pair(const char *role)
         rc = evtchn_send(port);
         bool got = ev_wait(port_pending, WAIT_MS);
         CHECK("pair.event_from_a", rc == 0 && got, "rc %ld pending %d", rc, got);
+        ev_set_mask(port, true);
+        ev_clear_pending(port);
+        evtchn_send(port);
+        struct sched_poll poll = { .ports = { (uintptr_t)&port }, .nr_ports = 1 };
+        uint64_t t0 = rdtsc();
+        rc = HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_poll, &poll, 0);
+        uint64_t slept_ms = tsc_to_ns(rdtsc() - t0) / 1000000;
+        CHECK("pair.poll_woken_by_masked_port", rc == 0 && ev_pending(port),
+              "rc %ld pending %d after %lu ms", rc, ev_pending(port), (unsigned long)slept_ms);
+        printf("mini: pair poll slept %lu ms\n", (unsigned long)slept_ms);
+        ev_set_mask(port, false);
     }
     irq_disable();
     evtchn_callback(false);

@@ -61,3 +61,9 @@ void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port)
         bit_test_and_clear64(&d->shared_info->evtchn_pending[port / BITS_PER_WORD],
                              port % BITS_PER_WORD);
 }
+
+bool evtchn_2l_is_pending(struct domain *d, evtchn_port_t port)
+{
+    return port < EVTCHN_2L_NR_CHANNELS &&
+           bit_test64(&d->shared_info->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD);
+}

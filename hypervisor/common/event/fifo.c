@@ -157,6 +157,13 @@ bool evtchn_fifo_is_linked(struct domain *d, evtchn_port_t port)
     return word && bit_test32(word, EVTCHN_FIFO_LINKED);
 }
 
+bool evtchn_fifo_is_pending(struct domain *d, evtchn_port_t port)
+{
+    event_word_t *word = word_of(d, port);
+
+    return word && bit_test32(word, EVTCHN_FIFO_PENDING);
+}
+
 /* From 2-level: keeps every bound port, pending if its 2-level bit was. */
 static void convert_ports(struct domain *d)
 {

@@ -121,9 +121,10 @@ struct vcpu *evtchn_raise(struct domain *d, evtchn_port_t port)
 
     if (!chn)
         return NULL;
-    if (evd(d)->abi == EVTCHN_ABI_FIFO)
-        return evtchn_fifo_set_pending(d, v, chn, port);
-    return evtchn_2l_set_pending(d, v, port);
+    struct vcpu *kick = evd(d)->abi == EVTCHN_ABI_FIFO ? evtchn_fifo_set_pending(d, v, chn, port)
+                                                       : evtchn_2l_set_pending(d, v, port);
+    evtchn_wake_pollers(d);
+    return kick;
 }
 
 struct vcpu *evtchn_do_unmask(struct domain *d, evtchn_port_t port)

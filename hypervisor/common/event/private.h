@@ -58,6 +58,7 @@ struct evtchn_fifo {
 
 struct evtchn_vcpu {
     evtchn_port_t virq[NR_VIRQS];   /* bound port, 0: none */
+    bool polling;                   /* in SCHEDOP_poll (poll.c) */
     struct evtchn_fifo_queues fifo;
 };
 
@@ -127,10 +128,15 @@ void evtchn_unlock_pair(struct domain *a, struct domain *b, unsigned long flags)
 long evtchn_close_port(struct domain *d, evtchn_port_t port, unsigned long *flags,
                        bool by_guest);
 
+/* poll.c: wakes the domain's vCPUs in SCHEDOP_poll (any raise may be the
+ * port they wait for; they look again). */
+void evtchn_wake_pollers(struct domain *d);
+
 /* 2level.c */
 struct vcpu *evtchn_2l_set_pending(struct domain *d, struct vcpu *v, evtchn_port_t port);
 struct vcpu *evtchn_2l_unmask(struct domain *d, struct vcpu *v, evtchn_port_t port);
 void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port);
+bool evtchn_2l_is_pending(struct domain *d, evtchn_port_t port);
 
 /* fifo.c */
 struct vcpu *evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct evtchn *chn,
@@ -142,6 +148,7 @@ long evtchn_fifo_expand_array(struct vcpu *caller, const struct evtchn_expand_ar
 long evtchn_fifo_set_priority(struct domain *d, const struct evtchn_set_priority *sp);
 void evtchn_fifo_clear_pending(struct domain *d, evtchn_port_t port);
 bool evtchn_fifo_is_linked(struct domain *d, evtchn_port_t port);
+bool evtchn_fifo_is_pending(struct domain *d, evtchn_port_t port);
 /* Back to 2-level (EVTCHNOP_reset, teardown); with the lock held. */
 void evtchn_fifo_destroy(struct domain *d);
 

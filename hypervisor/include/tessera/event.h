@@ -58,6 +58,13 @@ void evtchn_domain_destroy(struct domain *d);
 long do_event_channel_op(struct vcpu *v, uint64_t arg[6]);
 long do_event_channel_op_compat(struct vcpu *v, uint64_t arg[6]);
 
+/* SCHEDOP_poll with the guest's ports copied in: returns at once if one is
+ * pending, else blocks v until a port of its domain is raised (callers
+ * look again: the ABI allows early returns). A timeout (!= 0) is not
+ * slept on: the call returns at once. */
+long evtchn_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, uint64_t timeout);
+#define EVTCHN_POLL_MAX_PORTS   128
+
 /* Raises the port bound to virq on v (per-vCPU VIRQs such as VIRQ_TIMER),
  * or for a global VIRQ on d, on the vCPU it is bound to. Nothing happens if
  * the guest has not bound it. */
