@@ -25,7 +25,8 @@ void tests_hostile(void)
     /* Arguments in every register full of ones, for each implemented call. */
     static const unsigned int nrs[] = { __HYPERVISOR_memory_op, __HYPERVISOR_xen_version,
                                         __HYPERVISOR_console_io, __HYPERVISOR_vcpu_op,
-                                        __HYPERVISOR_sched_op, __HYPERVISOR_hvm_op };
+                                        __HYPERVISOR_sched_op, __HYPERVISOR_hvm_op,
+                                        __HYPERVISOR_grant_table_op };
     bool ok = true;
     for (unsigned int i = 0; i < ARRAY_SIZE(nrs); i++) {
         rc = hypercall5(nrs[i], ~0ull, ~0ull, ~0ull, ~0ull, ~0ull);

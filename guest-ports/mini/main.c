@@ -7,6 +7,7 @@
  * Command line (after "--" in the domain's module line):
  *   mini.test=<case>    run one hostile case that must crash this domain
  *   mini.bench=<name>   run a benchmark instead of the self-tests
+ *   mini.gnttab=<role> mini.peer=<domid>  one side of the two-domain grant case
  *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
  *   mini.pair=a|b       run the two-domain event channel test with the domain
  *                       mini.peer=<domid> instead of the self-tests
@@ -118,6 +119,16 @@ void mini_main(uint32_t ebx)
 
     if (option_value("mini.test", which, sizeof(which)))
         hostile_run(which);
+    if (option_value("mini.gnttab", which, sizeof(which))) {
+        char peer[8] = "0";
+        unsigned int id = 0;
+        option_value("mini.peer", peer, sizeof(peer));
+        for (const char *p = peer; *p >= '0' && *p <= '9'; p++)
+            id = id * 10 + (unsigned int)(*p - '0');
+        gnttab_peer_run(which, (uint16_t)id);
+        printf("mini: %u passed, %u failed\n", passed, failed);
+        shutdown(SHUTDOWN_poweroff);
+    }
     if (option_value("mini.bench", which, sizeof(which))) {
         bench_run(which);
         shutdown(SHUTDOWN_poweroff);
@@ -129,9 +140,11 @@ void mini_main(uint32_t ebx)
         tests_hypercalls();
         tests_cpu();
         tests_time();
+        tests_acpi();
         tests_hostile();
         tests_evtchn();
         tests_upcall();
+        tests_gnttab();
         tests_smp();
     }
     printf("mini: %u passed, %u failed\n", passed, failed);

@@ -15,6 +15,7 @@
 #define IDENTITY_MAP_END    (1ul << 30)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 /* string.c */
 void *memset(void *d, int c, size_t n);
@@ -86,8 +87,12 @@ void tests_hypercalls(void);
 void tests_cpu(void);
 void tests_smp(void);
 void tests_time(void);
+void tests_acpi(void);
 void tests_hostile(void);
 void tests_upcall(void);
+void tests_gnttab(void);
+/* The two-domain grant case: role grant|map|map-crash|grant-leave. */
+void gnttab_peer_run(const char *role, uint16_t peer);
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);

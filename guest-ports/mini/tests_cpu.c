@@ -28,6 +28,30 @@ static inline void outw(uint16_t port, uint16_t v)
     __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
 }
 
+/* Our topology, not the host's: APIC ID 2 * vCPU id, one thread per core,
+ * every vCPU in one package. We are vCPU 0. */
+static void test_topology(void)
+{
+    uint32_t r[4], max;
+
+    cpuid(1, 0, r);
+    CHECK("cpuid.topology_leaf1", r[1] >> 24 == 0 && (r[3] & (1u << 28)) &&
+          ((r[1] >> 16) & 0xff) >= MIN(2 * nr_vcpus, 128u),
+          "EBX %#x EDX %#x for %u vCPUs", r[1], r[3], nr_vcpus);
+    cpuid(0, 0, r);
+    max = r[0];
+    if (max < 0xb)
+        return;
+    cpuid(0xb, 0, r);
+    bool smt = r[0] == 1 && r[1] == 1 && ((r[2] >> 8) & 0xff) == 1 && r[3] == 0;
+    cpuid(0xb, 1, r);
+    bool core = r[1] == nr_vcpus && ((r[2] >> 8) & 0xff) == 2 && (r[2] & 0xff) == 1 &&
+                r[0] < 32 && (1u << r[0]) >= 2 * nr_vcpus && r[3] == 0;
+    cpuid(0xb, 2, r);
+    bool end = ((r[2] >> 8) & 0xff) == 0 && r[1] == 0;
+    CHECK("cpuid.topology_leaf_b", smt && core && end, "smt %d core %d end %d", smt, core, end);
+}
+
 static void test_cpuid(void)
 {
     uint32_t r[4], e[4];
@@ -45,6 +69,7 @@ static void test_cpuid(void)
           "flags %#x vcpu %u", r[0], r[1]);
     cpuid(0x40000003, 0, r);
     CHECK("cpuid.tsc_khz", r[2] >= 1000, "%u kHz", r[2]);
+    test_topology();
 }
 
 static void test_msrs(void)

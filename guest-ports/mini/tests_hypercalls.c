@@ -226,7 +226,7 @@ static void test_numbers(void)
 {
     /* Numbers the ABI has but we do not implement, one past the table,
      * and numbers no table could have, issued directly. */
-    static const unsigned int page_nrs[] = { 0, __HYPERVISOR_grant_table_op,
+    static const unsigned int page_nrs[] = { 0, __HYPERVISOR_mmuext_op,
                                              __HYPERVISOR_xenoprof_op, 40, 63, 127 };
     static const uint64_t raw_nrs[] = { 128, 4096, 0x7fffffff, 0xffffffff,
                                         0x100000011ul, 0xffffffffffffffffull };

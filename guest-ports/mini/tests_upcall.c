@@ -80,7 +80,7 @@ static void test_shared_info(struct shared_info *sh)
           -XEN_EINVAL },
         { "physmap.gpfn_all_ones", DOMID_SELF, XENMAPSPACE_shared_info, 0, ~0ull,
           -XEN_EINVAL },
-        { "physmap.other_domain", 0x7fe0, XENMAPSPACE_shared_info, 0, gfn, -XEN_EPERM },
+        { "physmap.no_such_domain", 0x7fe0, XENMAPSPACE_shared_info, 0, gfn, -XEN_ESRCH },
     };
     for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
         rc = add_to_physmap(bad[i].domid, bad[i].space, bad[i].idx, bad[i].gpfn);

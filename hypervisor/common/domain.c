@@ -16,6 +16,7 @@
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
+#include <tessera/grant_table.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
@@ -128,6 +129,7 @@ static void free_vcpu(struct vcpu *v)
 
 static void free_domain(struct domain *d)
 {
+    grant_table_destroy(d);     /* may keep RAM blocks others still map */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         free_vcpu(d->vcpus[i]);
     if (d->p2m)
@@ -210,6 +212,9 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         goto fail;
     if (hvm->p2m_max_order)
         p2m_set_max_order(d->p2m, hvm->p2m_max_order());
+    rc = grant_table_create(d);
+    if (rc)
+        goto fail;
     for (unsigned int i = 0; i < cfg->nr_ram; i++) {
         rc = populate(d, &cfg->ram[i], &capacity);
         if (rc)

@@ -169,3 +169,21 @@ def test_selfcheck_allowlist_is_policed(real, tmp_path):
     assert "'TESSERA_NO_SUCH_THING' is not defined by our headers" in text, rep.text()
     assert f"Xen has '{present}' now" in text, rep.text()
     assert "'XEN_ENOSYS' has no reason" in text, rep.text()
+
+
+def test_grant_table_abi_is_compared(real):
+    """The grant-table v1 definitions (public/xen/grant_table.h) and the
+    add_to_physmap ones are among those compared with Xen's, field by field."""
+    must = ["struct grant_entry_v1", "struct gnttab_map_grant_ref",
+            "struct gnttab_unmap_grant_ref", "struct gnttab_setup_table",
+            "struct gnttab_copy", "struct gnttab_copy_ptr", "struct gnttab_query_size",
+            "struct gnttab_set_version", "struct gnttab_get_version",
+            "struct xen_add_to_physmap", "grant_ref_t", "grant_handle_t", "xen_pfn_t",
+            "GTF_permit_access", "GTF_readonly", "GTF_reading", "GTF_writing",
+            "GNTMAP_host_map", "GNTMAP_readonly", "GNTCOPY_source_gref",
+            "GNTCOPY_dest_gref", "GNTST_okay", "GNTST_no_space", "GNTTABOP_cache_flush",
+            "XENMAPSPACE_grant_table", "XENMAPIDX_grant_table_status"]
+    missing = [n for n in must if real.compared.get(n) != n]
+    assert not missing, f"not compared with Xen's same-named definition: {missing}"
+    fields = real.ours.types["struct gnttab_copy"].fields
+    assert "source.u.gmfn" in fields and "dest.offset" in fields, fields

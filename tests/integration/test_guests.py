@@ -55,6 +55,9 @@ def test_mini_selftests(vcpus):
     assert passed >= 10, log
     assert re.search(r"\(m\) mini: PASS smp", log), "the SMP test did not run"
     assert re.search(r"dom m id=\d+: 32 MiB returned", log), log
+    # The ACPI tables (docs/guest-layout.md) were found and list every vCPU.
+    assert re.search(r"\(m\) mini: PASS acpi\.madt_cpus", log), "the ACPI test did not run"
+    assert re.search(r"\(m\) mini: memmap \[0x0, 0xa0000\) type 1", log), log
 
 
 def test_four_domains_in_a_dedicated_pool():

@@ -1,2 +1,3 @@
 # SPDX-License-Identifier: GPL-2.0-only
-UNIT_SRCS_pvh_layout := hypervisor/common/domain_build/pvh_layout.c
+UNIT_SRCS_pvh_layout := hypervisor/common/domain_build/pvh_layout.c \
+                        hypervisor/common/domain_build/acpi_tables.c

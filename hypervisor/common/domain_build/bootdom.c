@@ -92,7 +92,8 @@ static void domain_ended(int boot_index, enum domain_end reason)
     spin_unlock_irqrestore(&live_lock, flags);
     if (!last || after_domains == AFTER_STAY)
         return;
-    printk("tessera: every boot domain has ended\n");
+    printk("tessera: every boot domain has ended, free memory %lu KiB\n",
+           page_alloc_free_pages() * (PAGE_SIZE >> 10));
     if (after_domains == AFTER_POWEROFF)
         machine_poweroff();
     machine_reboot();

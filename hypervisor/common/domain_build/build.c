@@ -20,8 +20,6 @@
 #include <tessera/sched.h>
 #include <tessera/time.h>
 
-#define E820_RAM    1
-
 static int copy_cb(void *ctx, uint64_t gpa, const void *src, size_t len)
 {
     return copy_to_gpa(ctx, gpa, src, len);
@@ -75,7 +73,7 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
     uint64_t t0 = time_now_ns();
     struct elf_image *img = xmalloc(sizeof(*img));
     struct pvh_layout *l = xmalloc(sizeof(*l));
-    struct gfn_range ram[PVH_MEMMAP_MAX];
+    struct gfn_range ram[PVH_BACKED_MAX];
     unsigned int nr_ram = 0;
     const void *kernel, *initrd = NULL;
     size_t kernel_size, initrd_size = 0;
@@ -98,14 +96,14 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
         .kernel_end = img->paddr_hi,
         .initrd_size = initrd_size,
         .cmdline_len = strlen(spec->cmdline),
+        .nr_vcpus = spec->vcpus,
     };
     rc = pvh_layout_compute(l, &req);
     if (rc)
         goto out;
-    for (unsigned int i = 0; i < l->nr_memmap; i++)
-        if (l->memmap[i].type == E820_RAM)
-            ram[nr_ram++] = (struct gfn_range){ l->memmap[i].addr >> PAGE_SHIFT,
-                                                l->memmap[i].size >> PAGE_SHIFT };
+    for (unsigned int i = 0; i < l->nr_backed; i++)
+        ram[nr_ram++] = (struct gfn_range){ l->backed[i].addr >> PAGE_SHIFT,
+                                            l->backed[i].size >> PAGE_SHIFT };
 
     struct domain_config cfg = {
         .name = spec->name,

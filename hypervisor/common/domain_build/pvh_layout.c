@@ -5,10 +5,11 @@
 
 #define PVH_ERR(...)    printk(LOG_ERR "pvh: " __VA_ARGS__)
 
-/* Page ranges that are taken: page 0, the kernel, what is placed so far. */
+/* Page ranges that are taken: page 0, the legacy hole, the kernel, what is
+ * placed so far. */
 struct busy {
     unsigned int nr;
-    uint64_t start[4], end[4];
+    uint64_t start[5], end[5];
 };
 
 static bool is_free(const struct busy *b, uint64_t s, uint64_t size, uint64_t limit)
@@ -78,6 +79,49 @@ static void add_memmap(struct pvh_layout *l, uint64_t addr, uint64_t size, uint3
     };
 }
 
+static void add_backed(struct pvh_layout *l, uint64_t addr, uint64_t size)
+{
+    l->backed[l->nr_backed++] = (struct pvh_range){ .addr = addr, .size = size };
+}
+
+/* RAM in the memory map: all of [0, end) but the legacy hole, and what is
+ * above 4G. Then the ACPI pages and the special pages; in address order. */
+static void build_memmap(struct pvh_layout *l)
+{
+    uint64_t end = l->low_ram_end;
+
+    add_memmap(l, 0, MIN(end, PVH_LEGACY_START), HVM_MEMMAP_TYPE_RAM);
+    if (end > PVH_LEGACY_END)
+        add_memmap(l, PVH_LEGACY_END, end - PVH_LEGACY_END, HVM_MEMMAP_TYPE_RAM);
+    /* NVS, not ACPI (reclaimable): libxl types a PVH domU's tables so, as
+     * they stay in use (tools/libs/light/libxl_x86.c, domain_construct_memmap). */
+    add_memmap(l, l->acpi_paddr, l->acpi_size, HVM_MEMMAP_TYPE_NVS);
+    add_memmap(l, PVH_SPECIAL_BASE, PVH_SPECIAL_END - PVH_SPECIAL_BASE,
+               HVM_MEMMAP_TYPE_RESERVED);
+    if (l->high_ram_end)
+        add_memmap(l, PVH_HIGH_RAM_BASE, l->high_ram_end - PVH_HIGH_RAM_BASE,
+                   HVM_MEMMAP_TYPE_RAM);
+
+    add_backed(l, 0, end);
+    add_backed(l, l->acpi_paddr, l->acpi_size);
+    if (l->high_ram_end)
+        add_backed(l, PVH_HIGH_RAM_BASE, l->high_ram_end - PVH_HIGH_RAM_BASE);
+}
+
+static int build_acpi(struct pvh_layout *l, unsigned int nr_vcpus)
+{
+    int rc = acpi_tables_build(l->acpi_tables, sizeof(l->acpi_tables), PVH_ACPI_BASE,
+                               nr_vcpus, &l->acpi);
+
+    if (rc < 0) {
+        PVH_ERR("cannot build ACPI tables for %u vCPUs (%d)\n", nr_vcpus, rc);
+        return rc;
+    }
+    l->acpi_paddr = PVH_ACPI_BASE;
+    l->acpi_size = ALIGN_UP((uint64_t)l->acpi.size, PAGE_SIZE);
+    return 0;
+}
+
 static int check_req(const struct pvh_layout_req *r)
 {
     if (!r->mem || !IS_ALIGNED(r->mem, PAGE_SIZE) || r->mem > PVH_MEM_MAX) {
@@ -88,6 +132,10 @@ static int check_req(const struct pvh_layout_req *r)
     if (r->kernel_start < PAGE_SIZE || r->kernel_start >= r->kernel_end) {
         PVH_ERR("bad kernel range [%#llx, %#llx) (page 0 stays free)\n",
                 (unsigned long long)r->kernel_start, (unsigned long long)r->kernel_end);
+        return -EINVAL;
+    }
+    if (!r->nr_vcpus || r->nr_vcpus > PVH_MAX_VCPUS) {
+        PVH_ERR("%u vCPUs: 1 to %u\n", r->nr_vcpus, PVH_MAX_VCPUS);
         return -EINVAL;
     }
     if (r->cmdline_len > PVH_CMDLINE_MAX) {
@@ -117,8 +165,15 @@ int pvh_layout_compute(struct pvh_layout *l, const struct pvh_layout_req *r)
                 (unsigned long long)l->low_ram_end);
         return -ENOMEM;
     }
+    if (r->kernel_start < PVH_LEGACY_END && PVH_LEGACY_START < r->kernel_end) {
+        PVH_ERR("kernel [%#llx, %#llx) overlaps [%#llx, %#llx), which is not RAM\n",
+                (unsigned long long)r->kernel_start, (unsigned long long)r->kernel_end,
+                PVH_LEGACY_START, PVH_LEGACY_END);
+        return -EINVAL;
+    }
     kend = ALIGN_UP(r->kernel_end, PAGE_SIZE);     /* <= low_ram_end: no overflow */
     busy_add(&b, 0, PAGE_SIZE);
+    busy_add(&b, PVH_LEGACY_START, PVH_LEGACY_END - PVH_LEGACY_START);
     busy_add(&b, kstart, kend - kstart);
 
     if (r->initrd_size) {
@@ -133,12 +188,9 @@ int pvh_layout_compute(struct pvh_layout *l, const struct pvh_layout_req *r)
         busy_add(&b, l->initrd_paddr, ALIGN_UP(r->initrd_size, PAGE_SIZE));
     }
 
-    add_memmap(l, 0, l->low_ram_end, HVM_MEMMAP_TYPE_RAM);
-    add_memmap(l, PVH_SPECIAL_BASE, PVH_SPECIAL_END - PVH_SPECIAL_BASE,
-               HVM_MEMMAP_TYPE_RESERVED);
-    if (l->high_ram_end)
-        add_memmap(l, PVH_HIGH_RAM_BASE, l->high_ram_end - PVH_HIGH_RAM_BASE,
-                   HVM_MEMMAP_TYPE_RAM);
+    if ((rc = build_acpi(l, r->nr_vcpus)) < 0)
+        return rc;
+    build_memmap(l);
 
     /* The block: start info, module list, memory map, command line; each
      * 8-byte aligned (the structures hold 64-bit fields). */
@@ -171,7 +223,7 @@ int pvh_layout_compute(struct pvh_layout *l, const struct pvh_layout_req *r)
         .nr_modules = r->initrd_size ? 1 : 0,
         .modlist_paddr = l->modlist_paddr,
         .cmdline_paddr = l->cmdline_paddr,
-        .rsdp_paddr = 0,                    /* no ACPI tables yet */
+        .rsdp_paddr = l->acpi_paddr + l->acpi.rsdp,
         .memmap_paddr = l->memmap_paddr,
         .memmap_entries = l->nr_memmap,
     };
@@ -202,6 +254,9 @@ int pvh_layout_write(const struct pvh_layout *l, const char *cmdline, const void
         return rc;
     if ((rc = ops->copy(ctx, l->memmap_paddr, l->memmap,
                         l->nr_memmap * sizeof(l->memmap[0]))) < 0)
+        return rc;
+    if ((rc = ops->zero(ctx, l->acpi_paddr, l->acpi_size)) < 0 ||
+        (rc = ops->copy(ctx, l->acpi_paddr, l->acpi_tables, l->acpi.size)) < 0)
         return rc;
     return ops->copy(ctx, l->cmdline_paddr, cmdline, l->cmdline_len + 1);
 }

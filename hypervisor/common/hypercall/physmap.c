@@ -17,6 +17,7 @@
 #include <public/xen/xen.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
+#include <tessera/grant_table.h>
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
 #include <tessera/page_alloc.h>
@@ -61,19 +62,20 @@ long memory_add_to_physmap(struct vcpu *v, uint64_t arg)
     if (copy_from_guest(v, &x, arg, sizeof(x)))
         return -XEN_EFAULT;
     if (x.domid != DOMID_SELF && x.domid != d->id)
-        return -XEN_EPERM;      /* no toolstack domain yet */
+        return domain_by_id(x.domid) ? -XEN_EPERM : -XEN_ESRCH;  /* no toolstack domain yet */
     switch (x.space) {
     case XENMAPSPACE_shared_info:
         if (x.idx != 0)
             return -XEN_EINVAL;
-        flags = spin_lock_irqsave(&d->lock);
+        flags = gnttab_physmap_lock(d);
         rc = physmap_place_frame(d, virt_to_phys(d->shared_info) >> PAGE_SHIFT, x.gpfn,
                                  d->shared_info_gfn);
         if (!rc)
             d->shared_info_gfn = x.gpfn;
-        spin_unlock_irqrestore(&d->lock, flags);
+        gnttab_physmap_unlock(d, flags);
         return rc;
     case XENMAPSPACE_grant_table:
+        return gnttab_add_to_physmap(d, x.idx, x.gpfn);
     case XENMAPSPACE_gmfn:
     case XENMAPSPACE_gmfn_range:
     case XENMAPSPACE_gmfn_foreign:

@@ -94,6 +94,7 @@ struct domain {
     uint64_t shared_info_gfn;           /* where the guest mapped it, or ~0 */
     struct hvm_mmio_range mmio[HVM_MMIO_MAX_RANGES];
     unsigned int nr_mmio;
+    struct grant_table *grant_table;    /* tessera/grant_table.h */
     struct e820_entry *e820;        /* XENMEM_memory_map */
     unsigned int nr_e820;
     uint64_t created_ns;

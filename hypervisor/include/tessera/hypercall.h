@@ -28,11 +28,13 @@ long do_sched_op(struct vcpu *v, uint64_t arg[6]);
 long do_hvm_op(struct vcpu *v, uint64_t arg[6]);
 long do_memory_op(struct vcpu *v, uint64_t arg[6]);
 long do_vcpu_op(struct vcpu *v, uint64_t arg[6]);
+long do_grant_table_op(struct vcpu *v, uint64_t arg[6]);
 
 /* XENMEM_add_to_physmap (physmap.c). */
 long memory_add_to_physmap(struct vcpu *v, uint64_t arg);
 /* Maps machine frame mfn at gfn of d (a hole or RAM there, else -XEN_EBUSY),
- * unmapping old_gfn (~0: none) first, and flushes. Caller holds d->lock. */
+ * unmapping old_gfn (~0: none) first, and flushes. Caller holds
+ * gnttab_physmap_lock(d). */
 struct domain;
 int physmap_place_frame(struct domain *d, uint64_t mfn, uint64_t gfn, uint64_t old_gfn);
 

@@ -18,6 +18,7 @@
 
 #define HVM_MEMMAP_TYPE_RAM         XEN_HVM_MEMMAP_TYPE_RAM
 #define HVM_MEMMAP_TYPE_RESERVED    XEN_HVM_MEMMAP_TYPE_RESERVED
+#define HVM_MEMMAP_TYPE_NVS         XEN_HVM_MEMMAP_TYPE_NVS
 
 _Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info");
 _Static_assert(offsetof(struct hvm_start_info, memmap_paddr) == 40, "hvm_start_info v1");

@@ -5,9 +5,15 @@
  * monitor/mwait, performance counters), with the hypervisor bit set and the
  * hypervisor leaves at 0x40000000 that Xen's ABI defines
  * (xen/include/public/arch-x86/cpuid.h).
+ *
+ * Topology is the guest's own, not the host's: APIC ID = 2 * vCPU id, as on
+ * Xen and in the MADT (tessera/acpi_tables.h), one thread per core, every
+ * vCPU in one package (leaves 1, 4, 0xB, 0x80000008; AMD's 0x8000001E is
+ * hidden with TOPOEXT).
  */
 #include <asm/hvm.h>
 #include <asm/processor.h>
+#include <tessera/acpi_tables.h>
 #include <tessera/domain.h>
 #include <tessera/hvm_policy.h>
 #include <tessera/time.h>
@@ -34,6 +40,7 @@
 #define L1_EDX_TM           (1u << 29)
 #define L1_EDX_PBE          (1u << 31)
 #define L1_EDX_APIC         (1u << 9)
+#define L1_EDX_HTT          (1u << 28)
 
 /* Leaf 7 subleaf 0 EBX: only what needs no hypervisor support. */
 #define L7_EBX_ALLOWED      ((1u << 0) /* FSGSBASE */ | (1u << 3) /* BMI1 */ |   \
@@ -46,14 +53,50 @@
 #define E1_ECX_SVM          (1u << 2)
 #define E1_ECX_MWAITX       (1u << 29)
 #define E1_ECX_PERFCTR      (1u << 23)
+#define E1_ECX_CMP_LEGACY   (1u << 1)
+#define E1_ECX_TOPOEXT      (1u << 22)
+
+/* Leaf 0xB level types (SDM vol. 2A, CPUID leaf 0BH) */
+#define TOPO_SMT            1
+#define TOPO_CORE           2
 
 /* Leaf 0x40000004 EAX (public/arch-x86/cpuid.h): vCPU id in EBX, domain id in ECX. */
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT   (1u << 3)
 #define XEN_HVM_CPUID_DOMID_PRESENT     (1u << 4)
 
+/* Bits of the APIC ID below the package: enough for 2 * nr_vcpus ids. */
+static uint32_t package_shift(const struct domain *d)
+{
+    uint32_t shift = 1;
+
+    while ((1u << shift) < 2 * d->nr_vcpus)
+        shift++;
+    return shift;
+}
+
+/* Leaf 0xB: an SMT level of one thread (APIC ID bit 0, always 0), then a
+ * core level holding every vCPU; EDX is the x2APIC ID at every subleaf. */
+static void topology_leaf(const struct vcpu *v, uint32_t subleaf, uint32_t out[4])
+{
+    out[3] = acpi_vcpu_apic_id(v->id);
+    out[2] = subleaf & 0xff;
+    if (subleaf == 0) {
+        out[0] = 1;
+        out[1] = 1;
+        out[2] |= TOPO_SMT << 8;
+    } else if (subleaf == 1) {
+        out[0] = package_shift(v->domain);
+        out[1] = v->domain->nr_vcpus;
+        out[2] |= TOPO_CORE << 8;
+    } else {
+        out[0] = out[1] = 0;
+    }
+}
+
 void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
     uint32_t *a = &out[0], *b = &out[1], *c = &out[2], *d = &out[3];
+    uint32_t ids = 1u << package_shift(v->domain);     /* APIC IDs in the package */
 
     if (leaf >= HV_LEAF_BASE && leaf < HV_LEAF_BASE + 0x10000) {
         *a = *b = *c = *d = 0;
@@ -88,7 +131,10 @@ void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
     cpuid_count(leaf, subleaf, a, b, c, d);
     switch (leaf) {
     case 0x1:
-        *b = (*b & 0x00ffffffu) | (v->id << 24);    /* initial APIC id */
+        /* EBX[31:24] initial APIC ID, [23:16] addressable IDs in the package */
+        *b = (*b & 0xffffu) | (acpi_vcpu_apic_id(v->id) & 0xff) << 24 |
+             MIN(ids, 128u) << 16;
+        *d |= L1_EDX_HTT;                           /* [23:16] is valid */
         *c &= ~(L1_ECX_MONITOR | L1_ECX_VMX | L1_ECX_SMX | L1_ECX_EST | L1_ECX_TM2 |
                 L1_ECX_PDCM | L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE | L1_ECX_XSAVE |
                 L1_ECX_OSXSAVE | L1_ECX_AVX | L1_ECX_F16C | L1_ECX_FMA);
@@ -112,8 +158,24 @@ void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
             *a = *b = *c = *d = 0;
         }
         break;
+    case 0x4:
+        /* EAX[31:26] cores per package - 1, [25:14] threads per cache - 1 */
+        if (*a & 0x1f)
+            *a = (*a & 0x3fffu) | (MIN(ids, 64u) - 1) << 26;
+        break;
+    case 0xb:
+        topology_leaf(v, subleaf, out);
+        break;
     case 0x80000001:
-        *c &= ~(E1_ECX_SVM | E1_ECX_MWAITX | E1_ECX_PERFCTR);
+        *c &= ~(E1_ECX_SVM | E1_ECX_MWAITX | E1_ECX_PERFCTR | E1_ECX_CMP_LEGACY |
+                E1_ECX_TOPOEXT);
+        break;
+    case 0x80000008:
+        /* ECX[15:12] APIC ID bits per package, [7:0] threads - 1 (AMD APM 3, E.4.7) */
+        *c = (*c & ~0xf0ffu) | package_shift(v->domain) << 12 | (MIN(ids, 256u) - 1);
+        break;
+    case 0x8000001e:
+        *a = *b = *c = *d = 0;
         break;
     }
 }

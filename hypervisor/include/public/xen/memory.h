@@ -4,7 +4,9 @@
 #define PUBLIC_XEN_MEMORY_H
 
 #include <stdint.h>
+#include <public/xen/xen.h>
 
+#define XENMEM_add_to_physmap       7
 #define XENMEM_memory_map           9
 #define XENMEM_machine_memory_map   10
 
@@ -20,15 +22,13 @@ struct xen_memory_map {
     xen_guest_handle_64_t buffer;   /* E820 entries: u64 addr, u64 size, u32 type */
 };
 
-#define XENMEM_add_to_physmap       7
-
-/* Maps a frame of the given space at gpfn in the caller's physmap. */
+/* XENMEM_add_to_physmap: put a frame of `space` at gfn `gpfn` of `domid`. */
 struct xen_add_to_physmap {
-    uint16_t domid;
-    uint16_t size;              /* XENMAPSPACE_gmfn_range only */
-    uint32_t space;
-    uint64_t idx;               /* index into the space */
-    uint64_t gpfn;              /* where it goes */
+    domid_t domid;
+    uint16_t size;              /* pages, for XENMAPSPACE_gmfn_range */
+    unsigned int space;         /* XENMAPSPACE_* */
+    xen_ulong_t idx;            /* which frame of the space */
+    xen_pfn_t gpfn;
 };
 
 #define XENMAPSPACE_shared_info     0
@@ -37,6 +37,7 @@ struct xen_add_to_physmap {
 #define XENMAPSPACE_gmfn_range      3
 #define XENMAPSPACE_gmfn_foreign    4
 #define XENMAPSPACE_dev_mmio        5
-#define XENMAPIDX_grant_table_status 0x80000000u
+/* In idx with XENMAPSPACE_grant_table: a v2 status frame, not a shared one. */
+#define XENMAPIDX_grant_table_status 0x80000000U
 
 #endif

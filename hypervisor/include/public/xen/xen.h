@@ -68,8 +68,10 @@ typedef uint16_t domid_t;
 
 typedef uint8_t xen_domain_handle_t[16];
 
-typedef uint64_t xen_ulong_t;
+/* Frame numbers and unsigned longs of the x86-64 ABI (Xen's
+ * public/arch-x86/xen.h): 64 bits. */
 typedef uint64_t xen_pfn_t;
+typedef uint64_t xen_ulong_t;
 
 /*
  * Time as the hypervisor publishes it to each vCPU (public/xen.h): system
