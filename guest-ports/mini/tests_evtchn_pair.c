@@ -5,8 +5,9 @@
  * B binds to it (retrying until A has it) and sends; A sees the event and
  * answers; B sees that, masks its port and sleeps in SCHEDOP_poll on it
  * after telling A, which waits a while and sends again: the masked port
- * must wake B. B then powers off without closing; A finds its port unbound
- * again, as the peer's end must leave it.
+ * must wake B. B then powers off without closing while A keeps sending on
+ * the channel; A finds its port unbound again, as the peer's end must leave
+ * it.
  */
 #include <public/xen/errno.h>
 #include <public/xen/sched.h>
@@ -103,7 +104,16 @@ void tests_evtchn_pair(const char *role)
             HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
         rc = evtchn_send(port);
         CHECK("pair.wake_b_polling", got && rc == 0, "pending %d rc %ld", got, rc);
-        bool gone = ev_wait(peer_gone, WAIT_MS);
+        /* Sends as fast as it can while B's end tears the channel down. */
+        unsigned long sends = 0, errors = 0;
+        uint64_t end = rdtsc() + WAIT_MS * tsc_khz();
+        bool gone;
+        while (!(gone = peer_gone()) && rdtsc() < end) {
+            errors += evtchn_send(port) != 0;
+            sends++;
+        }
+        CHECK("pair.send_during_peer_end", errors == 0 && sends > 0, "%lu of %lu sends failed",
+              errors, sends);
         rc = evtchn_status(port, &st);
         CHECK("pair.peer_end_unbinds", gone && rc == 0 && st.u.unbound.dom == peer,
               "status %u dom %u", st.status, st.u.unbound.dom);

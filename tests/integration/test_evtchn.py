@@ -37,7 +37,7 @@ def test_evtchn_two_domains():
         m.wait_for(r"tessera: dom b id=2 started", timeout=TIMEOUT)
         m.wait_for("tessera: every boot domain has ended", timeout=TIMEOUT)
         log = m.log
-    for name, want in (("a", 8), ("b", 4)):
+    for name, want in (("a", 9), ("b", 4)):
         r = results(log, name)
         assert r is not None and r[1] == 0, failures(log, name) or log
         assert r[0] == want, log
