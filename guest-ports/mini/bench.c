@@ -63,20 +63,14 @@ void bench_busy_vcpu(void)
 
 static void bench_exits(void)
 {
-    extern uint8_t pml4[];
     extern const char bench_busy_entry[];
-    struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B };
 
     if (nr_vcpus < 2) {
         printf("mini: bench exits needs 2 vCPUs\n");
         return;
     }
     busy_ms = option_number("mini.ms", 2000);
-    c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
-        .rip = (uintptr_t)bench_busy_entry, .rsp = (uintptr_t)(busy_stack + STACK_SIZE),
-        .rflags = 2, .cr0 = 0x80010011, .cr3 = (uintptr_t)pml4, .cr4 = 0x20, .efer = 0x500 };
-    HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, &c);
-    HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0);
+    mini_start_vcpu(1, bench_busy_entry, busy_stack + STACK_SIZE);
     for (;;)
         __asm__ volatile("cli; hlt");
 }

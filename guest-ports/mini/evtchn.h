@@ -43,6 +43,11 @@ bool ev_wait(bool (*cond)(void), unsigned long ms);
  * returns 0 with the connected local port, or an error (-ETIME). */
 long evtchn_pair_connect(bool side_a, domid_t peer, evtchn_port_t *port);
 
+/* evtchn_stress.c: vCPU 1 hammers ops (and sends to_peer) until the
+ * domain ends; the report counts its rounds and errors so far. */
+long evtchn_stress_start(evtchn_port_t to_peer);
+void evtchn_stress_report(void);
+
 void tests_evtchn(void);
 void tests_evtchn_fifo(void);
 void tests_evtchn_pair(const char *role);

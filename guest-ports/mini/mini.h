@@ -77,6 +77,9 @@ int safe_vmxon(void);
 /* smp.c */
 extern unsigned int nr_vcpus;
 unsigned int smp_count_vcpus(void);
+/* Starts vCPU id in long mode on mini's page tables at rip (no IDT, GDT
+ * as the firmware left it, interrupts off); 0 or the hypercall's error. */
+long mini_start_vcpu(unsigned int id, const void *rip, void *stack_top);
 
 /* Self-tests (tests_*.c): each reports through test_result. */
 void test_result(const char *name, bool ok, const char *fmt, ...)
