@@ -208,6 +208,9 @@ static void test_virq(void)
     bv = (struct evtchn_bind_vcpu){ .port = b.port, .vcpu = nr_vcpus - 1 };
     rc2 = evtchn_op(EVTCHNOP_bind_vcpu, &bv);
     CHECK("evtchn.global_virq_moves", rc == 0 && rc2 == 0, "rc %ld/%ld", rc, rc2);
+    rc = evtchn_close(b.port);
+    rc2 = evtchn_op(EVTCHNOP_bind_virq, &b);
+    CHECK("evtchn.moved_global_virq_rebinds", rc == 0 && rc2 == 0, "rc %ld/%ld", rc, rc2);
     evtchn_close(b.port);
 }
 

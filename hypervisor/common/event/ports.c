@@ -202,9 +202,13 @@ long evtchn_close_port(struct domain *d, evtchn_port_t port, unsigned long *flag
         if (chn->state == ECS_XEN && by_guest)
             return -XEN_EINVAL;
         if (chn->state != ECS_INTERDOMAIN) {
-            if (chn->state == ECS_VIRQ && chn->vcpu < d->nr_vcpus &&
-                ed->vcpus[chn->vcpu].virq[chn->u.virq] == port)
-                ed->vcpus[chn->vcpu].virq[chn->u.virq] = 0;
+            if (chn->state == ECS_VIRQ) {
+                /* Global VIRQs sit in vCPU 0's table wherever they point;
+                 * per-vCPU ones never move. */
+                unsigned int t = evtchn_virq_is_global(chn->u.virq) ? 0 : chn->vcpu;
+                if (ed->vcpus[t].virq[chn->u.virq] == port)
+                    ed->vcpus[t].virq[chn->u.virq] = 0;
+            }
             evtchn_release(d, port);
             return 0;
         }
