@@ -9,7 +9,7 @@ set -euo pipefail
 
 build_pkgs="gcc make binutils libc6-dev"
 run_pkgs="$build_pkgs qemu-system-x86 grub-pc-bin grub-common xorriso mtools"
-check_pkgs="$run_pkgs bochs bochsbios vgabios bochs-term python3 python3-pytest
+check_pkgs="$run_pkgs xz-utils bochs bochsbios vgabios bochs-term python3 python3-pytest
   python3-lxml python3-hypothesis libxen-dev xen-utils-4.17 clang
   libclang-rt-14-dev busybox-static acpica-tools"
 

@@ -7,6 +7,8 @@
  * mini_main. Secondary vCPUs start directly in long mode at ap_entry64
  * (VCPUOP_initialise with a 64-bit context), %rbx = their index.
  */
+#include "long_mode.h"
+
 #define XEN_ELFNOTE_PHYS32_ENTRY    18
 #define STACK_SIZE                  16384
 #define MAX_VCPUS                   16
@@ -49,18 +51,7 @@ pvh_entry32:
     cmpl $512, %ecx
     jne 1b
 
-    movl %cr4, %eax
-    orl $0x20, %eax                     /* PAE */
-    movl %eax, %cr4
-    movl $pml4, %eax
-    movl %eax, %cr3
-    movl $0xc0000080, %ecx              /* EFER.LME */
-    rdmsr
-    orl $0x100, %eax
-    wrmsr
-    movl %cr0, %eax
-    orl $0x80010001, %eax               /* PG, WP, PE */
-    movl %eax, %cr0
+    enter_long_mode $pml4
     lgdt gdt_desc
     ljmp $0x08, $entry64
 

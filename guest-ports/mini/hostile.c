@@ -55,10 +55,10 @@ static void touch_unmapped(void)
     (void)*p;
 }
 
-static void write_lapic(void)
+static void write_unclaimed_mmio(void)
 {
-    /* MMIO with no device model behind it yet. */
-    *(volatile uint32_t *)0xfee000b0ul = 0;
+    /* No RAM and no device model there (nor on a PC). */
+    *(volatile uint32_t *)0xfe000000ul = 0;
 }
 
 /* A second vCPU whose first instruction is at a non-canonical address. */
@@ -83,7 +83,7 @@ static const struct {
 } cases[] = {
     { "triplefault", triple_fault },
     { "unmapped", touch_unmapped },
-    { "mmio", write_lapic },
+    { "mmio", write_unclaimed_mmio },
     { "badvcpu", broken_vcpu },
 };
 

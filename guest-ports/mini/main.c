@@ -145,7 +145,9 @@ void mini_main(uint32_t ebx)
         tests_evtchn();
         tests_upcall();
         tests_gnttab();
+        tests_apic();
         tests_smp();
+        tests_apic_smp();
     }
     printf("mini: %u passed, %u failed\n", passed, failed);
     shutdown(option_value("mini.end", which, sizeof(which)) && !strcmp(which, "reboot")

@@ -77,6 +77,7 @@ int safe_vmxon(void);
 /* smp.c */
 extern unsigned int nr_vcpus;
 unsigned int smp_count_vcpus(void);
+uint64_t ap_stack_top(unsigned int index);
 /* Starts vCPU id in long mode on mini's page tables at rip (no IDT, GDT
  * as the firmware left it, interrupts off); 0 or the hypercall's error. */
 long mini_start_vcpu(unsigned int id, const void *rip, void *stack_top);
@@ -96,6 +97,12 @@ void tests_upcall(void);
 void tests_gnttab(void);
 /* The two-domain grant case: role grant|map|map-crash|grant-leave. */
 void gnttab_peer_run(const char *role, uint16_t peer);
+void tests_apic(void);
+void tests_apic_smp(void);
+void apic_ap_idle(void) __attribute__((noreturn));
+/* Starts vCPU index with INIT-SIPI-SIPI at trampoline.S (it then runs like
+ * a VCPUOP_up'd one); reports its hostile checks. */
+void apic_start_by_sipi(unsigned int index);
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);

@@ -122,6 +122,7 @@ static void free_vcpu(struct vcpu *v)
         return;
     if (v->unit.state != SCHED_OFFLINE)
         sched_unit_remove(&v->unit, time_now_ns());
+    vlapic_vcpu_destroy(v);
     hvm->vcpu_destroy(v);
     xfree(v->fpu);
     xfree(v);
@@ -157,6 +158,7 @@ static struct vcpu *create_vcpu(struct domain *d, unsigned int id, int *rc)
     if (id < XEN_LEGACY_MAX_VCPUS)
         v->vcpu_info = &d->shared_info->vcpu_info[id];
     sched_unit_init(&v->unit, d->id, id);
+    vlapic_vcpu_init(v);
     v->fpu = xmalloc_aligned(sizeof(*v->fpu), 16);
     if (!v->fpu) {
         xfree(v);
@@ -239,6 +241,10 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         }
     }
 
+    rc = vlapic_domain_init(d);
+    if (rc)
+        goto fail;
+    /* Last: nothing after it can fail, so free_domain needs no undo. */
     rc = evtchn_domain_init(d);
     if (rc)
         goto fail;

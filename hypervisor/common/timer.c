@@ -15,6 +15,7 @@
 struct timer_queue {
     spinlock_t lock;
     struct timer *head;
+    struct timer *running;          /* whose function runs now, for timer_kill */
 };
 
 static struct timer_queue queues[TIMER_MAX_CPUS];
@@ -22,7 +23,7 @@ static struct timer_queue queues[TIMER_MAX_CPUS];
 void timers_cpu_init(unsigned int cpu)
 {
     BUG_ON(cpu >= TIMER_MAX_CPUS);
-    queues[cpu] = (struct timer_queue){ .lock = SPINLOCK_INIT, .head = NULL };
+    queues[cpu] = (struct timer_queue){ .lock = SPINLOCK_INIT };
 }
 
 void timer_init(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu)
@@ -89,6 +90,26 @@ void timer_stop(struct timer *t)
     arch_irq_restore(flags);
 }
 
+void timer_kill(struct timer *t)
+{
+    struct timer_queue *q = &queues[t->cpu];
+
+    for (;;) {
+        unsigned long flags = arch_irq_save();
+        spin_lock(&q->lock);
+        if (t->queued)
+            unlink(q, t);
+        bool running = q->running == t;
+        spin_unlock(&q->lock);
+        arch_irq_restore(flags);
+        if (!running)
+            return;
+        /* Its function runs on t->cpu (and may re-arm it): wait, then
+         * unlink again. */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
+}
+
 /* Runs every expired timer of this CPU, then arms the hardware for the next. */
 void timer_interrupt(void)
 {
@@ -99,9 +120,11 @@ void timer_interrupt(void)
     while (q->head && q->head->expires_ns <= time_now_ns()) {
         struct timer *t = q->head;
         unlink(q, t);
+        q->running = t;
         spin_unlock(&q->lock);
         t->fn(t->data);         /* may re-arm t */
         spin_lock(&q->lock);
+        q->running = NULL;
     }
     arch_timer_program(q->head ? q->head->expires_ns : 0);
     spin_unlock(&q->lock);

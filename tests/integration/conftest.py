@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Integration tests: make the harness importable, copy every machine's
-serial log to <build>/test-logs/<test name>.<emulator>.log, and make sure
-no emulator survives the session."""
+serial log to <build>/test-logs/<test name>.<emulator>.log, make sure
+no emulator survives the session, and build the Linux guest for the tests
+that ask for it."""
 import os
 import re
 import sys
@@ -11,6 +12,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 from harness import Machine, build_dir  # noqa: E402
+from harness.linux import linux_guest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -20,3 +22,10 @@ def _machine_logs(request):
     Machine.log_prefix = name[:150]
     yield
     Machine.log_prefix = None
+
+
+@pytest.fixture(scope="session")
+def linux_image():
+    """(vmlinuz, initramfs): Debian's kernel and our busybox initramfs,
+    downloaded and built on first use (make linux-guest)."""
+    return linux_guest()

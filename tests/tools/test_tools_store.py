@@ -102,16 +102,23 @@ def test_cli_store(tess, sock):
 
 
 def test_cli_watch_count(tess, sock):
+    # The watcher may take longer than any fixed delay to register its
+    # watch on a loaded machine: keep writing until it has seen enough.
+    done = threading.Event()
+
     def poke():
-        time.sleep(0.5)
-        with Client(sock) as c:
-            c.write("/watched/k", "v")
+        while not done.wait(0.3):
+            with Client(sock) as c:
+                c.write("/watched/k", "v")
     with Client(sock) as c:
         c.write("/watched/k", "0")
     t = threading.Thread(target=poke)
     t.start()
-    r = tess("store", "watch", "--socket", sock, "--count", "2", "--json", "/watched")
-    t.join()
+    try:
+        r = tess("store", "watch", "--socket", sock, "--count", "2", "--json", "/watched")
+    finally:
+        done.set()
+        t.join()
     assert r.returncode == 0, r.stderr
     events = [json.loads(line) for line in r.stdout.splitlines()]
     assert events == [{"path": "/watched", "token": "tess"},

@@ -9,6 +9,7 @@
 #include <asm/bootinfo.h>
 #include <asm/hvm.h>
 #include <tessera/bootdom.h>
+#include <tessera/bzimage.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/elf_image.h>
@@ -77,6 +78,7 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
     unsigned int nr_ram = 0;
     const void *kernel, *initrd = NULL;
     size_t kernel_size, initrd_size = 0;
+    struct bzimage_buf unpacked = { .order = -1 };
     struct domain *d = NULL;
     cpumask_t cpus;
     int rc = -ENOMEM;
@@ -86,6 +88,9 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
     kernel = module_data(spec->kernel_module, &kernel_size);
     if (spec->initrd_module >= 0)
         initrd = module_data(spec->initrd_module, &initrd_size);
+    rc = bzimage_unpack(spec->name, &kernel, &kernel_size, &unpacked);
+    if (rc)
+        goto out;
 
     rc = elf_image_parse(img, kernel, kernel_size, spec->mem);
     if (rc)
@@ -147,6 +152,7 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
         domain_shutdown(d, DOM_END_CRASH);
     }
 out:
+    bzimage_release(&unpacked);
     xfree(img);
     xfree(l);
     if (rc && !d)

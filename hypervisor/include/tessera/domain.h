@@ -13,6 +13,7 @@
 #include <asm/hvm.h>
 #include <asm/hvm_mmio.h>
 #include <asm/spinlock.h>
+#include <asm/vlapic.h>
 #include <tessera/event.h>
 #include <tessera/sched.h>
 #include <tessera/types.h>
@@ -60,6 +61,7 @@ struct vcpu {
      * registered (VCPUOP_register_vcpu_info); NULL for neither. */
     struct vcpu_info *vcpu_info;
     bool vcpu_info_registered;
+    struct vlapic vlapic;           /* its local APIC (hvm/vlapic.c) */
 };
 
 /* The guest's memory map as the ABI hands it out (E820 entries, 20 bytes). */

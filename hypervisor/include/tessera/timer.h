@@ -18,6 +18,10 @@ struct timer {
 void timer_init(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu);
 void timer_set(struct timer *t, uint64_t expires_ns);
 void timer_stop(struct timer *t);
+/* timer_stop, and returns only once t's function is not running on its CPU
+ * either: then t's data may be freed or t re-initialised. Not from t's own
+ * function. */
+void timer_kill(struct timer *t);
 void timer_interrupt(void);         /* called by arch on its timer vector */
 void timers_cpu_init(unsigned int cpu);
 

@@ -136,11 +136,14 @@ void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
              MIN(ids, 128u) << 16;
         *d |= L1_EDX_HTT;                           /* [23:16] is valid */
         *c &= ~(L1_ECX_MONITOR | L1_ECX_VMX | L1_ECX_SMX | L1_ECX_EST | L1_ECX_TM2 |
-                L1_ECX_PDCM | L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE | L1_ECX_XSAVE |
+                L1_ECX_PDCM | L1_ECX_TSC_DEADLINE | L1_ECX_XSAVE |
                 L1_ECX_OSXSAVE | L1_ECX_AVX | L1_ECX_F16C | L1_ECX_FMA);
         *c |= L1_ECX_HYPERVISOR;
-        /* No local APIC is emulated yet (PVH guests use event channels). */
-        *d &= ~(L1_EDX_ACPI | L1_EDX_TM | L1_EDX_PBE | L1_EDX_APIC);
+        /* The emulated local APIC (hvm/vlapic.c), with x2APIC mode and
+         * without TSC-deadline mode. */
+        *c |= L1_ECX_X2APIC;
+        *d &= ~(L1_EDX_ACPI | L1_EDX_TM | L1_EDX_PBE);
+        *d |= L1_EDX_APIC;
         break;
     case 0x5:           /* monitor/mwait */
     case 0x6:           /* thermal and power */

@@ -5,6 +5,7 @@
 #include <asm/hvm.h>
 #include <asm/hvm_intr.h>
 #include <asm/percpu.h>
+#include <asm/vlapic.h>
 #include <public/xen/hvm/params.h>
 #include <public/xen/xen.h>
 #include <tessera/arch.h>
@@ -31,19 +32,31 @@ static int upcall_vector(struct vcpu *v)
     return (int)(via & 0xff);
 }
 
-static int pending_vector(struct vcpu *v)
+/* The upcall first, then the local APIC, as Xen orders them
+ * (hvm_vcpu_has_pending_irq). *lapic: the vector is the APIC's. */
+static int pending_vector(struct vcpu *v, bool *lapic)
 {
-    return upcall_vector(v);
+    int vec = upcall_vector(v);
+
+    *lapic = false;
+    if (vec >= 0)
+        return vec;
+    vec = vlapic_intr_pending(v);
+    *lapic = vec >= 0;
+    return vec;
 }
 
 bool hvm_intr_pending(struct vcpu *v)
 {
-    return pending_vector(v) >= 0;
+    bool lapic;
+
+    return pending_vector(v, &lapic) >= 0;
 }
 
 void hvm_intr_assist(struct vcpu *v)
 {
-    int vec = pending_vector(v);
+    bool lapic;
+    int vec = pending_vector(v, &lapic);
 
     if (vec < 0) {
         hvm->intr_window(v, false);
@@ -52,6 +65,8 @@ void hvm_intr_assist(struct vcpu *v)
     } else {
         hvm->intr_window(v, false);
         hvm->inject_intr(v, (uint8_t)vec);
+        if (lapic)
+            vlapic_intr_accept(v, (uint8_t)vec);    /* IRR -> ISR */
     }
 }
 

@@ -6,13 +6,13 @@
  * with the rest of the guest state.
  */
 #include <asm/processor.h>
+#include <asm/vlapic.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/hvm_policy.h>
 #include <tessera/hypercall.h>
 
 #define MSR_TSC             0x10
-#define MSR_APIC_BASE       0x1b
 #define MSR_MTRRCAP         0xfe
 #define MSR_MISC_ENABLE     0x1a0
 #define MSR_PAT             0x277
@@ -26,13 +26,11 @@ int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     uint64_t cr0, cr3, cr4, efer;
 
+    if (vlapic_msr_owned(msr))
+        return vlapic_msr_read(v, msr, val);
     switch (msr) {
     case MSR_TSC:
         *val = rdtsc();
-        return 0;
-    case MSR_APIC_BASE:
-        /* Disabled: no local APIC is emulated yet (CPUID 1 EDX.APIC = 0). */
-        *val = 0xfee00000u | (v->id == 0 ? 1u << 8 : 0);
         return 0;
     case MSR_MTRRCAP:
     case MSR_MTRR_DEF_TYPE:
@@ -51,6 +49,8 @@ int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+    if (vlapic_msr_owned(msr))
+        return vlapic_msr_write(v, msr, val);
     switch (msr) {
     case HYPERCALL_PAGE_MSR:
         return hypercall_page_write(v, val);

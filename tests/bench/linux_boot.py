@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Benchmark: Debian's stock Linux on bare QEMU, kernel entry to /init.
+
+The baseline for the Linux guest figures: build/linux/vmlinuz with
+build/linux/initramfs.cpio.gz (make linux-guest) booted directly by QEMU
+TCG with -icount shift=0,sleep=off, where virtual time counts executed
+instructions (1 ns each), so the figures repeat on any host. Per run:
+
+  run_init_ms   printk stamp of "Run /init as init process": the kernel's
+                clock (sched_clock) from its start early in setup_arch to
+                the moment it execs /init; the bzImage decompressor and the
+                firmware come before and are not counted
+  init_uptime_ms  /proc/uptime as the first thing /init reads
+  sleep_s       what /init measured for `sleep 10`
+  wall_s        host seconds for the whole run
+
+With 2 CPUs and -icount, QEMU 7.2 never runs the secondary CPU again once it
+waits in cpu_init() (docs/linux-guest.md), hence --smp 1 by default;
+--no-icount boots on QEMU's ordinary clock (the figures then follow the
+host's speed and load).
+
+    python3 tests/bench/linux_boot.py [--runs 3] [--smp 1] [--no-icount] [--mem 512M] [--json FILE]
+"""
+import argparse
+import json
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+from harness import QemuMachine  # noqa: E402
+from harness.linux import INIT_RESULT, INIT_START, RUN_INIT, init_checks, linux_guest  # noqa: E402
+
+
+def one_run(image, smp, mem, icount):
+    vmlinuz, initramfs = image
+    start = time.monotonic()
+    with QemuMachine(boot="kernel", kernel=vmlinuz, modules=[(initramfs, "")],
+                     machine="q35", cpu="max", smp=smp, mem=mem, icount=icount,
+                     timeout=600,
+                     cmdline=f"console=ttyS0 tess.cpus={smp} tess.bare=1") as m:
+        run_init = m.wait_for(RUN_INIT)
+        init_up = m.wait_for(INIT_START)
+        result = m.wait_for(INIT_RESULT)
+        m.wait_exit(timeout=120)
+        wall = time.monotonic() - start
+        checks = init_checks(m.log)
+    if result.group(2) != "0":
+        sys.exit(f"/init reported failures with {smp} CPUs: {checks}")
+    sleep = re.search(r"took (\d+\.\d+) s", checks["sleep"][1])
+    return {"run_init_ms": round(float(run_init.group(1)) * 1000, 3),
+            "init_uptime_ms": round(float(init_up.group(1)) * 1000),
+            "sleep_s": float(sleep.group(1)) if sleep else None,
+            "wall_s": round(wall, 2)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--smp", default="1", help="comma-separated CPU counts")
+    ap.add_argument("--no-icount", dest="icount", action="store_false",
+                    help="QEMU's ordinary clock instead of -icount shift=0,sleep=off")
+    ap.add_argument("--mem", default="512M")
+    ap.add_argument("--json", help="also write the results here")
+    args = ap.parse_args()
+
+    image = linux_guest()
+    with open(os.path.join(os.path.dirname(image[0]), "kernel-package")) as f:
+        kernel = f.read().strip()
+    results = {}
+    for smp in (int(s) for s in args.smp.split(",")):
+        results[smp] = [one_run(image, smp, args.mem, args.icount) for _ in range(args.runs)]
+
+    clock = "-icount shift=0,sleep=off" if args.icount else "no -icount (host-paced clock)"
+    print(f"Linux on bare QEMU TCG q35 -cpu max -m {args.mem} {clock}; {kernel}")
+    print(f"{'cpus':>4} {'run':>3} {'entry->/init ms':>16} {'/init uptime ms':>16} "
+          f"{'sleep 10 s':>10} {'wall s':>7}")
+    for smp, runs in results.items():
+        for i, r in enumerate(runs, 1):
+            print(f"{smp:>4} {i:>3} {r['run_init_ms']:>16.3f} {r['init_uptime_ms']:>16} "
+                  f"{r['sleep_s']:>10.2f} {r['wall_s']:>7.2f}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"config": vars(args), "kernel": kernel, "runs": results}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
