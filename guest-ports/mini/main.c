@@ -9,6 +9,8 @@
  *   mini.bench=<name>   run a benchmark instead of the self-tests
  *   mini.gnttab=<role> mini.peer=<domid>  one side of the two-domain grant case
  *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
+ *   mini.end=halt       end with HLT, interrupts off, on every vCPU (as Linux's
+ *                       poweroff does without ACPI sleep states)
  *   mini.pair=a|b       run the two-domain event channel test with the domain
  *                       mini.peer=<domid> instead of the self-tests
  */
@@ -150,6 +152,9 @@ void mini_main(uint32_t ebx)
         tests_apic_smp();
     }
     printf("mini: %u passed, %u failed\n", passed, failed);
-    shutdown(option_value("mini.end", which, sizeof(which)) && !strcmp(which, "reboot")
-             ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
+    bool has_end = option_value("mini.end", which, sizeof(which));
+    if (has_end && !strcmp(which, "halt"))
+        for (;;)
+            __asm__ volatile("cli; hlt");
+    shutdown(has_end && !strcmp(which, "reboot") ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
 }

@@ -61,6 +61,7 @@ static void test_cpuid(void)
     CHECK("cpuid.virtualization_hidden", !(r[2] & (1u << 5)) && !(e[2] & (1u << 2)),
           "leaf 1 ECX %#x, 0x80000001 ECX %#x", r[2], e[2]);
     CHECK("cpuid.hypervisor_bit", r[2] & (1u << 31), "leaf 1 ECX %#x", r[2]);
+    CHECK("cpuid.rdtscp_hidden", !(e[3] & (1u << 27)), "0x80000001 EDX %#x", e[3]);
     cpuid(0x8000000a, 0, r);
     CHECK("cpuid.svm_leaf_empty", !r[0] && !r[1] && !r[2] && !r[3], "%#x %#x %#x %#x",
           r[0], r[1], r[2], r[3]);

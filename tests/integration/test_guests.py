@@ -98,6 +98,18 @@ def test_reboot_rebuilds_the_domain():
     assert all(int(f) == 0 for _, f in re.findall(r"^\(\w+\) " + RESULT, log, re.M)), log
 
 
+def test_halt_with_interrupts_off_powers_off():
+    """HLT with interrupts off takes a vCPU down; once every vCPU of the
+    domain is down it has powered off (Xen's rule, which Linux's poweroff
+    relies on). Its neighbour is unaffected."""
+    doms = [dom("halts", guest="mini.end=halt"), dom("steady")]
+    with boot(doms, smp=2) as m:
+        m.wait_for(r"\(halts\) " + RESULT, timeout=TIMEOUT)
+        m.wait_for(r"tessera: dom halts id=\d+ poweroff", timeout=60)
+        m.wait_for(r"\(steady\) " + RESULT, timeout=TIMEOUT)
+        m.wait_for("tessera: every boot domain has ended", timeout=TIMEOUT)
+
+
 def test_weights_share_a_cpu():
     """Two busy domains on one shared CPU, weights 512 and 128: the CPU is
     split about 4:1 (each counts loop iterations over the same TSC span)."""

@@ -115,6 +115,8 @@ long do_vcpu_op(struct vcpu *v, uint64_t arg[6])
     struct vcpu_hvm_context ctx;
     struct hvm_initial_state st;
     struct vcpu *t;
+    unsigned long flags;
+    bool claimed;
     int rc;
 
     if (id >= d->nr_vcpus)
@@ -124,15 +126,24 @@ long do_vcpu_op(struct vcpu *v, uint64_t arg[6])
     case VCPUOP_initialise:
         if (copy_from_guest(v, &ctx, arg[2], sizeof(ctx)))
             return -XEN_EFAULT;
-        if (t->initialised)
-            return -XEN_EEXIST;
         rc = context_to_state(&ctx, &st);
         if (rc)
             return rc;
+        /* One caller at a time may give t its state (another vCPU's
+         * VCPUOP_initialise, a SIPI): the backend state is not shared. */
+        flags = spin_lock_irqsave(&d->lock);
+        claimed = !t->initialised && !t->state_claimed;
+        if (claimed)
+            t->state_claimed = true;
+        spin_unlock_irqrestore(&d->lock, flags);
+        if (!claimed)
+            return -XEN_EEXIST;
         rc = hvm->set_initial_state(t, &st);
-        if (rc)
+        if (rc) {
+            __atomic_store_n(&t->state_claimed, false, __ATOMIC_RELEASE);
             return -XEN_EINVAL;
-        t->initialised = true;
+        }
+        __atomic_store_n(&t->initialised, true, __ATOMIC_RELEASE);
         return 0;
     case VCPUOP_up:
         if (!t->initialised)

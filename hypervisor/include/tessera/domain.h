@@ -49,6 +49,9 @@ struct vcpu {
     struct fpu_area *fpu;
     struct sched_unit unit;
     bool initialised;               /* has a register state to run */
+    bool state_claimed;             /* someone is giving it its first state
+                                       (VCPUOP_initialise or a SIPI); under
+                                       the domain's lock, so only one does */
     bool up;                        /* started (vCPU 0) or VCPUOP_up'd */
     bool started;                   /* ran at least once */
     volatile bool blocked;          /* in SCHEDOP_block or HLT */
@@ -151,6 +154,7 @@ int zero_gpa(struct domain *d, uint64_t gpa, size_t len);
 /* Per-CPU entry points of the run loop (arch/x86/hvm/run.c). */
 void vcpu_wake(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
+void vcpu_down(struct vcpu *v);     /* HLT with interrupts off */
 void vcpu_yield(struct vcpu *v);
 void cpu_resched(int cpu);          /* cpu < 0: nothing */
 /* "dom X id=N: vcpu V: E exits reason=count...", at the domain's end. */

@@ -55,6 +55,9 @@
 #define E1_ECX_PERFCTR      (1u << 23)
 #define E1_ECX_CMP_LEGACY   (1u << 1)
 #define E1_ECX_TOPOEXT      (1u << 22)
+/* RDTSCP reads IA32_TSC_AUX, which neither backend switches per guest:
+ * hidden, so guests (Linux's setup_getcpu) do not try to write it. */
+#define E1_EDX_RDTSCP       (1u << 27)
 
 /* Leaf 0xB level types (SDM vol. 2A, CPUID leaf 0BH) */
 #define TOPO_SMT            1
@@ -172,6 +175,7 @@ void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
     case 0x80000001:
         *c &= ~(E1_ECX_SVM | E1_ECX_MWAITX | E1_ECX_PERFCTR | E1_ECX_CMP_LEGACY |
                 E1_ECX_TOPOEXT);
+        *d &= ~E1_EDX_RDTSCP;
         break;
     case 0x80000008:
         /* ECX[15:12] APIC ID bits per package, [7:0] threads - 1 (AMD APM 3, E.4.7) */

@@ -188,8 +188,12 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
         do_io(v, e);
         break;
     case HVM_EXIT_HLT:
-        if (skip_insn(v, INSN_MAP_1BYTE, 0xf4))
+        if (!skip_insn(v, INSN_MAP_1BYTE, 0xf4))
+            break;
+        if (hvm->get_rflags(v) & X86_EFLAGS_IF)
             vcpu_block(v);
+        else
+            vcpu_down(v);
         break;
     case HVM_EXIT_HYPERCALL:
         do_hypercall(v);

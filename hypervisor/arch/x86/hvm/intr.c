@@ -82,6 +82,8 @@ void vcpu_kick(struct vcpu *v)
     int cpu;
 
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!v->up)
+        return;                     /* only INIT/SIPI or VCPUOP_up start it */
     if (v->blocked) {
         vcpu_wake(v);
         return;

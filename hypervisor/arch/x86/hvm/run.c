@@ -48,6 +48,32 @@ void cpu_resched(int cpu)
         arch_cpu_kick((unsigned int)cpu);
 }
 
+/*
+ * HLT with interrupts off: only an INIT, a start-up IPI or VCPUOP_up can
+ * bring the vCPU back. When every vCPU of a domain is down the domain
+ * has powered itself off; that is what Linux's poweroff ends in when it
+ * finds no ACPI sleep state (Xen's hvm_hlt does the same).
+ */
+void vcpu_down(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    unsigned long flags;
+    bool any_up = false;
+
+    /* Blocked first: a VCPUOP_up that sees it down from here on wakes it. */
+    sched_block(&v->unit, time_now_ns());
+    __atomic_store_n(&v->blocked, true, __ATOMIC_SEQ_CST);
+    run_cpus[smp_processor_id()].resched = true;
+    flags = spin_lock_irqsave(&d->lock);
+    v->up = false;
+    v->state_claimed = false;       /* a later SIPI may start it again */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        any_up |= d->vcpus[i]->up;
+    spin_unlock_irqrestore(&d->lock, flags);
+    if (!any_up)
+        domain_shutdown(d, DOM_END_POWEROFF);
+}
+
 void vcpu_wake(struct vcpu *v)
 {
     v->blocked = false;

@@ -102,10 +102,12 @@ static void do_sipi(struct vcpu *t, uint8_t vec)
     struct domain *d = t->domain;
     struct hvm_initial_state st;
     unsigned long flags = spin_lock_irqsave(&d->lock);
-    bool go = !t->up && t->vlapic.run_state == VLAPIC_RS_WAIT_SIPI;
+    bool go = !t->up && !t->state_claimed && t->vlapic.run_state == VLAPIC_RS_WAIT_SIPI;
 
-    if (go)
+    if (go) {
         t->vlapic.run_state = VLAPIC_RS_STARTED;
+        t->state_claimed = true;
+    }
     spin_unlock_irqrestore(&d->lock, flags);
     if (!go)
         return;

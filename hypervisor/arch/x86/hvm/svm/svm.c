@@ -146,7 +146,7 @@ static int svm_vcpu_init(struct vcpu *v)
      * which has to stay set in the guest's EFER. */
     vmcb->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
         INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
-        INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_XSETBV;
+        INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_XSETBV | INTERCEPT_RDTSCP;
     /* #MC belongs to the host (APM2 15.12: exit then handle it there). */
     vmcb->intercept_exceptions = 1u << 18;
     vmcb->iopm_base_pa = iopm_pa;
@@ -301,6 +301,7 @@ static void translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e
     case VMEXIT_SHUTDOWN:
         e->reason = HVM_EXIT_TRIPLE_FAULT;
         break;
+    case VMEXIT_RDTSCP:     /* hidden (cpuid.c): IA32_TSC_AUX is the host's */
     case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
     case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_INVLPGA: case VMEXIT_MONITOR:
     case VMEXIT_MWAIT: case VMEXIT_XSETBV: case VMEXIT_RSM: case VMEXIT_INVD:
@@ -337,6 +338,7 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
 static uint64_t svm_get_rip(struct vcpu *v) { return svm(v)->vmcb->rip; }
 static void svm_set_rip(struct vcpu *v, uint64_t rip) { svm(v)->vmcb->rip = rip; }
 static uint64_t svm_get_rsp(struct vcpu *v) { return svm(v)->vmcb->rsp; }
+static uint64_t svm_get_rflags(struct vcpu *v) { return svm(v)->vmcb->rflags; }
 static uint64_t svm_cs_base(struct vcpu *v) { return svm(v)->vmcb->cs.base; }
 static unsigned int svm_cpl(struct vcpu *v) { return svm(v)->vmcb->cpl; }
 
@@ -465,6 +467,7 @@ const struct hvm_backend svm_backend = {
     .get_rip = svm_get_rip,
     .set_rip = svm_set_rip,
     .get_rsp = svm_get_rsp,
+    .get_rflags = svm_get_rflags,
     .mode = svm_mode,
     .cs_base = svm_cs_base,
     .paging_state = svm_paging_state,

@@ -316,6 +316,7 @@ static void vmx_run(struct vcpu *v, struct hvm_exit *e)
 
 static uint64_t vmx_get_rip(struct vcpu *v) { return vmread(GUEST_RIP); }
 static uint64_t vmx_get_rsp(struct vcpu *v) { return vmread(GUEST_RSP); }
+static uint64_t vmx_get_rflags(struct vcpu *v) { return vmread(GUEST_RFLAGS); }
 static uint64_t vmx_cs_base(struct vcpu *v) { return vmread(GUEST_CS_BASE); }
 
 /* Moving past an instruction ends the STI / MOV SS shadow it may have
@@ -437,6 +438,7 @@ const struct hvm_backend vmx_backend = {
     .get_rip = vmx_get_rip,
     .set_rip = vmx_set_rip,
     .get_rsp = vmx_get_rsp,
+    .get_rflags = vmx_get_rflags,
     .mode = vmx_mode,
     .cs_base = vmx_cs_base,
     .paging_state = vmx_paging_state,

@@ -95,11 +95,12 @@ int vmx_probe(void)
     c->cpu &= ~CPU_INTR_WINDOW_EXIT;
     /* EPT-violation #VE stays off: our EPT entries leave "suppress #VE"
      * clear (p2m_ept.c). RDTSCP and INVPCID give #UD unless enabled
-     * (25.6.2); the CPUID policy passes their feature bits through, as
-     * under SVM, so they are enabled where the CPU allows. */
+     * (25.6.2): INVPCID's feature bit is passed through, so it is enabled
+     * where the CPU allows; RDTSCP is hidden (cpuid.c: IA32_TSC_AUX is
+     * not switched), so it stays #UD, as under SVM. */
     rc = adjust("secondary", MSR_IA32_VMX_PROCBASED_CTLS2,
                 CPU2_EPT | CPU2_UNRESTRICTED_GUEST,
-                CPU2_VPID | CPU2_RDTSCP | CPU2_INVPCID, &c->cpu2);
+                CPU2_VPID | CPU2_INVPCID, &c->cpu2);
     if (rc)
         return rc;
     rc = adjust("VM-exit", truectl ? MSR_IA32_VMX_TRUE_EXIT : MSR_IA32_VMX_EXIT_CTLS,

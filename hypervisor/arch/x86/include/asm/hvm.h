@@ -87,6 +87,7 @@ struct hvm_backend {
     uint64_t (*get_rip)(struct vcpu *v);
     void (*set_rip)(struct vcpu *v, uint64_t rip);
     uint64_t (*get_rsp)(struct vcpu *v);
+    uint64_t (*get_rflags)(struct vcpu *v);
     enum hvm_mode (*mode)(struct vcpu *v);
     uint64_t (*cs_base)(struct vcpu *v);
     /* Paging state for walking the guest's page tables. */
