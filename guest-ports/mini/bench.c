@@ -9,18 +9,22 @@
  *              share a CPU get iterations in proportion to their weights
  *   pvclock    cost of one PV clock read (vcpu_time_info), in picoseconds
  *   ring       console ring throughput to the serial console, bytes/s
+ *   evtchn     event send -> upcall latency in one domain (evtchn_bench.c);
+ *              with mini.pair=a|b and mini.peer=<domid>, the round trip
+ *              between two domains
  */
 #include <public/xen/hvm/hvm_vcpu.h>
 #include <public/xen/sched.h>
 #include <public/xen/vcpu.h>
 #include <public/xen/version.h>
 #include <public/xen/xen.h>
+#include "evtchn.h"
 #include "hypercall.h"
 #include "mini.h"
 
 #define CALLS   20000
 
-static unsigned long option_number(const char *name, unsigned long def)
+unsigned long option_number(const char *name, unsigned long def)
 {
     const char *v = cmdline_option(name);
     unsigned long n = 0;
@@ -61,20 +65,14 @@ void bench_busy_vcpu(void)
 
 static void bench_exits(void)
 {
-    extern uint8_t pml4[];
     extern const char bench_busy_entry[];
-    struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B };
 
     if (nr_vcpus < 2) {
         printf("mini: bench exits needs 2 vCPUs\n");
         return;
     }
     busy_ms = option_number("mini.ms", 2000);
-    c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
-        .rip = (uintptr_t)bench_busy_entry, .rsp = (uintptr_t)(busy_stack + STACK_SIZE),
-        .rflags = 2, .cr0 = 0x80010011, .cr3 = (uintptr_t)pml4, .cr4 = 0x20, .efer = 0x500 };
-    HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, &c);
-    HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0);
+    mini_start_vcpu(1, bench_busy_entry, busy_stack + STACK_SIZE);
     for (;;)
         __asm__ volatile("cli; hlt");
 }
@@ -110,6 +108,8 @@ void bench_run(const char *which)
         pvtime_bench();
     else if (!strcmp(which, "ring"))
         console_bench();
+    else if (!strcmp(which, "evtchn"))
+        bench_evtchn(cmdline_option("mini.pair"));
     else
         printf("mini: no benchmark named %s\n", which);
 }

@@ -12,10 +12,13 @@
  *   mini.end=halt       end with HLT, interrupts off, on every vCPU (as Linux's
  *                       poweroff does without ACPI sleep states)
  *   mini.echo=1         echo one line typed into the console ring, then end
+ *   mini.pair=a|b       run the two-domain event channel test with the domain
+ *                       mini.peer=<domid> instead of the self-tests
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
 #include <public/xen/arch-x86/hvm/start_info.h>
+#include "evtchn.h"
 #include "hypercall.h"
 #include "mini.h"
 
@@ -139,18 +142,23 @@ void mini_main(uint32_t ebx)
         shutdown(SHUTDOWN_poweroff);
     }
 
-    tests_hypercalls();
-    tests_cpu();
-    tests_time();
-    tests_console();
-    tests_acpi();
-    tests_hostile();
-    tests_upcall();
-    tests_pvtime();
-    tests_gnttab();
-    tests_apic();
-    tests_smp();
-    tests_apic_smp();
+    if (option_value("mini.pair", which, sizeof(which))) {
+        tests_evtchn_pair(which);
+    } else {
+        tests_hypercalls();
+        tests_cpu();
+        tests_time();
+        tests_console();
+        tests_acpi();
+        tests_hostile();
+        tests_evtchn();
+        tests_upcall();
+        tests_pvtime();
+        tests_gnttab();
+        tests_apic();
+        tests_smp();
+        tests_apic_smp();
+    }
     printf("mini: %u passed, %u failed\n", passed, failed);
     bool has_end = option_value("mini.end", which, sizeof(which));
     if (has_end && !strcmp(which, "halt"))

@@ -78,6 +78,9 @@ int safe_vmxon(void);
 extern unsigned int nr_vcpus;
 unsigned int smp_count_vcpus(void);
 uint64_t ap_stack_top(unsigned int index);
+/* Starts vCPU id in long mode on mini's page tables at rip (no IDT, GDT
+ * as the firmware left it, interrupts off); 0 or the hypercall's error. */
+long mini_start_vcpu(unsigned int id, const void *rip, void *stack_top);
 
 /* Self-tests (tests_*.c): each reports through test_result. */
 void test_result(const char *name, bool ok, const char *fmt, ...)
@@ -113,6 +116,8 @@ void apic_start_by_sipi(unsigned int index);
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);
+/* A decimal command-line option's value, or def (bench.c). */
+unsigned long option_number(const char *name, unsigned long def);
 
 #include <public/xen/arch-x86/hvm/start_info.h>
 extern const struct hvm_start_info *start_info;

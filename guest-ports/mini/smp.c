@@ -140,6 +140,17 @@ static struct vcpu_hvm_context ap_context(unsigned int i)
     return c;
 }
 
+long mini_start_vcpu(unsigned int id, const void *rip, void *stack_top)
+{
+    struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B };
+
+    c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
+        .rip = (uintptr_t)rip, .rsp = (uintptr_t)stack_top,
+        .rflags = 2, .cr0 = 0x80010011, .cr3 = (uintptr_t)pml4, .cr4 = 0x20, .efer = 0x500 };
+    long rc = HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_initialise, id, &c);
+    return rc ? rc : HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_up, id, 0);
+}
+
 static long vcpu_op(unsigned int cmd, uint64_t id, const void *arg)
 {
     return HYPERCALL(__HYPERVISOR_vcpu_op, cmd, id, arg);

@@ -8,6 +8,7 @@
  * notifies in a storm, are survived. console_echo() (mini.echo=1) reads
  * in[] for the serial input test.
  */
+#include <public/xen/event_channel.h>
 #include <public/xen/errno.h>
 #include <public/xen/hvm/hvm_op.h>
 #include <public/xen/hvm/params.h>
@@ -19,7 +20,6 @@
 
 #define SPECIAL_END         0xff000000ul    /* tessera/pvh_layout.h */
 #define CONSOLE_GFN         ((SPECIAL_END >> 12) - 16 + 15)
-#define EVTCHNOP_send       4               /* public/event_channel.h */
 /* How long the backend may take to print what we wrote (Bochs runs the
  * UART at its baud rate). */
 #define DRAIN_MS            10000
@@ -36,8 +36,8 @@ static long get_param(uint32_t index, uint64_t *value)
     return rc;
 }
 
-/* 0, or the error of EVTCHNOP_send (no port, or no event channels yet:
- * the hypervisor polls the ring then). */
+/* 0, or the error of EVTCHNOP_send (-XEN_ENOENT without a port: the
+ * hypervisor polls the ring then). */
 static long notify(void)
 {
     uint32_t send = port;

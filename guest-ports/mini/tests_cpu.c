@@ -62,6 +62,8 @@ static void test_cpuid(void)
           "leaf 1 ECX %#x, 0x80000001 ECX %#x", r[2], e[2]);
     CHECK("cpuid.hypervisor_bit", r[2] & (1u << 31), "leaf 1 ECX %#x", r[2]);
     CHECK("cpuid.rdtscp_hidden", !(e[3] & (1u << 27)), "0x80000001 EDX %#x", e[3]);
+    CHECK("cpuid.machine_check_hidden", !(r[3] & ((1u << 7) | (1u << 14))), "leaf 1 EDX %#x",
+          r[3]);
     cpuid(0x8000000a, 0, r);
     CHECK("cpuid.svm_leaf_empty", !r[0] && !r[1] && !r[2] && !r[3], "%#x %#x %#x %#x",
           r[0], r[1], r[2], r[3]);

@@ -71,7 +71,8 @@ static void test_xen_version(void)
     struct xen_feature_info fi = { .submap_idx = 0 };
     rc = HYPERCALL(__HYPERVISOR_xen_version, XENVER_get_features, &fi, 0);
     CHECK("xen_version.get_features", rc == 0 && (fi.submap & (1u << XENFEAT_auto_translated_physmap)) &&
-          (fi.submap & (1u << XENFEAT_hvm_safe_pvclock)),
+          (fi.submap & (1u << XENFEAT_hvm_safe_pvclock)) &&
+          (fi.submap & (1u << XENFEAT_hvm_callback_vector)),
           "rc %ld submap %#x", rc, fi.submap);
     fi = (struct xen_feature_info){ .submap_idx = 1000 };
     rc = HYPERCALL(__HYPERVISOR_xen_version, XENVER_get_features, &fi, 0);
@@ -228,7 +229,7 @@ static void test_numbers(void)
     /* Numbers the ABI has but we do not implement, one past the table,
      * and numbers no table could have, issued directly. */
     static const unsigned int page_nrs[] = { 0, __HYPERVISOR_mmuext_op,
-                                             __HYPERVISOR_event_channel_op, 40, 63, 127 };
+                                             __HYPERVISOR_xenoprof_op, 40, 63, 127 };
     static const uint64_t raw_nrs[] = { 128, 4096, 0x7fffffff, 0xffffffff,
                                         0x100000011ul, 0xffffffffffffffffull };
     bool ok = true;

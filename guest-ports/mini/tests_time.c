@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Time as a PVH guest sees it before event channels exist: the TSC, at the
+ * The raw TSC as a PVH guest sees it (the PV clock is tests_pvtime.c's): at the
  * frequency CPUID leaf 0x40000003 states, monotonic, moving while we are
  * descheduled, and at a rate that matches the hypervisor's own clock
  * (checked against the PM timer would need ACPI; we check the TSC against

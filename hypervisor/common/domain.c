@@ -16,6 +16,7 @@
 #include <tessera/console_ring.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
+#include <tessera/event.h>
 #include <tessera/grant_table.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
@@ -245,6 +246,10 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     rc = vlapic_domain_init(d);
     if (rc)
         goto fail;
+    /* Last: nothing after it can fail, so free_domain needs no undo. */
+    rc = evtchn_domain_init(d);
+    if (rc)
+        goto fail;
 
     flags = spin_lock_irqsave(&domains_lock);
     d->next = domains;
@@ -287,6 +292,8 @@ void domain_shutdown(struct domain *d, enum domain_end reason)
     printk("tessera: dom %s id=%u %s\n", d->name, d->id, domain_end_name(reason));
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_unit_remove(&d->vcpus[i]->unit, time_now_ns());
+    /* Peers see their ports to it unbound from now on. */
+    evtchn_domain_destroy(d);
 
     flags = spin_lock_irqsave(&domains_lock);
     for (struct domain **p = &domains; *p; p = &(*p)->next)

@@ -13,8 +13,11 @@ repeat on any host:
               one, in a dedicated pool and in a shared one
   density     the memory a 2 MiB mini domain takes with the hypervisor's own
               structures for it, over 64 domains, and so how many fit in 1 GiB
+  evtchn      event channel send -> upcall handler, guest-measured: in one
+              domain (loopback pair), and the round trip between two domains
+              on two CPUs (one way is half of it)
 
-    python3 tests/bench/guests.py [--only hypercall,start,exits,density] [--json FILE]
+    python3 tests/bench/guests.py [--only hypercall,start,exits,density,evtchn] [--json FILE]
 """
 import argparse
 import json
@@ -104,8 +107,29 @@ def bench_density(mem_per_dom="2M", count=64):
             "fit_in_1GiB": int(1024 * 1024 // per_dom_kib)}
 
 
+EVTCHN_RESULT = r"\(%s\) mini: bench evtchn %s rounds=%d mean_ns=(\d+) min_ns=(\d+)"
+
+
+def bench_evtchn(rounds=2000):
+    guest = f"mini.bench=evtchn mini.calls={rounds}"
+    with boot([dom("e", guest=guest)]) as m:
+        same = m.wait_for(EVTCHN_RESULT % ("e", "same_domain", rounds))
+        m.wait_for(END)
+    # Boot domains get ids in module order: a is 1, b is 2.
+    with boot([dom("a", guest=f"{guest} mini.pair=a mini.peer=2"),
+               dom("b", guest=f"{guest} mini.pair=b mini.peer=1")]) as m:
+        m.wait_for(r"tessera: dom b id=2 started")
+        pair = m.wait_for(EVTCHN_RESULT % ("a", "interdomain_round_trip", rounds))
+        m.wait_for(END)
+    return {"rounds": rounds,
+            "same_domain_mean_ns": int(same.group(1)), "same_domain_min_ns": int(same.group(2)),
+            "interdomain_round_trip_mean_ns": int(pair.group(1)),
+            "interdomain_round_trip_min_ns": int(pair.group(2)),
+            "interdomain_one_way_mean_ns": int(pair.group(1)) // 2}
+
+
 BENCHES = {"hypercall": bench_hypercall, "start": bench_start, "exits": bench_exits,
-           "density": bench_density}
+           "density": bench_density, "evtchn": bench_evtchn}
 
 
 def main(benches=BENCHES, doc=__doc__):

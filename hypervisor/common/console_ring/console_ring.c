@@ -24,7 +24,7 @@
 #include <tessera/console_ring.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
-#include <tessera/event_api.h>
+#include <tessera/event.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
@@ -69,7 +69,7 @@ static void drain_locked(struct console_ring *r)
                r->d->name);
     }
     if (n > 0 && r->port)
-        evtchn_raise(r->d, r->port);    /* room in out[] again */
+        evtchn_notify_guest(r->d, r->port);    /* room in out[] again */
 }
 
 /* The guest sent on the ring's port (its vCPU, in a hypercall). */
@@ -123,8 +123,13 @@ int console_ring_attach(struct domain *d)
     r->d = d;
     r->io.intf = phys_to_virt(pa);
     r->lock = (spinlock_t)SPINLOCK_INIT;
-    int port = evtchn_alloc_xen_bound(d, notified, r);
-    r->port = port > 0 ? (unsigned int)port : 0;
+    /* The guest sees an interdomain port to domain 0, as a domU's console
+     * port to xenconsoled would be. Without a free port the ring still
+     * works, polled. */
+    evtchn_port_t port = 0;
+    if (evtchn_alloc_xen_bound(d, 0, notified, r, &port))
+        port = 0;
+    r->port = port;
     d->params[HVM_PARAM_CONSOLE_PFN] = gfn;
     d->params[HVM_PARAM_CONSOLE_EVTCHN] = r->port;
     d->console_ring = r;
@@ -195,7 +200,7 @@ void console_ring_input(const char *s, unsigned int n)
     if (r) {
         spin_lock(&r->lock);
         if (!r->detached && ring_io_give_input(&r->io, s, n) && r->port)
-            evtchn_raise(r->d, r->port);
+            evtchn_notify_guest(r->d, r->port);
         spin_unlock(&r->lock);
     }
     spin_unlock_irqrestore(&registry_lock, flags);

@@ -10,6 +10,7 @@
 #include <public/xen/xen.h>
 #include <public/xen/errno.h>
 #include <tessera/domain.h>
+#include <tessera/event.h>
 #include <tessera/hypercall.h>
 #include <tessera/pv_time.h>
 
@@ -22,6 +23,8 @@ static const hypercall_fn table[] = {
     [__HYPERVISOR_sched_op]    = do_sched_op,
     [__HYPERVISOR_hvm_op]      = do_hvm_op,
     [__HYPERVISOR_set_timer_op] = do_set_timer_op,
+    [__HYPERVISOR_event_channel_op] = do_event_channel_op,
+    [__HYPERVISOR_event_channel_op_compat] = do_event_channel_op_compat,
 };
 
 static void set_args(struct vcpu *v, enum hvm_mode mode, const uint64_t arg[6])

@@ -1,11 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* sched_op (public/sched.h): yield, block, and shutdown with its reasons. */
+/* sched_op (public/sched.h): yield, block, poll, and shutdown with its reasons. */
 #include <public/xen/errno.h>
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
 #include <tessera/domain.h>
+#include <tessera/event.h>
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
+
+/* Xen refuses more than 128 ports, as here. */
+static long sched_poll(struct vcpu *v, uint64_t arg)
+{
+    evtchn_port_t ports[EVTCHN_POLL_MAX_PORTS];
+    struct sched_poll p;
+
+    if (copy_from_guest(v, &p, arg, sizeof(p)))
+        return -XEN_EFAULT;
+    if (p.nr_ports > EVTCHN_POLL_MAX_PORTS)
+        return -XEN_EINVAL;
+    if (copy_from_guest(v, ports, p.ports.p, p.nr_ports * sizeof(ports[0])))
+        return -XEN_EFAULT;
+    return evtchn_poll(v, ports, p.nr_ports, p.timeout);
+}
 
 long do_sched_op(struct vcpu *v, uint64_t arg[6])
 {
@@ -22,6 +38,8 @@ long do_sched_op(struct vcpu *v, uint64_t arg[6])
             __atomic_store_n(&v->vcpu_info->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
         vcpu_block(v);
         return 0;
+    case SCHEDOP_poll:
+        return sched_poll(v, arg[1]);
     case SCHEDOP_shutdown:
         if (copy_from_guest(v, &sd, arg[1], sizeof(sd)))
             return -XEN_EFAULT;

@@ -51,9 +51,11 @@ long do_xen_version(struct vcpu *v, uint64_t arg[6])
             return -XEN_EFAULT;
         /* PVH: the guest's physical addresses are translated by the
          * hypervisor's second-stage tables; its TSC is the host's, so the
-         * PV clock (vcpu_time_info) may be used (pv_time.c). */
+         * PV clock (vcpu_time_info) may be used (pv_time.c); events come
+         * through the HVM_PARAM_CALLBACK_IRQ vector (hvm/intr.c). */
         fi.submap = fi.submap_idx == 0 ? (1u << XENFEAT_auto_translated_physmap) |
-                                         (1u << XENFEAT_hvm_safe_pvclock) : 0;
+                                         (1u << XENFEAT_hvm_safe_pvclock) |
+                                         (1u << XENFEAT_hvm_callback_vector) : 0;
         return copy_to_guest(v, la, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
     }
     case XENVER_pagesize:

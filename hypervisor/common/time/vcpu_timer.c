@@ -27,7 +27,7 @@
 #include <public/xen/xen.h>
 #include <tessera/arch.h>
 #include <tessera/domain.h>
-#include <tessera/event_api.h>
+#include <tessera/event.h>
 #include <tessera/guest_mem.h>
 #include <tessera/lib.h>
 #include <tessera/pv_time.h>

@@ -14,6 +14,7 @@
 #include <asm/hvm_mmio.h>
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
+#include <tessera/event.h>
 #include <tessera/pv_time.h>
 #include <tessera/sched.h>
 #include <tessera/types.h>
@@ -111,6 +112,7 @@ struct domain {
     spinlock_t console_lock;        /* vCPUs write at once */
     char console_line[128];
     unsigned int console_len;
+    struct evtchn_domain evtchn;    /* event channels (tessera/event.h) */
 };
 
 /* Guest-physical RAM, in pages. */

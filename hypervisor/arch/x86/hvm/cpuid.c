@@ -36,6 +36,8 @@
 #define L1_ECX_F16C         (1u << 29)
 #define L1_ECX_FMA          (1u << 12)
 #define L1_ECX_HYPERVISOR   (1u << 31)
+#define L1_EDX_MCE          (1u << 7)
+#define L1_EDX_MCA          (1u << 14)
 #define L1_EDX_ACPI         (1u << 22)
 #define L1_EDX_TM           (1u << 29)
 #define L1_EDX_PBE          (1u << 31)
@@ -145,7 +147,9 @@ void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
         /* The emulated local APIC (hvm/vlapic.c), with x2APIC mode and
          * without TSC-deadline mode. */
         *c |= L1_ECX_X2APIC;
-        *d &= ~(L1_EDX_ACPI | L1_EDX_TM | L1_EDX_PBE);
+        /* No machine-check MSRs are emulated (msr.c gives #GP): without
+         * MCE/MCA in CPUID a guest does not look for them. */
+        *d &= ~(L1_EDX_ACPI | L1_EDX_TM | L1_EDX_PBE | L1_EDX_MCE | L1_EDX_MCA);
         *d |= L1_EDX_APIC;
         break;
     case 0x5:           /* monitor/mwait */

@@ -4,6 +4,7 @@
 #define PUBLIC_XEN_SCHED_H
 
 #include <stdint.h>
+#include <public/xen/memory.h>
 
 #define SCHEDOP_yield               0
 #define SCHEDOP_block               1
@@ -21,6 +22,14 @@
 #define SHUTDOWN_watchdog   4
 #define SHUTDOWN_soft_reset 5
 #define SHUTDOWN_MAX        5
+
+/* SCHEDOP_poll: sleep until one of nr_ports ports (an array of uint32_t at
+ * ports) is pending, or system time timeout (ns; 0: none) passes. */
+struct sched_poll {
+    xen_guest_handle_64_t ports;
+    uint32_t nr_ports;
+    uint64_t timeout;
+};
 
 struct sched_shutdown {
     uint32_t reason;            /* SHUTDOWN_* */
