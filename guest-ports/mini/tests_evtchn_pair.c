@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Two domains over one interdomain event channel (mini.pair=a|b with
- * mini.peer=<the other's domid>). A allocates port 1 for B and waits;
+ * mini.peer=<the other's domid>). A allocates its first free port for B and waits;
  * B binds to it (retrying until A has it) and sends; A sees the event and
  * answers; B sees that, masks its port and sleeps in SCHEDOP_poll on it
  * after telling A, which waits a while and sends again: the masked port
@@ -42,11 +42,19 @@ static bool peer_gone(void)
     return status_is(EVTCHNSTAT_unbound);
 }
 
+/* A's port is its first free one: 1, or 2 where the console ring's port
+ * (bound to the hypervisor at build, the same in every boot domain) took
+ * 1. Our own console port tells which. */
+static evtchn_port_t first_free_port(void)
+{
+    return console_evtchn_port() == 1 ? 2 : 1;
+}
+
 static bool bound_to_peer(void)
 {
     evtchn_port_t p;
 
-    if (evtchn_bind_interdomain(peer, 1, &p))
+    if (evtchn_bind_interdomain(peer, first_free_port(), &p))
         return false;
     my_port = p;
     return true;
@@ -63,8 +71,8 @@ long evtchn_pair_connect(bool side_a, domid_t peer_id, evtchn_port_t *port)
         rc = evtchn_alloc_unbound(peer, &my_port);
         if (rc)
             return rc;
-        if (my_port != 1)
-            return -XEN_EINVAL;         /* B binds to port 1 */
+        if (my_port != first_free_port())
+            return -XEN_EINVAL;         /* B binds to exactly that port */
         if (!ev_wait(peer_bound, WAIT_MS))
             return -XEN_ETIME;
     } else if (!ev_wait(bound_to_peer, WAIT_MS)) {
