@@ -180,6 +180,44 @@ void upcall_set_handler(void (*fn)(void))
     extra_handler = fn;
 }
 
+/* VCPUOP_register_runstate_memory_area / get_runstate_info (Linux's steal
+ * clock): the area is filled at once and kept up to date. */
+static struct vcpu_runstate_info runstate_area __attribute__((aligned(64)));
+static uint8_t runstate_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+static long register_runstate(unsigned int vcpu, uint64_t addr)
+{
+    struct vcpu_register_runstate_memory_area a = { .addr.p = addr };
+    return HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, vcpu, &a);
+}
+
+static void test_runstate(void)
+{
+    struct vcpu_runstate_info got;
+    long rc = register_runstate(0, (uintptr_t)&runstate_area);
+
+    for (int i = 0; i < 3; i++)
+        HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+    CHECK("runstate.register", rc == 0 && runstate_area.state == RUNSTATE_running &&
+          runstate_area.state_entry_time > 0,
+          "rc %ld state %d entry %lu", rc, runstate_area.state,
+          (unsigned long)runstate_area.state_entry_time);
+    rc = HYPERCALL(__HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 0, &got);
+    CHECK("runstate.get", rc == 0 && got.state == RUNSTATE_running &&
+          got.state_entry_time >= runstate_area.state_entry_time,
+          "rc %ld state %d", rc, got.state);
+    rc = register_runstate(0, (uintptr_t)runstate_page + PAGE_SIZE - 8);
+    CHECK("runstate.straddles_page", rc == -XEN_EINVAL, "rc %ld", rc);
+    rc = register_runstate(0, ram_hole());
+    CHECK("runstate.not_ram", rc == -XEN_EINVAL, "rc %ld", rc);
+    rc = register_runstate(0, 0x8000000000000000ull);
+    CHECK("runstate.non_canonical", rc == -XEN_EFAULT, "rc %ld", rc);
+    rc = register_runstate(nr_vcpus, (uintptr_t)&runstate_area);
+    CHECK("runstate.no_such_vcpu", rc == -XEN_ENOENT, "rc %ld", rc);
+    rc = register_runstate(0, 0);
+    CHECK("runstate.unregister", rc == 0, "rc %ld", rc);
+}
+
 void tests_upcall(void)
 {
     struct shared_info *sh = (struct shared_info *)shinfo_page;
@@ -187,4 +225,5 @@ void tests_upcall(void)
     test_shared_info(sh);
     test_register_vcpu_info(sh);
     test_upcall();
+    test_runstate();
 }

@@ -157,6 +157,8 @@ static struct vcpu *create_vcpu(struct domain *d, unsigned int id, int *rc)
     v->domain = d;
     v->id = id;
     v->run_cpu = -1;
+    v->runstate.state = RUNSTATE_offline;
+    v->runstate.state_entry_time = time_now_ns();
     if (id < XEN_LEGACY_MAX_VCPUS)
         v->vcpu_info = &d->shared_info->vcpu_info[id];
     sched_unit_init(&v->unit, d->id, id);

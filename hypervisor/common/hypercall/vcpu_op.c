@@ -161,6 +161,10 @@ long do_vcpu_op(struct vcpu *v, uint64_t arg[6])
     case VCPUOP_set_singleshot_timer:
     case VCPUOP_stop_singleshot_timer:
         return pv_timer_vcpu_op(v, t, cmd, arg[2]);
+    case VCPUOP_get_runstate_info:
+        return copy_to_guest(v, arg[2], &t->runstate, sizeof(t->runstate)) ? -XEN_EFAULT : 0;
+    case VCPUOP_register_runstate_memory_area:
+        return runstate_register(v, t, arg[2]);
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, t, arg[2]);
     }

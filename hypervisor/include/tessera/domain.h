@@ -16,6 +16,7 @@
 #include <asm/vlapic.h>
 #include <tessera/event.h>
 #include <tessera/pv_time.h>
+#include <public/xen/vcpu.h>
 #include <tessera/sched.h>
 #include <tessera/types.h>
 
@@ -66,6 +67,10 @@ struct vcpu {
      * registered (VCPUOP_register_vcpu_info); NULL for neither. */
     struct vcpu_info *vcpu_info;
     bool vcpu_info_registered;
+    /* Time in each run state (public/vcpu.h), copied to runstate_gpa (0:
+     * none registered) at every change (runstate.c). */
+    struct vcpu_runstate_info runstate;
+    uint64_t runstate_gpa;
     struct vlapic vlapic;           /* its local APIC (hvm/vlapic.c) */
 };
 
@@ -158,6 +163,10 @@ int zero_gpa(struct domain *d, uint64_t gpa, size_t len);
 void vcpu_wake(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
 void vcpu_down(struct vcpu *v);     /* HLT with interrupts off */
+/* Run states (runstate.c): a change of v's state, and
+ * VCPUOP_register_runstate_memory_area for t. */
+void runstate_set(struct vcpu *v, int state);
+long runstate_register(struct vcpu *v, struct vcpu *t, uint64_t arg);
 void vcpu_yield(struct vcpu *v);
 void cpu_resched(int cpu);          /* cpu < 0: nothing */
 /* "dom X id=N: vcpu V: E exits reason=count...", at the domain's end. */

@@ -145,6 +145,7 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
             printk("tessera: dom %s id=%u started\n", d->name, d->id);
     }
     pv_time_update(v);
+    runstate_set(v, RUNSTATE_running);
     __asm__ volatile("fxrstor64 %0" :: "m"(*v->fpu));
     rc->current = v;
     __atomic_store_n(&v->run_cpu, (int)smp_processor_id(), __ATOMIC_RELEASE);
@@ -163,6 +164,8 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
     __asm__ volatile("fxsave64 %0" : "=m"(*v->fpu));
     if (hvm->vcpu_put)
         hvm->vcpu_put(v);
+    runstate_set(v, !v->up ? RUNSTATE_offline : v->blocked ? RUNSTATE_blocked
+                                                           : RUNSTATE_runnable);
     __atomic_store_n(&v->run_cpu, -1, __ATOMIC_RELEASE);
     rc->current = NULL;
 }

@@ -20,6 +20,25 @@
 
 #include <stdint.h>
 
+/* VCPUOP_get_runstate_info, VCPUOP_register_runstate_memory_area: how long
+ * the vCPU has spent in each state, in ns of system time. */
+struct vcpu_runstate_info {
+    int state;                  /* RUNSTATE_* */
+    uint64_t state_entry_time;
+    uint64_t time[4];           /* indexed by RUNSTATE_* */
+};
+
+#define RUNSTATE_running    0
+#define RUNSTATE_runnable   1
+#define RUNSTATE_blocked    2
+#define RUNSTATE_offline    3
+
+struct vcpu_register_runstate_memory_area {
+    union {
+        uint64_t p;             /* guest address of a struct vcpu_runstate_info */
+    } addr;
+};
+
 /* VCPUOP_register_vcpu_info: move the vCPU's vcpu_info to gfn `mfn` (the
  * name is historical), byte `offset`; it must not cross a page. */
 struct vcpu_register_vcpu_info {
