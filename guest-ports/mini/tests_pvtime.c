@@ -336,10 +336,19 @@ static void test_singleshot_wakes_block(void)
     irq_enable();
     __asm__ volatile("nop");
     unsigned int seen = timer_upcalls;
+    /* Never early, and the timer's upcall arrived. How late it may be
+     * depends on who else wants the CPU (16 domains share 2 CPUs in
+     * test_guests.py, 10 ms slices) and on the host: a bound only with
+     * mini.timing=strict (one domain per CPU under -icount). */
+    const char *timing = cmdline_option("mini.timing");
+    bool strict = timing && !strncmp(timing, "strict", 6);
     CHECK("pvtime.singleshot_wakes_block", rc == 0 && brc == 0 && woke >= due &&
-          woke - due < 50000000 && seen >= 1,
+          (!strict || woke - due < 50000000) && seen >= 1,
           "rc %ld block %ld woke %ld us after due, upcalls %u", rc, brc,
           (long)(woke - due) / 1000, seen);
+    if (!strict)
+        printf("mini: pvtime singleshot woke the block %ld us after due\n",
+               (long)(woke - due) / 1000);
     irq_disable();
     set_callback(0);
     irq_enable();
