@@ -110,6 +110,20 @@ def test_halt_with_interrupts_off_powers_off():
         m.wait_for("tessera: every boot domain has ended", timeout=TIMEOUT)
 
 
+def test_invalid_module_list_still_ends_the_machine():
+    """A module list the hypervisor rejects starts no domain; with
+    after_domains=poweroff the machine then powers off at once instead of
+    idling, and says why."""
+    doms = [dom("ok"), dom("greedy", extra="pool=nosuchpool")]
+    with boot(doms, smp=2) as m:
+        m.wait_for(r"boot domains: none started, the module list is invalid", timeout=TIMEOUT)
+        m.wait_for(r"tessera: no boot domain is running", timeout=30)
+        assert m.wait_exit(timeout=60) == 0
+        log = m.log
+    assert "pool 'nosuchpool'" in log, log
+    assert "tessera: dom ok" not in log, log
+
+
 def test_weights_share_a_cpu():
     """Two busy domains on one shared CPU, weights 512 and 128: the CPU is
     split about 4:1 (each counts loop iterations over the same TSC span)."""

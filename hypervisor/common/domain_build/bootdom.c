@@ -79,6 +79,14 @@ static int make_pools(void)
     return 0;
 }
 
+static void after_domains_act(void)
+{
+    if (after_domains == AFTER_POWEROFF)
+        machine_poweroff();
+    if (after_domains == AFTER_REBOOT)
+        machine_reboot();
+}
+
 static void domain_ended(int boot_index, enum domain_end reason)
 {
     if (reason == DOM_END_REBOOT && boot_index >= 0) {
@@ -94,9 +102,7 @@ static void domain_ended(int boot_index, enum domain_end reason)
         return;
     printk("tessera: every boot domain has ended, free memory %lu KiB\n",
            page_alloc_free_pages() * (PAGE_SIZE >> 10));
-    if (after_domains == AFTER_POWEROFF)
-        machine_poweroff();
-    machine_reboot();
+    after_domains_act();
 }
 
 static void ap_hvm_init(void *result)
@@ -156,6 +162,12 @@ __noreturn void boot_domains_start(void)
         printk(LOG_ERR "sched: the pools could not be made: no guests\n");
     else
         start_domains();
+    /* Domains were described and none runs: they have all "ended", so
+     * after_domains= applies now rather than leaving an idle machine up. */
+    if (boot_info.nr_modules && !live_boot_domains && after_domains != AFTER_STAY) {
+        printk(LOG_ERR "tessera: no boot domain is running\n");
+        after_domains_act();
+    }
     __atomic_store_n(&run_loop_open, true, __ATOMIC_RELEASE);
     for (unsigned int c = 0; c < nr_cpus_online; c++)
         cpu_resched((int)c);
