@@ -18,7 +18,7 @@ TIMEOUT = 600
 
 def linux_dom(image, name, mem, extra):
     vmlinuz, initramfs = image
-    guest = f"console=hvc0 tess.cpus=1 tess.end=poweroff panic=-1"
+    guest = "console=hvc0 tess.cpus=1 tess.end=poweroff panic=-1"
     return [(vmlinuz, f"dom={name} mem={mem} vcpus=1 {extra} -- {guest}".strip()),
             (initramfs, "initrd")]
 
@@ -40,15 +40,20 @@ def assert_linux_passed(log, name, mem_mib):
     assert re.search(rf"dom {name} id=\d+: {mem_mib} MiB returned", log), log[-3000:]
 
 
+def run_to_the_end(modules, smp, mem, pool):
+    """Boots, waits until every domain has ended, and returns the log."""
+    with QemuMachine(boot="kernel", machine="q35", smp=smp, mem=mem, timeout=TIMEOUT,
+                     cmdline=f"console=com1 after_domains=poweroff pool={pool}",
+                     modules=modules) as m:
+        m.wait_for("tessera: every boot domain has ended", timeout=TIMEOUT)
+        return m.log
+
+
 def test_two_linux_and_a_mini_each_on_its_own_core(linux_image):
     modules = (linux_dom(linux_image, "lin1", "256M", "pool=own")
                + linux_dom(linux_image, "lin2", "256M", "pool=own")
                + [dom("m", extra="pool=own")])
-    with QemuMachine(boot="kernel", machine="q35", smp=3, mem="1G", timeout=TIMEOUT,
-                     cmdline="console=com1 after_domains=poweroff pool=own:0-2:dedicated",
-                     modules=modules) as m:
-        m.wait_for("tessera: every boot domain has ended", timeout=TIMEOUT)
-        log = m.log
+    log = run_to_the_end(modules, smp=3, mem="1G", pool="own:0-2:dedicated")
     assert "sched: pool own: 3 CPUs, dedicated" in log, log[-3000:]
     for name in ("lin1", "lin2"):
         assert_linux_passed(log, name, 256)
@@ -59,11 +64,7 @@ def test_two_linux_and_a_mini_each_on_its_own_core(linux_image):
 def test_six_linux_domains_on_two_shared_cores(linux_image):
     names = [f"lin{i}" for i in range(1, 7)]
     modules = [mod for name in names for mod in linux_dom(linux_image, name, "192M", "pool=two")]
-    with QemuMachine(boot="kernel", machine="q35", smp=2, mem="2G", timeout=TIMEOUT,
-                     cmdline="console=com1 after_domains=poweroff pool=two:0-1:shared",
-                     modules=modules) as m:
-        m.wait_for("tessera: every boot domain has ended", timeout=TIMEOUT)
-        log = m.log
+    log = run_to_the_end(modules, smp=2, mem="2G", pool="two:0-1:shared")
     assert "sched: pool two: 2 CPUs, shared" in log, log[-3000:]
     for name in names:
         assert_linux_passed(log, name, 192)
