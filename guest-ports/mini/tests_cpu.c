@@ -75,6 +75,29 @@ static void test_cpuid(void)
     test_topology();
 }
 
+/* IA32_PAT is the guest's own: power-on value at first, writable with
+ * valid memory types (Linux reprograms it), #GP for reserved ones. */
+static void test_pat(void)
+{
+    const uint32_t pat_msr = 0x277;
+    const uint64_t power_on = 0x0007040600070406ull, linux_pat = 0x0007010600070106ull;
+    uint64_t first, now;
+
+    int v = safe_rdmsr(pat_msr, &first);
+    CHECK("msr.pat_read", v == 0 && first == power_on, "vector %d PAT %#lx", v,
+          (unsigned long)first);
+    v = safe_wrmsr(pat_msr, linux_pat);
+    int vr = safe_rdmsr(pat_msr, &now);
+    CHECK("msr.pat_write", v == 0 && vr == 0 && now == linux_pat, "vectors %d %d PAT %#lx", v,
+          vr, (unsigned long)now);
+    int bad2 = safe_wrmsr(pat_msr, linux_pat | 2ull << 40);     /* type 2 reserved */
+    int bad8 = safe_wrmsr(pat_msr, linux_pat | 0x80ull << 56);  /* bit 63 */
+    vr = safe_rdmsr(pat_msr, &now);
+    CHECK("msr.pat_reserved_gives_gp", bad2 == VEC_GP && bad8 == VEC_GP && now == linux_pat,
+          "vectors %d %d PAT %#lx", bad2, bad8, (unsigned long)now);
+    safe_wrmsr(pat_msr, first);
+}
+
 static void test_msrs(void)
 {
     static const uint32_t unknown[] = { 0xdeadbeef, 0x3a /* FEATURE_CONTROL */,
@@ -106,6 +129,7 @@ static void test_msrs(void)
     uint64_t t1, t2;
     int v1 = safe_rdmsr(0x10, &t1), v2 = safe_rdmsr(0x10, &t2);
     CHECK("msr.tsc", !v1 && !v2 && t2 > t1, "vectors %d %d", v1, v2);
+    test_pat();
 }
 
 static void test_ports(void)

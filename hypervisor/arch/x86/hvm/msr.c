@@ -18,9 +18,22 @@
 #define MSR_PAT             0x277
 #define MSR_MTRR_DEF_TYPE   0x2ff
 #define MSR_TSC_AUX         0xc0000103u
+#define MSR_K8_INT_PENDING_MSG 0xc0010055u
 
 #define EFER_SCE    (1ull << 0)
 #define EFER_LMA    (1ull << 10)
+
+/* SDM vol. 3 13.12.2: each byte is a memory type, 2, 3 and 8 and above
+ * reserved (#GP on WRMSR). */
+static bool pat_valid(uint64_t pat)
+{
+    for (unsigned int i = 0; i < 8; i++) {
+        uint8_t type = (uint8_t)(pat >> (i * 8));
+        if (type > 7 || type == 2 || type == 3)
+            return false;
+    }
+    return true;
+}
 
 int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
@@ -39,6 +52,13 @@ int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_MISC_ENABLE:
         *val = 1;           /* fast strings */
         return 0;
+    case MSR_PAT:
+        return hvm->get_pat(v, val);
+    case MSR_K8_INT_PENDING_MSG:
+        /* AMD family 0Fh/10h (BKDG): bits 28:27 say C1E is active, which
+         * Linux checks for erratum 400 on such CPUs. A vCPU has no C1E. */
+        *val = 0;
+        return 0;
     case MSR_EFER:
         hvm->paging_state(v, &cr0, &cr3, &cr4, &efer);
         *val = efer;
@@ -56,6 +76,8 @@ int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         return hypercall_page_write(v, val);
     case MSR_MTRR_DEF_TYPE:
         return val == 0 ? 0 : -EPERM;
+    case MSR_PAT:
+        return pat_valid(val) ? hvm->set_pat(v, val) : -EPERM;
     case MSR_EFER:
         if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
             return -EPERM;

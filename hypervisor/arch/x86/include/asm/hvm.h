@@ -96,6 +96,11 @@ struct hvm_backend {
     unsigned int (*cpl)(struct vcpu *v);
     /* A guest WRMSR to EFER, reserved bits already refused: 0 or -EPERM. */
     int (*set_efer)(struct vcpu *v, uint64_t efer);
+    /* The guest's own IA32_PAT, switched with its state; valid values only.
+     * -EPERM where the hardware cannot switch it (VMX without the PAT
+     * entry/exit controls). */
+    int (*get_pat)(struct vcpu *v, uint64_t *pat);
+    int (*set_pat)(struct vcpu *v, uint64_t pat);
     void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_error,
                              uint32_t error);
     /* External interrupts, called by hvm_intr_assist() from inside run()
