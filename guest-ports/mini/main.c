@@ -158,6 +158,7 @@ void mini_main(uint32_t ebx)
         tests_apic();
         tests_smp();
         tests_apic_smp();
+        tests_nmi();
     }
     printf("mini: %u passed, %u failed\n", passed, failed);
     bool has_end = option_value("mini.end", which, sizeof(which));

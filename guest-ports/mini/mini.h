@@ -34,8 +34,9 @@ void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* trap.c: exceptions. A test that expects a fault arms a recovery point. */
 void trap_init(void);
 void trap_load_idt(void);
-/* Interrupt vectors 32-255: fn(vector) runs with interrupts off; an
- * interrupt without a handler crashes mini. */
+/* Interrupt vectors 32-255 and the NMI (2): fn(vector) runs with
+ * interrupts off; an interrupt without a handler crashes mini. */
+#define VEC_NMI 2
 typedef void (*irq_handler_fn)(unsigned int vector);
 void irq_set_handler(unsigned int vector, irq_handler_fn fn);
 static inline void irq_enable(void)  { __asm__ volatile("sti" ::: "memory"); }
@@ -110,6 +111,9 @@ void gnttab_peer_run(const char *role, uint16_t peer);
 void tests_apic(void);
 void tests_apic_smp(void);
 void apic_ap_idle(void) __attribute__((noreturn));
+/* An IPI through the ICR, in the APIC mode the tests left vCPU 0 in. */
+void apic_send_icr(uint32_t dest, uint32_t low);
+void tests_nmi(void);
 /* Starts vCPU index with INIT-SIPI-SIPI at trampoline.S (it then runs like
  * a VCPUOP_up'd one); reports its hostile checks. */
 void apic_start_by_sipi(unsigned int index);

@@ -392,7 +392,7 @@ extern const char sipi_tramp_start[], sipi_tramp_end[], sipi_tramp_cr3[],
 extern const char ap_entry64[];
 extern uint8_t pml4[];
 
-static void send_icr(uint32_t dest, uint32_t low)
+void apic_send_icr(uint32_t dest, uint32_t low)
 {
     if (x2apic) {
         safe_wrmsr(X2APIC_MSR(R_ICR), ((uint64_t)dest << 32) | low);
@@ -430,7 +430,7 @@ void apic_start_by_sipi(unsigned int index)
     tramp_param(sipi_tramp_index, index);
 
     /* A SIPI to a vCPU that was never INIT'd starts nothing. */
-    send_icr(dest, ICR_SIPI | TRAMP_PAGE);
+    apic_send_icr(dest, ICR_SIPI | TRAMP_PAGE);
     uint64_t start = rdtsc();
     while (rdtsc() - start < tsc_khz() * 50)
         cpu_relax();
@@ -439,12 +439,12 @@ void apic_start_by_sipi(unsigned int index)
 
     /* What Linux sends: INIT assert and de-assert (level), then two SIPIs;
      * the second must not restart the vCPU. */
-    send_icr(dest, ICR_INIT | ICR_ASSERT | ICR_LEVEL);
-    send_icr(dest, ICR_INIT | ICR_LEVEL);
+    apic_send_icr(dest, ICR_INIT | ICR_ASSERT | ICR_LEVEL);
+    apic_send_icr(dest, ICR_INIT | ICR_LEVEL);
     up = vcpu_is_up(index);
     CHECK("apic.init_does_not_start", up == 0, "vcpu %u is_up %ld", index, up);
-    send_icr(dest, ICR_SIPI | TRAMP_PAGE);
-    send_icr(dest, ICR_SIPI | TRAMP_PAGE);
+    apic_send_icr(dest, ICR_SIPI | TRAMP_PAGE);
+    apic_send_icr(dest, ICR_SIPI | TRAMP_PAGE);
     up = vcpu_is_up(index);
     CHECK("apic.init_sipi_sipi_up", up == 1, "vcpu %u is_up %ld", index, up);
 }

@@ -58,7 +58,7 @@ void trap_handler(struct trap_frame *f)
 {
     unsigned int cpu = this_vcpu();
 
-    if (f->vector >= 32) {
+    if (f->vector >= 32 || f->vector == VEC_NMI) {
         irq_handler_fn fn = irq_handlers[f->vector];
         if (fn) {
             fn((unsigned int)f->vector);
@@ -81,7 +81,7 @@ void trap_handler(struct trap_frame *f)
 
 void irq_set_handler(unsigned int vector, irq_handler_fn fn)
 {
-    if (vector >= 32 && vector < 256)
+    if ((vector >= 32 && vector < 256) || vector == VEC_NMI)
         __atomic_store_n(&irq_handlers[vector], fn, __ATOMIC_RELEASE);
 }
 

@@ -50,13 +50,31 @@ bool hvm_intr_pending(struct vcpu *v)
 {
     bool lapic;
 
-    return pending_vector(v, &lapic) >= 0;
+    return vlapic_nmi_pending(v) || pending_vector(v, &lapic) >= 0;
+}
+
+/* An NMI goes first and takes this entry's event slot; a maskable
+ * interrupt then finds the slot taken and asks for its window. */
+static void nmi_assist(struct vcpu *v)
+{
+    bool wait = false;
+
+    if (vlapic_nmi_pending(v)) {
+        if (hvm->nmi_blocked(v))
+            wait = true;
+        else if (vlapic_take_nmi(v))
+            hvm->inject_nmi(v);
+    }
+    hvm->nmi_window(v, wait);
 }
 
 void hvm_intr_assist(struct vcpu *v)
 {
     bool lapic;
-    int vec = pending_vector(v, &lapic);
+    int vec;
+
+    nmi_assist(v);
+    vec = pending_vector(v, &lapic);
 
     if (vec < 0) {
         hvm->intr_window(v, false);

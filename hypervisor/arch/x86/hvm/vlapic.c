@@ -334,6 +334,11 @@ void vlapic_intr_accept(struct vcpu *v, uint8_t vec)
     vlapic_accept(&v->vlapic, vec);
 }
 
+bool vlapic_nmi_pending(struct vcpu *v)
+{
+    return __atomic_load_n(&v->vlapic.nmi_pending, __ATOMIC_ACQUIRE);
+}
+
 bool vlapic_take_nmi(struct vcpu *v)
 {
     return __atomic_exchange_n(&v->vlapic.nmi_pending, false, __ATOMIC_SEQ_CST);

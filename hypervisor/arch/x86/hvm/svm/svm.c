@@ -220,6 +220,10 @@ static int svm_set_initial_state(struct vcpu *v, const struct hvm_initial_state 
     vmcb->dr6 = 0xffff0ff0;
     vmcb->dr7 = 0x400;
     vmcb->eventinj = 0;
+    vmcb->interrupt_shadow = 0;
+    /* A vCPU (re)started by INIT or VCPUOP_initialise has no NMI in progress. */
+    vmcb->intercept_misc1 &= ~INTERCEPT_IRET;
+    svm(v)->nmi_masked = svm(v)->iret_seen = false;
     v->regs = st->regs;
     return 0;
 }
@@ -286,6 +290,7 @@ static void translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e
         e->reason = HVM_EXIT_HLT;
         break;
     case VMEXIT_VINTR:
+    case VMEXIT_IRET:       /* svm_run() noted it; the next entry may inject */
         e->reason = HVM_EXIT_INTR_WINDOW;
         break;
     case VMEXIT_VMMCALL:
@@ -316,6 +321,8 @@ static void translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e
     }
 }
 
+static void svm_iret_exit(struct svm_vcpu *s, struct vmcb *vmcb);
+
 static void svm_run(struct vcpu *v, struct hvm_exit *e)
 {
     struct svm_vcpu *s = svm(v);
@@ -332,6 +339,8 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
         vmcb->eventinj = vmcb->exitintinfo;
     else
         vmcb->eventinj = 0;
+    if (vmcb->exitcode == VMEXIT_IRET)
+        svm_iret_exit(s, vmcb);
     translate_exit(v, vmcb, e);
 }
 
@@ -437,17 +446,68 @@ static void svm_inject_intr(struct vcpu *v, uint8_t vector)
 #define VINTR_V_IGN_TPR     (1ull << 20)
 #define VINTR_V_PRIO_SHIFT  16
 
-static void svm_intr_window(struct vcpu *v, bool on)
+static void update_vintr(struct svm_vcpu *s)
 {
-    struct vmcb *vmcb = svm(v)->vmcb;
+    struct vmcb *vmcb = s->vmcb;
 
-    if (on) {
+    if (s->intr_window || s->nmi_window) {
         vmcb->vintr |= VINTR_V_IRQ | VINTR_V_IGN_TPR | (0xfull << VINTR_V_PRIO_SHIFT);
         vmcb->intercept_misc1 |= INTERCEPT_VINTR;
     } else {
         vmcb->vintr &= ~(VINTR_V_IRQ | VINTR_V_IGN_TPR | (0xfull << VINTR_V_PRIO_SHIFT));
         vmcb->intercept_misc1 &= ~INTERCEPT_VINTR;
     }
+}
+
+static void svm_intr_window(struct vcpu *v, bool on)
+{
+    svm(v)->intr_window = on;
+    update_vintr(svm(v));
+}
+
+/*
+ * NMIs. An NMI injected through EVENTINJ leaves no blocking state we can
+ * read back, so we keep it: masked from injection until the handler's
+ * IRET, which we intercept (APM2 15.20, table B-1). The intercept comes
+ * before the IRET executes; NMIs are unblocked once the guest's RIP has
+ * moved past it. To see that soon when another NMI waits, the VINTR exit
+ * is requested: it comes when the guest next has IF set, which the IRET
+ * usually restores. An STI/MOV SS shadow waits for the same exit.
+ */
+static void svm_iret_exit(struct svm_vcpu *s, struct vmcb *vmcb)
+{
+    vmcb->intercept_misc1 &= ~INTERCEPT_IRET;
+    s->iret_seen = true;
+    s->iret_rip = vmcb->rip;
+}
+
+static bool svm_nmi_blocked(struct vcpu *v)
+{
+    struct svm_vcpu *s = svm(v);
+    struct vmcb *vmcb = s->vmcb;
+
+    if (s->nmi_masked && s->iret_seen && vmcb->rip != s->iret_rip)
+        s->nmi_masked = s->iret_seen = false;
+    return s->nmi_masked || (vmcb->interrupt_shadow & 1) || (vmcb->eventinj & EVENT_VALID);
+}
+
+static void svm_inject_nmi(struct vcpu *v)
+{
+    struct svm_vcpu *s = svm(v);
+
+    s->vmcb->eventinj = 2 | EVENT_TYPE_NMI | EVENT_VALID;
+    s->vmcb->intercept_misc1 |= INTERCEPT_IRET;
+    s->nmi_masked = true;
+    s->iret_seen = false;
+}
+
+static void svm_nmi_window(struct vcpu *v, bool on)
+{
+    struct svm_vcpu *s = svm(v);
+
+    /* Before the IRET exit the IRET intercept is the window. */
+    s->nmi_window = on && !(s->nmi_masked && !s->iret_seen);
+    update_vintr(s);
 }
 
 static void svm_dump(struct vcpu *v)
@@ -494,5 +554,8 @@ const struct hvm_backend svm_backend = {
     .intr_blocked = svm_intr_blocked,
     .inject_intr = svm_inject_intr,
     .intr_window = svm_intr_window,
+    .nmi_blocked = svm_nmi_blocked,
+    .inject_nmi = svm_inject_nmi,
+    .nmi_window = svm_nmi_window,
     .dump = svm_dump,
 };

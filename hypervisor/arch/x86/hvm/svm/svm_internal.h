@@ -12,6 +12,11 @@ struct svm_vcpu {
     int asid_cpu;               /* CPU the ASID belongs to, -1: none yet */
     uint64_t asid_generation;
     bool flush;                 /* the p2m lost a mapping: flush the ASID */
+    /* NMI blocking, which SVM leaves to us (svm.c, svm_nmi_blocked). */
+    bool nmi_masked;            /* an injected NMI's handler has not IRETed */
+    bool iret_seen;             /* ... its IRET exited at iret_rip */
+    uint64_t iret_rip;
+    bool intr_window, nmi_window;   /* who wants the VINTR exit */
 };
 
 #endif

@@ -264,12 +264,41 @@ static void reinject_idt_vectoring(struct vmx_vcpu *s)
     if (info & INTR_INFO_ERROR_VALID)
         vmw(ENTRY_EXCEPTION_ERROR_CODE, vmread(IDT_VECTORING_ERROR_CODE));
     switch (info & INTR_INFO_TYPE_MASK) {
+    case INTR_TYPE_NMI:
+        /* Entry refuses an NMI under NMI blocking (27.3.1.5); this one was
+         * not delivered, so it blocks nothing yet. */
+        vmw(GUEST_INTERRUPTIBILITY,
+            vmread(GUEST_INTERRUPTIBILITY) & ~(uint64_t)INTERRUPTIBILITY_NMI);
+        break;
     case INTR_TYPE_SW_INTR:
     case INTR_TYPE_PRIV_SW_EXCEPTION:
     case INTR_TYPE_SW_EXCEPTION:
         vmw(ENTRY_INSTRUCTION_LEN, s->insn_len);
         break;
     }
+}
+
+/*
+ * A fault in the guest's IRET (an exception or EPT violation that exits)
+ * has already ended its NMI blocking, but the IRET will run again: bit 12
+ * of the exit's interruption information / qualification says so, and the
+ * blocking is put back (SDM vol. 3 28.2.2, 28.2.3).
+ */
+static void restore_nmi_blocking(struct vmx_vcpu *s)
+{
+    const uint32_t unblocked_by_iret = 1u << 12;
+    uint32_t reason = s->exit_reason & 0xffff;
+    bool iret;
+
+    if (!vmx_caps.vnmi || (s->idt_vec_info & INTR_INFO_VALID))
+        return;
+    if (reason == EXIT_REASON_EXCEPTION_NMI)
+        iret = (s->exit_intr_info & INTR_INFO_VALID) && (s->exit_intr_info & unblocked_by_iret) &&
+               (s->exit_intr_info & INTR_INFO_VECTOR_MASK) != 8;
+    else
+        iret = reason == EXIT_REASON_EPT_VIOLATION && (s->exit_qual & unblocked_by_iret);
+    if (iret)
+        vmw(GUEST_INTERRUPTIBILITY, vmread(GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 }
 
 static void vmx_run(struct vcpu *v, struct hvm_exit *e)
@@ -310,6 +339,7 @@ static void vmx_run(struct vcpu *v, struct hvm_exit *e)
     if (!(s->exit_reason & EXIT_REASON_ENTRY_FAILURE)) {
         s->launched = true;
         reinject_idt_vectoring(s);
+        restore_nmi_blocking(s);
     }
     vmx_translate_exit(v, e);
 }
@@ -441,6 +471,40 @@ static void vmx_intr_window(struct vcpu *v, bool on)
     vmw(CPU_BASED_CTLS, ctl);
 }
 
+/*
+ * NMIs, with virtual NMIs (SDM vol. 3 25.3, 26.7.1): the CPU sets
+ * blocking by NMI in the interruptibility state when it delivers one and
+ * clears it at the guest's IRET; NMI-window exiting exits once neither it
+ * nor an STI/MOV SS shadow blocks. Entry refuses an NMI under those
+ * (27.3.1.5).
+ */
+static bool vmx_nmi_blocked(struct vcpu *v)
+{
+    (void)v;
+    if (!vmx_caps.vnmi)
+        return true;
+    return (vmread(GUEST_INTERRUPTIBILITY) &
+            (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI)) ||
+           (vmread(ENTRY_INTR_INFO) & INTR_INFO_VALID);
+}
+
+static void vmx_inject_nmi(struct vcpu *v)
+{
+    (void)v;
+    vmw(ENTRY_INTR_INFO, 2 | INTR_TYPE_NMI | INTR_INFO_VALID);
+}
+
+static void vmx_nmi_window(struct vcpu *v, bool on)
+{
+    uint32_t ctl = (uint32_t)vmread(CPU_BASED_CTLS);
+
+    (void)v;
+    if (!vmx_caps.vnmi)
+        return;
+    ctl = on ? ctl | CPU_NMI_WINDOW_EXIT : ctl & ~CPU_NMI_WINDOW_EXIT;
+    vmw(CPU_BASED_CTLS, ctl);
+}
+
 static unsigned int vmx_p2m_max_order(void) { return vmx_caps.max_order; }
 
 const struct hvm_backend vmx_backend = {
@@ -468,6 +532,9 @@ const struct hvm_backend vmx_backend = {
     .intr_blocked = vmx_intr_blocked,
     .inject_intr = vmx_inject_intr,
     .intr_window = vmx_intr_window,
+    .nmi_blocked = vmx_nmi_blocked,
+    .inject_nmi = vmx_inject_nmi,
+    .nmi_window = vmx_nmi_window,
     .exit_insn_len = vmx_exit_insn_len,
     .p2m_changed = vmx_p2m_changed,
     .p2m_max_order = vmx_p2m_max_order,

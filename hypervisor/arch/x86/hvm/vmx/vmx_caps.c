@@ -78,7 +78,7 @@ int vmx_probe(void)
      * the interrupt is not acknowledged on exit, so it is taken through
      * the host IDT as soon as the run loop enables interrupts. */
     rc = adjust("pin-based", truectl ? MSR_IA32_VMX_TRUE_PINBASED : MSR_IA32_VMX_PINBASED_CTLS,
-                PIN_EXT_INTR_EXIT | PIN_NMI_EXIT, 0, &c->pin);
+                PIN_EXT_INTR_EXIT | PIN_NMI_EXIT, PIN_VIRTUAL_NMIS, &c->pin);
     if (rc)
         return rc;
     /* CR8 accesses exit: without a TPR shadow a 64-bit guest's MOV to CR8
@@ -87,12 +87,19 @@ int vmx_probe(void)
                                            : MSR_IA32_VMX_PROCBASED_CTLS,
                 CPU_HLT_EXIT | CPU_IO_BITMAPS | CPU_MSR_BITMAPS | CPU_SECONDARY_CTLS |
                 CPU_CR8_LOAD_EXIT | CPU_CR8_STORE_EXIT | CPU_MWAIT_EXIT | CPU_MONITOR_EXIT |
-                CPU_INTR_WINDOW_EXIT, 0, &c->cpu);
+                CPU_INTR_WINDOW_EXIT, CPU_NMI_WINDOW_EXIT, &c->cpu);
     if (rc)
         return rc;
     /* Interrupt-window exiting must exist (interrupt injection asks for it
-     * while the guest has IF clear) but is off until then. */
-    c->cpu &= ~CPU_INTR_WINDOW_EXIT;
+     * while the guest has IF clear) but is off until then; so is
+     * NMI-window exiting. Guest NMIs need both it and virtual NMIs, with
+     * which the CPU tracks the guest's NMI blocking (25.3, 26.7.1);
+     * without them a guest's NMIs stay pending. */
+    c->vnmi = (c->pin & PIN_VIRTUAL_NMIS) && (c->cpu & CPU_NMI_WINDOW_EXIT);
+    if (!c->vnmi)
+        c->pin &= ~PIN_VIRTUAL_NMIS | (uint32_t)rdmsr(truectl ? MSR_IA32_VMX_TRUE_PINBASED
+                                                               : MSR_IA32_VMX_PINBASED_CTLS);
+    c->cpu &= ~(CPU_INTR_WINDOW_EXIT | CPU_NMI_WINDOW_EXIT);
     /* EPT-violation #VE stays off: our EPT entries leave "suppress #VE"
      * clear (p2m_ept.c). RDTSCP and INVPCID give #UD unless enabled
      * (25.6.2): INVPCID's feature bit is passed through, so it is enabled
@@ -183,6 +190,8 @@ void vmx_print_caps(void)
            !c->vpid ? "" : c->invvpid_type == INVVPID_SINGLE ? "single-context"
                                                              : "all-context",
            c->pat ? ", guest PAT" : "");
+    if (!c->vnmi)
+        printk(LOG_WARN "vmx: no virtual NMIs: guests' NMIs are not delivered\n");
     printk("vmx: controls pin %#x cpu %#x cpu2 %#x exit %#x entry %#x; "
            "CR0 fixed %#llx/%#llx CR4 fixed %#llx/%#llx\n",
            c->pin, c->cpu, c->cpu2, c->exit, c->entry,

@@ -316,6 +316,7 @@ void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
         e->reason = HVM_EXIT_PAUSE;
         break;
     case EXIT_REASON_INTR_WINDOW:
+    case EXIT_REASON_NMI_WINDOW:
         e->reason = HVM_EXIT_INTR_WINDOW;
         break;
     /* VMX itself, SMX, and what SVM intercepts as well: #UD. */

@@ -20,6 +20,7 @@ struct vmx_caps {
     unsigned long invvpid_type; /* INVVPID_SINGLE or INVVPID_ALL */
     unsigned int max_order;     /* largest EPT leaf */
     bool pat;                   /* guest IA32_PAT loaded and saved */
+    bool vnmi;                  /* virtual NMIs and NMI-window exiting */
 };
 
 extern struct vmx_caps vmx_caps;

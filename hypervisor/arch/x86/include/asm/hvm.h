@@ -110,6 +110,14 @@ struct hvm_backend {
     bool (*intr_blocked)(struct vcpu *v);
     void (*inject_intr)(struct vcpu *v, uint8_t vector);
     void (*intr_window)(struct vcpu *v, bool on);
+    /* NMIs (SDM vol. 3 6.7.1, APM2 15.20): after one is delivered, no
+     * other until the guest's handler executes IRET. nmi_blocked: that,
+     * an STI/MOV SS shadow, or an event already queued for this entry.
+     * nmi_window: exit (HVM_EXIT_INTR_WINDOW) once it is not. A backend
+     * that cannot track the blocking keeps NMIs blocked (never injects). */
+    bool (*nmi_blocked)(struct vcpu *v);
+    void (*inject_nmi)(struct vcpu *v);
+    void (*nmi_window)(struct vcpu *v, bool on);
     /* Length of the instruction that caused the current exit, when the
      * hardware reports it (NRIP-save, VMX exit length); 0 if it does not. */
     unsigned int (*exit_insn_len)(struct vcpu *v);

@@ -34,6 +34,7 @@ struct vmcb_seg {
 #define INTERCEPT_INIT          (1u << 3)
 #define INTERCEPT_CPUID         (1u << 18)
 #define INTERCEPT_RSM           (1u << 19)
+#define INTERCEPT_IRET          (1u << 20)
 #define INTERCEPT_INVD          (1u << 22)
 #define INTERCEPT_HLT           (1u << 24)
 #define INTERCEPT_INVLPGA       (1u << 26)
@@ -154,6 +155,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb is one page");
 #define VMEXIT_RDTSC        0x06e
 #define VMEXIT_CPUID        0x072
 #define VMEXIT_RSM          0x073
+#define VMEXIT_IRET         0x074
 #define VMEXIT_INVD         0x076
 #define VMEXIT_PAUSE        0x077
 #define VMEXIT_HLT          0x078

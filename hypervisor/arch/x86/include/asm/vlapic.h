@@ -228,6 +228,7 @@ int vlapic_intr_pending(struct vcpu *v);        /* vector, or -1 */
 void vlapic_intr_accept(struct vcpu *v, uint8_t vec);
 /* Takes a pending NMI (true) so the caller injects it. */
 bool vlapic_take_nmi(struct vcpu *v);
+bool vlapic_nmi_pending(struct vcpu *v);
 
 /* A fixed interrupt from a device model (vIOAPIC, MSI) to vCPU v. */
 void vlapic_deliver_fixed(struct vcpu *v, uint8_t vec, bool level);

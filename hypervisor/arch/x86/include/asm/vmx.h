@@ -333,6 +333,7 @@ enum vmcs_field {
 /* Guest interruptibility state (25.4.2) */
 #define INTERRUPTIBILITY_STI        (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS     (1u << 1)
+#define INTERRUPTIBILITY_NMI        (1u << 3)
 
 /* Segment access rights in the VMCS (25.4.1, table 25-2) */
 #define VMX_AR_UNUSABLE             (1u << 16)
