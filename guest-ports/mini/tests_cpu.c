@@ -108,6 +108,38 @@ static void test_msrs(void)
     CHECK("msr.tsc", !v1 && !v2 && t2 > t1, "vectors %d %d", v1, v2);
 }
 
+/* IA32_PAT is the guest's own: it reads back what was written, and a
+ * reserved memory type (2, 3, 8+) in any entry is #GP, leaving it as it
+ * was. Only entry 7 (not used by our page tables) is changed. */
+static void test_pat(void)
+{
+    const uint64_t power_on = 0x0007040600070406ull, wc7 = 0x0107040600070406ull;
+    uint64_t val = 0, after = 0;
+    int v = safe_rdmsr(0x277, &val);
+
+    CHECK("msr.pat_power_on", v == 0 && val == power_on, "vector %d PAT %#lx", v,
+          (unsigned long)val);
+    int w = safe_wrmsr(0x277, wc7), r = safe_rdmsr(0x277, &after);
+    CHECK("msr.pat_write", w == 0 && r == 0 && after == wc7, "vectors %d %d PAT %#lx", w, r,
+          (unsigned long)after);
+    int bad2 = safe_wrmsr(0x277, (wc7 & ~(0xffull << 48)) | 2ull << 48);
+    int bad8 = safe_wrmsr(0x277, 8);
+    r = safe_rdmsr(0x277, &after);
+    CHECK("msr.pat_reserved_type_gp", bad2 == VEC_GP && bad8 == VEC_GP && after == wc7,
+          "vectors %d %d PAT %#lx", bad2, bad8, (unsigned long)after);
+    safe_wrmsr(0x277, power_on);
+}
+
+/* Linux's Intel microcode probe: write 0 to 0x8b, CPUID, read 0x8b. */
+static void test_ucode_rev(void)
+{
+    uint64_t val = ~0ull;
+    int w = safe_wrmsr(0x8b, 0), r = safe_rdmsr(0x8b, &val);
+
+    CHECK("msr.ucode_rev", w == 0 && r == 0 && val == 0, "vectors %d %d value %#lx", w, r,
+          (unsigned long)val);
+}
+
 static void test_ports(void)
 {
     uint32_t v = inl(0x1234);
@@ -133,6 +165,8 @@ void tests_cpu(void)
 {
     test_cpuid();
     test_msrs();
+    test_pat();
+    test_ucode_rev();
     test_ports();
     test_forbidden();
 }

@@ -377,6 +377,19 @@ static int svm_set_efer(struct vcpu *v, uint64_t efer)
     return 0;
 }
 
+/* With nested paging the guest's accesses go through G_PAT (APM2 15.25.8). */
+static int svm_get_pat(struct vcpu *v, uint64_t *pat)
+{
+    *pat = svm(v)->vmcb->g_pat;
+    return 0;
+}
+
+static int svm_set_pat(struct vcpu *v, uint64_t pat)
+{
+    svm(v)->vmcb->g_pat = pat;
+    return 0;
+}
+
 static void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error,
                                  uint32_t error)
 {
@@ -473,6 +486,8 @@ const struct hvm_backend svm_backend = {
     .paging_state = svm_paging_state,
     .cpl = svm_cpl,
     .set_efer = svm_set_efer,
+    .get_pat = svm_get_pat,
+    .set_pat = svm_set_pat,
     .inject_exception = svm_inject_exception,
     .exit_insn_len = svm_exit_insn_len,
     .p2m_changed = svm_p2m_changed,

@@ -370,6 +370,24 @@ static int vmx_set_efer(struct vcpu *v, uint64_t efer)
     return vmcs_write_failed() ? -EIO : 0;
 }
 
+/* With "load/save IA32_PAT" (vmx_caps.pat) the guest's PAT lives in the
+ * VMCS (25.4.2); without them the guest would run on the host's. */
+static int vmx_get_pat(struct vcpu *v, uint64_t *pat)
+{
+    if (!vmx_caps.pat)
+        return -EPERM;
+    *pat = vmread(GUEST_IA32_PAT);
+    return 0;
+}
+
+static int vmx_set_pat(struct vcpu *v, uint64_t pat)
+{
+    if (!vmx_caps.pat)
+        return -EPERM;
+    vmw(GUEST_IA32_PAT, pat);
+    return vmcs_write_failed() ? -EIO : 0;
+}
+
 /* VM-entry event injection (25.8.3). A guest with CR0.PE clear takes
  * exceptions without error codes; entry refuses one then (27.2.1.3). */
 static void vmx_inject_exception(struct vcpu *v, unsigned int vector, bool has_error,
@@ -444,6 +462,8 @@ const struct hvm_backend vmx_backend = {
     .paging_state = vmx_paging_state,
     .cpl = vmx_cpl,
     .set_efer = vmx_set_efer,
+    .get_pat = vmx_get_pat,
+    .set_pat = vmx_set_pat,
     .inject_exception = vmx_inject_exception,
     .intr_blocked = vmx_intr_blocked,
     .inject_intr = vmx_inject_intr,

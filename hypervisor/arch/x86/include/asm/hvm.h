@@ -96,6 +96,11 @@ struct hvm_backend {
     unsigned int (*cpl)(struct vcpu *v);
     /* A guest WRMSR to EFER, reserved bits already refused: 0 or -EPERM. */
     int (*set_efer)(struct vcpu *v, uint64_t efer);
+    /* The guest's IA32_PAT, which the hardware applies to its accesses
+     * (VMCS guest PAT, VMCB G_PAT): 0 or -EPERM when the backend cannot
+     * keep one per guest. set_pat gets a value msr.c has checked. */
+    int (*get_pat)(struct vcpu *v, uint64_t *pat);
+    int (*set_pat)(struct vcpu *v, uint64_t pat);
     void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_error,
                              uint32_t error);
     /* External interrupts, called by hvm_intr_assist() from inside run()
