@@ -75,29 +75,6 @@ static void test_cpuid(void)
     test_topology();
 }
 
-/* IA32_PAT is the guest's own: power-on value at first, writable with
- * valid memory types (Linux reprograms it), #GP for reserved ones. */
-static void test_pat(void)
-{
-    const uint32_t pat_msr = 0x277;
-    const uint64_t power_on = 0x0007040600070406ull, linux_pat = 0x0007010600070106ull;
-    uint64_t first, now;
-
-    int v = safe_rdmsr(pat_msr, &first);
-    CHECK("msr.pat_read", v == 0 && first == power_on, "vector %d PAT %#lx", v,
-          (unsigned long)first);
-    v = safe_wrmsr(pat_msr, linux_pat);
-    int vr = safe_rdmsr(pat_msr, &now);
-    CHECK("msr.pat_write", v == 0 && vr == 0 && now == linux_pat, "vectors %d %d PAT %#lx", v,
-          vr, (unsigned long)now);
-    int bad2 = safe_wrmsr(pat_msr, linux_pat | 2ull << 40);     /* type 2 reserved */
-    int bad8 = safe_wrmsr(pat_msr, linux_pat | 0x80ull << 56);  /* bit 63 */
-    vr = safe_rdmsr(pat_msr, &now);
-    CHECK("msr.pat_reserved_gives_gp", bad2 == VEC_GP && bad8 == VEC_GP && now == linux_pat,
-          "vectors %d %d PAT %#lx", bad2, bad8, (unsigned long)now);
-    safe_wrmsr(pat_msr, first);
-}
-
 static void test_msrs(void)
 {
     static const uint32_t unknown[] = { 0xdeadbeef, 0x3a /* FEATURE_CONTROL */,
@@ -129,7 +106,38 @@ static void test_msrs(void)
     uint64_t t1, t2;
     int v1 = safe_rdmsr(0x10, &t1), v2 = safe_rdmsr(0x10, &t2);
     CHECK("msr.tsc", !v1 && !v2 && t2 > t1, "vectors %d %d", v1, v2);
-    test_pat();
+}
+
+/* IA32_PAT is the guest's own: it reads back what was written, and a
+ * reserved memory type (2, 3, 8+) in any entry is #GP, leaving it as it
+ * was. Only entry 7 (not used by our page tables) is changed. */
+static void test_pat(void)
+{
+    const uint64_t power_on = 0x0007040600070406ull, wc7 = 0x0107040600070406ull;
+    uint64_t val = 0, after = 0;
+    int v = safe_rdmsr(0x277, &val);
+
+    CHECK("msr.pat_power_on", v == 0 && val == power_on, "vector %d PAT %#lx", v,
+          (unsigned long)val);
+    int w = safe_wrmsr(0x277, wc7), r = safe_rdmsr(0x277, &after);
+    CHECK("msr.pat_write", w == 0 && r == 0 && after == wc7, "vectors %d %d PAT %#lx", w, r,
+          (unsigned long)after);
+    int bad2 = safe_wrmsr(0x277, (wc7 & ~(0xffull << 48)) | 2ull << 48);
+    int bad8 = safe_wrmsr(0x277, 8);
+    r = safe_rdmsr(0x277, &after);
+    CHECK("msr.pat_reserved_type_gp", bad2 == VEC_GP && bad8 == VEC_GP && after == wc7,
+          "vectors %d %d PAT %#lx", bad2, bad8, (unsigned long)after);
+    safe_wrmsr(0x277, power_on);
+}
+
+/* Linux's Intel microcode probe: write 0 to 0x8b, CPUID, read 0x8b. */
+static void test_ucode_rev(void)
+{
+    uint64_t val = ~0ull;
+    int w = safe_wrmsr(0x8b, 0), r = safe_rdmsr(0x8b, &val);
+
+    CHECK("msr.ucode_rev", w == 0 && r == 0 && val == 0, "vectors %d %d value %#lx", w, r,
+          (unsigned long)val);
 }
 
 static void test_ports(void)
@@ -157,6 +165,8 @@ void tests_cpu(void)
 {
     test_cpuid();
     test_msrs();
+    test_pat();
+    test_ucode_rev();
     test_ports();
     test_forbidden();
 }

@@ -13,6 +13,10 @@
 #include <tessera/hypercall.h>
 
 #define MSR_TSC             0x10
+/* Intel's IA32_BIOS_SIGN_ID (the loaded microcode's revision in bits 63:32,
+ * read after writing 0 and executing CPUID: SDM vol. 3 10.11.7.1) and
+ * AMD's read-only PATCH_LEVEL share the number. */
+#define MSR_UCODE_REV       0x8b
 #define MSR_MTRRCAP         0xfe
 #define MSR_MISC_ENABLE     0x1a0
 #define MSR_PAT             0x277
@@ -20,20 +24,21 @@
 #define MSR_TSC_AUX         0xc0000103u
 #define MSR_K8_INT_PENDING_MSG 0xc0010055u
 
-#define EFER_SCE    (1ull << 0)
-#define EFER_LMA    (1ull << 10)
-
-/* SDM vol. 3 13.12.2: each byte is a memory type, 2, 3 and 8 and above
- * reserved (#GP on WRMSR). */
+/* A PAT entry is one of UC, WC, WT, WP, WB, UC-: 0, 1, 4, 5, 6, 7; any
+ * other value in any of the eight bytes is #GP (SDM vol. 3 13.12.2). */
 static bool pat_valid(uint64_t pat)
 {
     for (unsigned int i = 0; i < 8; i++) {
-        uint8_t type = (uint8_t)(pat >> (i * 8));
+        uint8_t type = (uint8_t)(pat >> (8 * i));
+
         if (type > 7 || type == 2 || type == 3)
             return false;
     }
     return true;
 }
+
+#define EFER_SCE    (1ull << 0)
+#define EFER_LMA    (1ull << 10)
 
 int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
@@ -45,6 +50,11 @@ int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_TSC:
         *val = rdtsc();
         return 0;
+    case MSR_UCODE_REV:
+        *val = 0;           /* no microcode update was loaded */
+        return 0;
+    case MSR_PAT:
+        return hvm->get_pat(v, val);
     case MSR_MTRRCAP:
     case MSR_MTRR_DEF_TYPE:
         *val = 0;           /* no MTRRs: everything write-back via the PAT */
@@ -52,8 +62,6 @@ int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_MISC_ENABLE:
         *val = 1;           /* fast strings */
         return 0;
-    case MSR_PAT:
-        return hvm->get_pat(v, val);
     case MSR_K8_INT_PENDING_MSG:
         /* AMD family 0Fh/10h (BKDG): bits 28:27 say C1E is active, which
          * Linux checks for erratum 400 on such CPUs. A vCPU has no C1E. */
@@ -74,10 +82,14 @@ int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
     switch (msr) {
     case HYPERCALL_PAGE_MSR:
         return hypercall_page_write(v, val);
-    case MSR_MTRR_DEF_TYPE:
-        return val == 0 ? 0 : -EPERM;
+    case MSR_UCODE_REV:
+        /* Linux (intel_get_microcode_revision) writes 0 before its CPUID;
+         * the revision reads back 0 whatever was written. */
+        return 0;
     case MSR_PAT:
         return pat_valid(val) ? hvm->set_pat(v, val) : -EPERM;
+    case MSR_MTRR_DEF_TYPE:
+        return val == 0 ? 0 : -EPERM;
     case MSR_EFER:
         if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
             return -EPERM;

@@ -183,6 +183,7 @@ int vmcs_setup(struct vcpu *v)
     if (!s->vpid)
         cpu2 &= ~CPU2_VPID;
     vmw(PIN_BASED_CTLS, vmx_caps.pin);
+    vmx(v)->preempt_on = false;         /* vmx.c: preempt_timer_arm() */
     vmw(CPU_BASED_CTLS, vmx_caps.cpu);
     vmw(SECONDARY_CTLS, cpu2);
     vmw(EXIT_CTLS, vmx_caps.exit);

@@ -15,6 +15,7 @@
 #include <tessera/errno.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
+#include <tessera/time.h>
 #include <tessera/page_alloc.h>
 
 #include "vmx_internal.h"
@@ -301,6 +302,36 @@ static void restore_nmi_blocking(struct vmx_vcpu *s)
         vmw(GUEST_INTERRUPTIBILITY, vmread(GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 }
 
+/*
+ * External-interrupt exiting makes a host interrupt end the guest's run
+ * whatever its RFLAGS.IF (SDM vol. 3 26.2), and so the run loop gets the
+ * CPU back for the slice timer and kicks. Bochs 2.7 loads the guest's
+ * RFLAGS at VM entry before it counts as in the guest, and so with IF
+ * clear at entry keeps host interrupts masked until the guest itself
+ * changes IF: a vCPU spinning with interrupts off (Linux's secondary CPU
+ * waiting for the boot CPU in wait_for_master_cpu) then holds the CPU for
+ * good, and the vCPU it waits for never runs. Such an entry gets the
+ * VMX-preemption timer (25.5.1) too, set to PREEMPT_US: on hardware that
+ * delivers its interrupts it costs at most one exit per PREEMPT_US while
+ * a guest keeps interrupts off.
+ */
+#define PREEMPT_US  1000
+
+static void preempt_timer_arm(struct vmx_vcpu *s)
+{
+    bool on = !(vmread(GUEST_RFLAGS) & X86_EFLAGS_IF);
+
+    if (on) {
+        uint64_t ticks = (time_tsc_khz() * PREEMPT_US / 1000) >> vmx_caps.preempt_shift;
+
+        vmw(GUEST_PREEMPT_TIMER, (uint32_t)MAX(MIN(ticks, 0xffffffffull), 1ull));
+    }
+    if (on != s->preempt_on) {
+        vmw(PIN_BASED_CTLS, vmx_caps.pin | (on ? PIN_PREEMPT_TIMER : 0));
+        s->preempt_on = on;
+    }
+}
+
 static void vmx_run(struct vcpu *v, struct hvm_exit *e)
 {
     struct vmx_vcpu *s = vmx(v);
@@ -315,6 +346,8 @@ static void vmx_run(struct vcpu *v, struct hvm_exit *e)
     }
     flush_tlbs(s);
     hvm_intr_assist(v);
+    if (vmx_caps.preempt_timer)
+        preempt_timer_arm(s);
     if (read_cr2() != s->cr2)
         write_cr2(s->cr2);
 

@@ -78,9 +78,19 @@ int vmx_probe(void)
      * the interrupt is not acknowledged on exit, so it is taken through
      * the host IDT as soon as the run loop enables interrupts. */
     rc = adjust("pin-based", truectl ? MSR_IA32_VMX_TRUE_PINBASED : MSR_IA32_VMX_PINBASED_CTLS,
-                PIN_EXT_INTR_EXIT | PIN_NMI_EXIT, PIN_VIRTUAL_NMIS, &c->pin);
+                PIN_EXT_INTR_EXIT | PIN_NMI_EXIT, PIN_VIRTUAL_NMIS | PIN_PREEMPT_TIMER, &c->pin);
     if (rc)
         return rc;
+    /* The VMX-preemption timer, where there is one, is off until vmx_run()
+     * arms it for an entry; it counts down once every 2^VMX_MISC[4:0] TSC
+     * ticks (25.5.1). */
+    if ((c->pin & PIN_PREEMPT_TIMER) &&
+        !((uint32_t)rdmsr(truectl ? MSR_IA32_VMX_TRUE_PINBASED : MSR_IA32_VMX_PINBASED_CTLS) &
+          PIN_PREEMPT_TIMER)) {
+        c->preempt_timer = true;
+        c->preempt_shift = (unsigned int)(rdmsr(MSR_IA32_VMX_MISC) & 0x1f);
+        c->pin &= ~PIN_PREEMPT_TIMER;
+    }
     /* CR8 accesses exit: without a TPR shadow a 64-bit guest's MOV to CR8
      * would write the physical APIC's TPR (SDM vol. 3 27.3, 29.1). */
     rc = adjust("processor-based", truectl ? MSR_IA32_VMX_TRUE_PROCBASED
@@ -181,7 +191,7 @@ void vmx_print_caps(void)
     const struct vmx_caps *c = &vmx_caps;
 
     printk("vmx: VMCS revision %#x, %u bytes, %s controls; EPT 4-level WB%s%s, "
-           "INVEPT %s; %s%s; unrestricted guest%s\n",
+           "INVEPT %s; %s%s; unrestricted guest%s%s\n",
            c->revision, VMX_BASIC_SIZE(c->basic),
            (c->basic & VMX_BASIC_TRUE_CTLS) ? "true" : "default1",
            (c->ept_vpid & EPT_CAP_2M) ? ", 2M" : "", (c->ept_vpid & EPT_CAP_1G) ? ", 1G" : "",
@@ -189,7 +199,7 @@ void vmx_print_caps(void)
            c->vpid ? "VPID, INVVPID " : "no VPID (INVEPT on every entry)",
            !c->vpid ? "" : c->invvpid_type == INVVPID_SINGLE ? "single-context"
                                                              : "all-context",
-           c->pat ? ", guest PAT" : "");
+           c->pat ? ", guest PAT" : "", c->preempt_timer ? ", preemption timer" : "");
     if (!c->vnmi)
         printk(LOG_WARN "vmx: no virtual NMIs: guests' NMIs are not delivered\n");
     printk("vmx: controls pin %#x cpu %#x cpu2 %#x exit %#x entry %#x; "

@@ -261,6 +261,7 @@ void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
         exception_or_nmi(s, e);
         break;
     case EXIT_REASON_EXT_INTR:
+    case EXIT_REASON_PREEMPT_TIMER:     /* vmx.c: preempt_timer_arm() */
     case EXIT_REASON_INIT:
     case EXIT_REASON_SIPI:
     case EXIT_REASON_IO_SMI:

@@ -21,6 +21,8 @@ struct vmx_caps {
     unsigned int max_order;     /* largest EPT leaf */
     bool pat;                   /* guest IA32_PAT loaded and saved */
     bool vnmi;                  /* virtual NMIs and NMI-window exiting */
+    bool preempt_timer;         /* PIN_PREEMPT_TIMER may be set (vmx.c) */
+    unsigned int preempt_shift; /* the timer counts every 2^shift TSC ticks */
 };
 
 extern struct vmx_caps vmx_caps;
@@ -35,6 +37,7 @@ struct vmx_vcpu {
     int last_cpu;               /* where it last ran, for TLB flushes */
     bool launched;              /* VMRESUME, not VMLAUNCH */
     bool flush;                 /* INVEPT/INVVPID before the next entry */
+    bool preempt_on;            /* PIN_PREEMPT_TIMER set in this VMCS */
     uint16_t vpid;              /* 0: no VPID, flush on every entry */
     uint64_t eptp;
     uint64_t cr2;               /* VMX does not switch CR2 */
