@@ -40,6 +40,7 @@ from harness.linux import INIT_RESULT, INIT_START, RUN_INIT, init_checks, linux_
 
 
 EXITS = r"^dom lin id=\d+: vcpu (\d+): (\d+) exits(.*)$"
+IO_PORTS = r"^dom lin id=\d+: vcpu (\d+): io (.*)$"
 
 
 def machine(image, smp, mem, icount, tessera):
@@ -73,13 +74,14 @@ def one_run(image, smp, mem, icount, tessera):
         log = strip_prefix(m.log)
         checks = init_checks(log)
         exits = [f"vcpu {e[0]}: {e[1]}{e[2]}" for e in re.findall(EXITS, m.log, re.M)]
+        ports = [f"vcpu {e[0]}: {e[1]}" for e in re.findall(IO_PORTS, m.log, re.M)]
     if result.group(2) != "0":
         sys.exit(f"/init reported failures with {smp} CPUs: {checks}")
     sleep = re.search(r"took (\d+\.\d+) s", checks["sleep"][1])
     return {"run_init_ms": round(float(run_init.group(1)) * 1000, 3),
             "init_uptime_ms": round(float(init_up.group(1)) * 1000),
             "sleep_s": float(sleep.group(1)) if sleep else None,
-            "wall_s": round(wall, 2), "exits": exits}
+            "wall_s": round(wall, 2), "exits": exits, "io_ports": ports}
 
 
 def main():
@@ -116,6 +118,8 @@ def main():
                   f"{r['sleep_s']:>10.2f} {r['wall_s']:>7.2f}")
             for line in r["exits"]:
                 print(f"         exits {line}")
+            for line in r["io_ports"]:
+                print(f"         io ports {line}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"config": vars(args), "kernel": kernel, "runs": results}, f, indent=2)
