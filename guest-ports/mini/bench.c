@@ -12,6 +12,7 @@
  *   evtchn     event send -> upcall latency in one domain (evtchn_bench.c);
  *              with mini.pair=a|b and mini.peer=<domid>, the round trip
  *              between two domains
+ *   gnttab     grant map/unmap/copy between two domains (gnttab_bench.c)
  */
 #include <public/xen/hvm/hvm_vcpu.h>
 #include <public/xen/sched.h>
@@ -110,6 +111,8 @@ void bench_run(const char *which)
         console_bench();
     else if (!strcmp(which, "evtchn"))
         bench_evtchn(cmdline_option("mini.pair"));
+    else if (!strcmp(which, "gnttab"))
+        bench_gnttab(cmdline_option("mini.pair"));
     else
         printf("mini: no benchmark named %s\n", which);
 }

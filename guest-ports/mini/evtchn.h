@@ -56,5 +56,7 @@ void tests_evtchn_fifo(void);
 void tests_evtchn_pair(const char *role);
 /* role: NULL for one domain, "a..."/"b..." for a pair. */
 void bench_evtchn(const char *role);
+/* gnttab_bench.c: the grant-op benchmark, mini.pair=a (maps) | b (grants). */
+void bench_gnttab(const char *role);
 
 #endif

@@ -4,80 +4,21 @@
  * tests_gnttab() runs the single-domain cases; gnttab_peer_run() one side
  * of the two-domain case (mini.gnttab=grant|map|map-crash|grant-leave,
  * mini.peer=<the other domain's id>), synchronised through the shared page.
- *
- * Guest-physical layout: 16 MiB above our RAM (ram_hole(), identity mapped
- * by head.S, no memory behind it; other tests use ram_hole() itself as an
- * address with nothing there) table frame 0 goes at GNT_BASE, grants are
- * mapped at +64 pages on.
+ * The layout (GNT_BASE, MAP_AT) and the one-op helpers are in gnttab.h.
  */
 #include <public/xen/errno.h>
-#include <public/xen/grant_table.h>
 #include <public/xen/memory.h>
 #include <public/xen/sched.h>
-#include <public/xen/xen.h>
-#include "hypercall.h"
-#include "mini.h"
+#include "gnttab.h"
 
-#define GNT_BASE            (ram_hole() + 0x1000000)
-#define GNT(cmd, op, n)     HYPERCALL(__HYPERVISOR_grant_table_op, (cmd), (op), (n))
-#define MAP_AT(i)           (GNT_BASE + (64 + (i)) * PAGE_SIZE)
 #define PEER_REF            20
 #define MAGIC_READY         0x4752414e54524459ul    /* granter: pattern is in place */
 #define MAGIC_DONE          0x4d41505045524f4bul    /* mapper: read and wrote back */
 #define SPIN_SECONDS        30
 
+
 static uint8_t page[PAGE_SIZE] __attribute__((aligned(4096)));
 static uint8_t buf[PAGE_SIZE] __attribute__((aligned(4096)));
-static struct grant_entry_v1 *table;
-
-static uint16_t my_domid(void)
-{
-    uint32_t r[4];
-    cpuid(0x40000004, 0, r);
-    return (uint16_t)r[2];
-}
-
-static long place_table(void)
-{
-    struct xen_add_to_physmap x = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table,
-                                    .idx = 0, .gpfn = GNT_BASE >> 12 };
-    long rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x, 0);
-    table = (struct grant_entry_v1 *)(uintptr_t)GNT_BASE;
-    return rc;
-}
-
-static void grant(grant_ref_t ref, uint16_t domid, uint64_t gpa, uint16_t flags)
-{
-    table[ref].domid = domid;
-    table[ref].frame = (uint32_t)(gpa >> 12);
-    __atomic_store_n(&table[ref].flags, flags, __ATOMIC_RELEASE);
-}
-
-static int16_t map(uint16_t dom, grant_ref_t ref, uint64_t at, uint32_t flags, uint32_t *handle)
-{
-    struct gnttab_map_grant_ref op = { .host_addr = at, .flags = flags, .ref = ref, .dom = dom };
-    long rc = GNT(GNTTABOP_map_grant_ref, &op, 1);
-    if (handle)
-        *handle = op.handle;
-    return rc ? -100 : op.status;
-}
-
-static int16_t unmap(uint64_t at, uint32_t handle)
-{
-    struct gnttab_unmap_grant_ref op = { .host_addr = at, .handle = handle };
-    long rc = GNT(GNTTABOP_unmap_grant_ref, &op, 1);
-    return rc ? -100 : op.status;
-}
-
-static int16_t copy(uint16_t flags, uint64_t src, uint16_t sdom, uint16_t soff, uint64_t dst,
-                    uint16_t ddom, uint16_t doff, uint16_t len)
-{
-    struct gnttab_copy op = { .len = len, .flags = flags };
-    op.source.u.gmfn = src; op.source.domid = sdom; op.source.offset = soff;
-    op.dest.u.gmfn = dst; op.dest.domid = ddom; op.dest.offset = doff;
-    long rc = GNT(GNTTABOP_copy, &op, 1);
-    return rc ? -100 : op.status;
-}
 
 static void test_sizes_and_versions(void)
 {
@@ -134,13 +75,13 @@ static void test_sizes_and_versions(void)
 
 static void test_add_to_physmap(void)
 {
-    long rc = place_table();
+    long rc = gnttab_place_table();
     uint64_t frame = ~0ul;
     struct gnttab_setup_table s = { .dom = DOMID_SELF, .nr_frames = 1 };
     s.frame_list.p = (uintptr_t)&frame;
     GNT(GNTTABOP_setup_table, &s, 1);
     CHECK("gnttab.add_to_physmap_frame0", rc == 0 && frame == GNT_BASE >> 12 &&
-          table[0].flags == 0, "rc %ld frame %#lx", rc, frame);
+          gnt_table[0].flags == 0, "rc %ld frame %#lx", rc, frame);
 
     struct xen_add_to_physmap x = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table,
                                     .idx = XENMAPIDX_grant_table_status, .gpfn = frame + 1 };
@@ -160,55 +101,58 @@ static void test_add_to_physmap(void)
 
 static void test_self_map(void)
 {
-    uint16_t me = my_domid();
+    uint16_t me = gnttab_my_domid();
     uint32_t h = 0, h2;
     volatile uint64_t *mapped = (volatile uint64_t *)(uintptr_t)MAP_AT(0);
 
     for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
         ((uint64_t *)page)[i] = 0x1111000000000000ul + i;
-    grant(10, me, (uintptr_t)page, GTF_permit_access);
-    int16_t st = map(DOMID_SELF, 10, MAP_AT(0), GNTMAP_host_map, &h);
+    gnttab_grant(10, me, (uintptr_t)page, GTF_permit_access);
+    int16_t st = gnttab_map(DOMID_SELF, 10, MAP_AT(0), GNTMAP_host_map, &h);
     bool same = st == 0 && mapped[7] == 0x1111000000000007ul;
     if (same) {
         mapped[8] = 42;
         same = ((uint64_t *)page)[8] == 42;
     }
     CHECK("gnttab.map_self", same, "status %d", st);
-    uint16_t f = table[10].flags;
+    uint16_t f = gnt_table[10].flags;
     CHECK("gnttab.map_marks_entry", f == (GTF_permit_access | GTF_reading | GTF_writing), "%#x", f);
 
-    CHECK("gnttab.map_same_addr_twice", map(DOMID_SELF, 10, MAP_AT(0), GNTMAP_host_map, &h2) ==
+    CHECK("gnttab.map_same_addr_twice",
+          gnttab_map(DOMID_SELF, 10, MAP_AT(0), GNTMAP_host_map, &h2) == GNTST_general_error, " ");
+    CHECK("gnttab.map_over_ram", gnttab_map(DOMID_SELF, 10, (uintptr_t)buf, GNTMAP_host_map, &h2) ==
           GNTST_general_error, " ");
-    CHECK("gnttab.map_over_ram", map(DOMID_SELF, 10, (uintptr_t)buf, GNTMAP_host_map, &h2) ==
-          GNTST_general_error, " ");
-    CHECK("gnttab.unmap_wrong_addr", unmap(MAP_AT(1), h) == GNTST_general_error, " ");
-    CHECK("gnttab.unmap", unmap(MAP_AT(0), h) == 0, " ");
-    f = table[10].flags;
+    CHECK("gnttab.unmap_wrong_addr", gnttab_unmap(MAP_AT(1), h) == GNTST_general_error, " ");
+    CHECK("gnttab.unmap", gnttab_unmap(MAP_AT(0), h) == 0, " ");
+    f = gnt_table[10].flags;
     CHECK("gnttab.unmap_clears_entry", f == GTF_permit_access, "%#x", f);
-    CHECK("gnttab.unmap_twice", unmap(MAP_AT(0), h) == GNTST_bad_handle, " ");
-    CHECK("gnttab.unmap_bad_handle", unmap(MAP_AT(0), 0xffffffffu) == GNTST_bad_handle, " ");
+    CHECK("gnttab.unmap_twice", gnttab_unmap(MAP_AT(0), h) == GNTST_bad_handle, " ");
+    CHECK("gnttab.unmap_bad_handle",
+          gnttab_unmap(MAP_AT(0), 0xffffffffu) == GNTST_bad_handle, " ");
     /* Touching the gfn now would crash us (nothing mapped); copy says it is a hole. */
-    int16_t gone = copy(0, MAP_AT(0) >> 12, DOMID_SELF, 0, (uintptr_t)buf >> 12, DOMID_SELF, 0, 8);
+    int16_t gone = gnttab_copy(0, MAP_AT(0) >> 12, DOMID_SELF, 0, (uintptr_t)buf >> 12,
+                               DOMID_SELF, 0, 8);
     CHECK("gnttab.map_gone_after_unmap", gone == GNTST_bad_page, "status %d", gone);
 
-    st = map(DOMID_SELF, 10, MAP_AT(2), GNTMAP_host_map | GNTMAP_readonly, &h);
-    CHECK("gnttab.map_readonly", st == 0 && table[10].flags == (GTF_permit_access | GTF_reading),
-          "st %d flags %#x", st, table[10].flags);
-    unmap(MAP_AT(2), h);
-    grant(11, me, (uintptr_t)page, GTF_permit_access | GTF_readonly);
-    st = map(DOMID_SELF, 11, MAP_AT(3), GNTMAP_host_map, &h);
+    st = gnttab_map(DOMID_SELF, 10, MAP_AT(2), GNTMAP_host_map | GNTMAP_readonly, &h);
+    CHECK("gnttab.map_readonly",
+          st == 0 && gnt_table[10].flags == (GTF_permit_access | GTF_reading),
+          "st %d flags %#x", st, gnt_table[10].flags);
+    gnttab_unmap(MAP_AT(2), h);
+    gnttab_grant(11, me, (uintptr_t)page, GTF_permit_access | GTF_readonly);
+    st = gnttab_map(DOMID_SELF, 11, MAP_AT(3), GNTMAP_host_map, &h);
     CHECK("gnttab.map_rw_of_readonly_grant", st == GNTST_general_error, "st %d", st);
 }
 
 static void test_hostile_maps(void)
 {
-    uint16_t me = my_domid();
+    uint16_t me = gnttab_my_domid();
 
-    grant(12, me ^ 1, (uintptr_t)page, GTF_permit_access);                /* someone else's */
-    grant(13, me, GNT_BASE + 0x200000, GTF_permit_access);              /* a hole */
-    grant(14, me, GNT_BASE, GTF_permit_access);                         /* our table frame */
-    grant(15, me, 0xfee00000, GTF_permit_access);                         /* local APIC MMIO */
-    grant(16, me, MAP_AT(0), GTF_permit_access);                          /* granted nothing */
+    gnttab_grant(12, me ^ 1, (uintptr_t)page, GTF_permit_access);         /* someone else's */
+    gnttab_grant(13, me, GNT_BASE + 0x200000, GTF_permit_access);         /* a hole */
+    gnttab_grant(14, me, GNT_BASE, GTF_permit_access);                    /* our table frame */
+    gnttab_grant(15, me, 0xfee00000, GTF_permit_access);                  /* local APIC MMIO */
+    gnttab_grant(16, me, MAP_AT(0), GTF_permit_access);                   /* granted nothing */
     struct { const char *name; uint16_t dom; grant_ref_t ref; uint64_t at; uint32_t flags;
              int16_t want; } cases[] = {
         { "gnttab.map_bad_ref", DOMID_SELF, 1u << 30, MAP_AT(4), GNTMAP_host_map, GNTST_bad_gntref },
@@ -225,10 +169,10 @@ static void test_hostile_maps(void)
     };
     for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
         uint32_t h;
-        int16_t st = map(cases[i].dom, cases[i].ref, cases[i].at, cases[i].flags, &h);
+        int16_t st = gnttab_map(cases[i].dom, cases[i].ref, cases[i].at, cases[i].flags, &h);
         CHECK(cases[i].name, st == cases[i].want, "status %d, want %d", st, cases[i].want);
         if (st == 0)
-            unmap(cases[i].at, h);
+            gnttab_unmap(cases[i].at, h);
     }
 
     /* A long batch of bad ops goes through continuations, each op failing. */
@@ -247,19 +191,19 @@ static void test_hostile_maps(void)
 
 static void test_copy(void)
 {
-    uint16_t me = my_domid();
+    uint16_t me = gnttab_my_domid();
     uint64_t pfn = (uintptr_t)page >> 12, bfn = (uintptr_t)buf >> 12;
 
-    grant(10, me, (uintptr_t)page, GTF_permit_access);
+    gnttab_grant(10, me, (uintptr_t)page, GTF_permit_access);
     memset(buf, 0x5a, 64);
-    int16_t st = copy(GNTCOPY_dest_gref, bfn, DOMID_SELF, 0, 10, DOMID_SELF, 100, 64);
+    int16_t st = gnttab_copy(GNTCOPY_dest_gref, bfn, DOMID_SELF, 0, 10, DOMID_SELF, 100, 64);
     bool ok = st == 0 && page[100] == 0x5a && page[163] == 0x5a && page[164] != 0x5a;
     CHECK("gnttab.copy_to_gref", ok, "status %d", st);
     page[200] = 0x77;
-    st = copy(GNTCOPY_source_gref, 10, DOMID_SELF, 200, bfn, DOMID_SELF, 4095, 1);
+    st = gnttab_copy(GNTCOPY_source_gref, 10, DOMID_SELF, 200, bfn, DOMID_SELF, 4095, 1);
     CHECK("gnttab.copy_from_gref", st == 0 && buf[4095] == 0x77, "status %d", st);
-    CHECK("gnttab.copy_entry_released", table[10].flags == GTF_permit_access, "%#x",
-          table[10].flags);
+    CHECK("gnttab.copy_entry_released", gnt_table[10].flags == GTF_permit_access, "%#x",
+          gnt_table[10].flags);
     struct { const char *name; uint16_t flags; uint64_t src; uint16_t sdom; uint16_t soff;
              uint16_t doff; uint16_t len; int16_t want; } cases[] = {
         { "gnttab.copy_len_over_page", GNTCOPY_source_gref, 10, DOMID_SELF, 0, 0, 4097, GNTST_bad_copy_arg },
@@ -272,12 +216,12 @@ static void test_copy(void)
         { "gnttab.copy_gmfn_huge", 0, ~0ul, DOMID_SELF, 0, 0, 8, GNTST_bad_page },
     };
     for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
-        st = copy(cases[i].flags, cases[i].src, cases[i].sdom, cases[i].soff, bfn, DOMID_SELF,
+        st = gnttab_copy(cases[i].flags, cases[i].src, cases[i].sdom, cases[i].soff, bfn, DOMID_SELF,
                   cases[i].doff, cases[i].len);
         CHECK(cases[i].name, st == cases[i].want, "status %d, want %d", st, cases[i].want);
     }
-    grant(11, me, (uintptr_t)page, GTF_permit_access | GTF_readonly);
-    st = copy(GNTCOPY_dest_gref, bfn, DOMID_SELF, 0, 11, DOMID_SELF, 0, 8);
+    gnttab_grant(11, me, (uintptr_t)page, GTF_permit_access | GTF_readonly);
+    st = gnttab_copy(GNTCOPY_dest_gref, bfn, DOMID_SELF, 0, 11, DOMID_SELF, 0, 8);
     CHECK("gnttab.copy_into_readonly_grant", st == GNTST_general_error, "status %d", st);
 }
 
@@ -289,7 +233,7 @@ void tests_gnttab(void)
     test_hostile_maps();
     test_copy();
     for (unsigned int r = 10; r < 20; r++)
-        table[r].flags = 0;
+        gnt_table[r].flags = 0;
 }
 
 /* ---- two domains ---- */
@@ -308,11 +252,11 @@ static bool wait_until(volatile uint64_t *p, uint64_t v)
 static void granter(uint16_t peer, bool leave)
 {
     volatile uint64_t *w = (volatile uint64_t *)page;
-    bool ok = place_table() == 0;
+    bool ok = gnttab_place_table() == 0;
 
     for (unsigned int i = 1; i < 256; i++)
         w[i] = 0xa000 + i;
-    grant(PEER_REF, peer, (uintptr_t)page, GTF_permit_access);
+    gnttab_grant(PEER_REF, peer, (uintptr_t)page, GTF_permit_access);
     __atomic_store_n(&w[0], MAGIC_READY, __ATOMIC_RELEASE);
     ok = ok && wait_until(&w[300], MAGIC_DONE);
     CHECK("gnttab.peer_mapper_wrote_back", ok, "word %#lx", w[300]);
@@ -320,7 +264,7 @@ static void granter(uint16_t peer, bool leave)
         printf("mini: granter leaving while mapped\n");
         return;
     }
-    volatile uint16_t *flags = &table[PEER_REF].flags;
+    volatile uint16_t *flags = &gnt_table[PEER_REF].flags;
     uint64_t end = rdtsc() + tsc_khz() * 1000 * SPIN_SECONDS;
     while ((*flags & (GTF_reading | GTF_writing)) && rdtsc() < end)
         HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
@@ -338,8 +282,8 @@ static void mapper(uint16_t peer, bool crash)
     uint32_t h = 0;
     int16_t st;
 
-    place_table();
-    while ((st = map(peer, PEER_REF, MAP_AT(0), GNTMAP_host_map, &h)) != 0 && rdtsc() < end)
+    gnttab_place_table();
+    while ((st = gnttab_map(peer, PEER_REF, MAP_AT(0), GNTMAP_host_map, &h)) != 0 && rdtsc() < end)
         HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
     CHECK("gnttab.peer_map", st == 0, "status %d", st);
     if (st)
@@ -349,10 +293,10 @@ static void mapper(uint16_t peer, bool crash)
         ok = m[i] == 0xa000 + i;
     CHECK("gnttab.peer_reads_pattern", ok, "word 1 %#lx", m[1]);
     memset(buf, 0xc0, 8);
-    st = copy(GNTCOPY_dest_gref, (uintptr_t)buf >> 12, DOMID_SELF, 0, PEER_REF, peer, 400 * 8, 8);
+    st = gnttab_copy(GNTCOPY_dest_gref, (uintptr_t)buf >> 12, DOMID_SELF, 0, PEER_REF, peer, 400 * 8, 8);
     CHECK("gnttab.peer_copy_to_grant", st == 0 && m[400] == 0xc0c0c0c0c0c0c0c0ul, "status %d",
           st);
-    st = copy(GNTCOPY_source_gref, PEER_REF, peer, 8, (uintptr_t)buf >> 12, DOMID_SELF, 8, 8);
+    st = gnttab_copy(GNTCOPY_source_gref, PEER_REF, peer, 8, (uintptr_t)buf >> 12, DOMID_SELF, 8, 8);
     CHECK("gnttab.peer_copy_from_grant", st == 0 && ((uint64_t *)buf)[1] == 0xa001, "status %d",
           st);
     __atomic_store_n(&m[300], MAGIC_DONE, __ATOMIC_RELEASE);
@@ -365,7 +309,7 @@ static void mapper(uint16_t peer, bool crash)
     for (unsigned int i = 0; i < 200; i++)
         HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
     CHECK("gnttab.peer_frame_stays_while_mapped", m[1] == 0xa001, "%#lx", m[1]);
-    CHECK("gnttab.peer_unmap", unmap(MAP_AT(0), h) == 0, " ");
+    CHECK("gnttab.peer_unmap", gnttab_unmap(MAP_AT(0), h) == 0, " ");
 }
 
 void gnttab_peer_run(const char *role, uint16_t peer)

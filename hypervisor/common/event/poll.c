@@ -8,7 +8,11 @@
  * unit is marked blocked first, then v->blocked), then looks at its ports
  * once more under the lock; a raise sets the pending bit and then, under
  * the same lock, kicks every polling vCPU (vcpu_kick wakes it if blocked).
- * Whichever comes second sees the other.
+ * Whichever comes second sees the other. A raise on some other port that
+ * lands before the poller has blocked clears its polling flag without
+ * waking it; the poller finds the flag clear and does not sleep (a
+ * spurious return, which callers allow), since no later raise would kick
+ * it.
  */
 #include <asm/hvm_intr.h>
 #include <public/xen/errno.h>
@@ -55,7 +59,7 @@ long evtchn_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, ui
     vcpu_block(v);
 
     flags = spin_lock_irqsave(&ed->lock);
-    if (ed->dead || any_pending(d, ports, nr)) {
+    if (ed->dead || !ed->vcpus[v->id].polling || any_pending(d, ports, nr)) {
         if (!ed->dead)
             ed->vcpus[v->id].polling = false;
         vcpu_wake(v);

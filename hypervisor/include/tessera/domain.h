@@ -11,6 +11,7 @@
 #define TESSERA_DOMAIN_H
 
 #include <asm/hvm.h>
+#include <asm/hvm_io_stats.h>
 #include <asm/hvm_mmio.h>
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
@@ -62,6 +63,7 @@ struct vcpu {
     uint64_t nr_exits;
     uint64_t nr_hypercalls;
     uint64_t exits_by_reason[HVM_EXIT_NR_REASONS];
+    struct hvm_io_stats io_stats;   /* port I/O exits by port (hvm/io_stats.c) */
     /* Where the hypervisor writes this vCPU's events and time: its slot in
      * shared_info (ids < XEN_LEGACY_MAX_VCPUS), or the guest RAM page it
      * registered (VCPUOP_register_vcpu_info); NULL for neither. */

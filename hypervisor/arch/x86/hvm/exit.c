@@ -112,6 +112,7 @@ static void do_msr(struct vcpu *v, const struct hvm_exit *e)
  */
 static void do_io(struct vcpu *v, const struct hvm_exit *e)
 {
+    hvm_io_stats_count(&v->io_stats, e->io.port, e->io.in);
     if (e->io.string) {
         hvm->inject_exception(v, VEC_GP, true, 0);
         return;
@@ -162,6 +163,7 @@ void hvm_print_exit_stats(const struct vcpu *v)
     buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
     printk("dom %s id=%u: vcpu %u: %llu exits%s\n", v->domain->name, v->domain->id, v->id,
            (unsigned long long)v->nr_exits, buf);
+    hvm_io_stats_print(v);
 }
 
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
