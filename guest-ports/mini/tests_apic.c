@@ -289,6 +289,18 @@ static void test_timer(void)
     CHECK("apic.timer_oneshot_once", seen[VEC_TIMER] == 1 && apic_read(R_TMCCT) == 0,
           "fired %u times, current %lu", seen[VEC_TIMER], (unsigned long)apic_read(R_TMCCT));
 
+    /* HLT with nothing else to wake it: only the timer can. "sti; hlt"
+     * keeps the interrupt shadow from delivering before the HLT. */
+    unsigned int before = seen[VEC_TIMER];
+    uint64_t t0 = rdtsc(), limit = tsc_khz() * 5000;
+    apic_write(R_TMICT, 20000000);              /* 20 ms */
+    while (seen[VEC_TIMER] == before && rdtsc() - t0 < limit)
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+    uint64_t slept_us = (rdtsc() - t0) * 1000 / tsc_khz();
+    CHECK("apic.timer_wakes_hlt", seen[VEC_TIMER] == before + 1 && slept_us >= 19000,
+          "fired %u times, woke after %lu us", seen[VEC_TIMER] - before,
+          (unsigned long)slept_us);
+
     apic_write(R_LVTT, LVT_PERIODIC | VEC_TIMER);
     apic_write(R_TDCR, 0x3);                    /* divide by 16 */
     apic_write(R_TMICT, 62500);                 /* 1 ms */
