@@ -303,6 +303,47 @@ static long set_callback(uint64_t via)
     return HYPERCALL(__HYPERVISOR_hvm_op, HVMOP_set_param, &p, 0);
 }
 
+/*
+ * SCHEDOP_poll with interrupts off and an upcall pending (from a self-sent
+ * IPI port) sleeps until the port it polls is raised, as Xen's do_poll
+ * does: the upcall cannot be taken, so it does not end the poll. Linux's
+ * PV spinlock waits like this. The polled port is the timer's, masked, and
+ * the singleshot timer raises it 5 ms ahead.
+ */
+static void test_poll_ignores_untakeable_upcall(evtchn_port_t timer_port)
+{
+    struct { uint32_t vcpu, port; } ipi = { 0, 0 };
+    long rc = HYPERCALL(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, &ipi, 0);
+
+    if (rc) {
+        CHECK("pvtime.poll_sleeps_with_upcall_pending", false, "bind_ipi rc %ld", rc);
+        return;
+    }
+    ev_clear_pending(ipi.port);
+    ev_set_mask(ipi.port, false);
+    ev_set_mask(timer_port, true);
+    ev_clear_pending(timer_port);
+    __atomic_store_n(&upcall_vcpu_info()->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    evtchn_send(ipi.port);
+    bool upcall = upcall_vcpu_info()->evtchn_upcall_pending;
+    uint64_t due = pv_read(my_time()).ns + 5000000;
+    struct vcpu_set_singleshot_timer ss = { .timeout_abs_ns = due };
+    long trc = vcpu_op(VCPUOP_set_singleshot_timer, 0, &ss);
+    struct sched_poll p = { .ports = { (uintptr_t)&timer_port }, .nr_ports = 1 };
+    rc = HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_poll, &p, 0);
+    uint64_t woke = pv_read(my_time()).ns;
+    bool fired = ev_pending(timer_port);
+    CHECK("pvtime.poll_sleeps_with_upcall_pending", upcall && trc == 0 && rc == 0 &&
+          woke >= due && fired, "upcall %d timer %ld poll %ld woke %ld us after due, fired %d",
+          upcall, trc, rc, (long)(woke - due) / 1000, fired);
+    ev_clear_pending(timer_port);
+    ev_set_mask(timer_port, false);
+    irq_enable();                   /* takes the IPI's upcall */
+    __asm__ volatile("nop");
+    irq_disable();
+    evtchn_close(ipi.port);
+}
+
 /* A singleshot timer 5 ms ahead ends a SCHEDOP_block no earlier than it
  * is due and not much later. */
 static void test_singleshot_wakes_block(void)
@@ -350,6 +391,7 @@ static void test_singleshot_wakes_block(void)
         printf("mini: pvtime singleshot woke the block %ld us after due\n",
                (long)(woke - due) / 1000);
     irq_disable();
+    test_poll_ignores_untakeable_upcall(bind.port);
     set_callback(0);
     irq_enable();
     upcall_set_handler(0);

@@ -56,7 +56,7 @@ long evtchn_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, ui
     ed->vcpus[v->id].polling = true;
     spin_unlock_irqrestore(&ed->lock, flags);
 
-    vcpu_block(v);
+    vcpu_block_poll(v);
 
     flags = spin_lock_irqsave(&ed->lock);
     if (ed->dead || !ed->vcpus[v->id].polling || any_pending(d, ports, nr)) {

@@ -164,6 +164,7 @@ int zero_gpa(struct domain *d, uint64_t gpa, size_t len);
 /* Per-CPU entry points of the run loop (arch/x86/hvm/run.c). */
 void vcpu_wake(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
+void vcpu_block_poll(struct vcpu *v);  /* SCHEDOP_poll: only for what it can take now */
 void vcpu_down(struct vcpu *v);     /* HLT with interrupts off */
 /* Run states (runstate.c): a change of v's state, and
  * VCPUOP_register_runstate_memory_area for t. */

@@ -53,6 +53,15 @@ bool hvm_intr_pending(struct vcpu *v)
     return vlapic_nmi_pending(v) || pending_vector(v, &lapic) >= 0;
 }
 
+bool hvm_intr_deliverable(struct vcpu *v)
+{
+    bool lapic;
+
+    if (vlapic_nmi_pending(v) && !hvm->nmi_blocked(v))
+        return true;
+    return pending_vector(v, &lapic) >= 0 && !hvm->intr_blocked(v);
+}
+
 /* An NMI goes first and takes this entry's event slot; a maskable
  * interrupt then finds the slot taken and asks for its window. */
 static void nmi_assist(struct vcpu *v)

@@ -87,13 +87,30 @@ void vcpu_wake(struct vcpu *v)
  * v->blocked, then the sources are looked at once more, so a source made
  * pending at any point either is seen here or finds v->blocked and wakes.
  */
-void vcpu_block(struct vcpu *v)
+static void block_unless(struct vcpu *v, bool (*ready)(struct vcpu *v))
 {
     sched_block(&v->unit, time_now_ns());
     __atomic_store_n(&v->blocked, true, __ATOMIC_SEQ_CST);
-    if (hvm_intr_pending(v))
+    if (ready(v))
         vcpu_wake(v);
     run_cpus[smp_processor_id()].resched = true;
+}
+
+void vcpu_block(struct vcpu *v)
+{
+    block_unless(v, hvm_intr_pending);
+}
+
+/*
+ * SCHEDOP_poll's sleep, which (as Xen's do_poll) an interrupt already
+ * pending keeps short only if the vCPU can take it now. Linux polls for
+ * its spinlock kicks with interrupts off, often with an upcall pending:
+ * that vCPU sleeps until a port of the domain is raised or a new source
+ * kicks it (vcpu_kick wakes it whatever its RFLAGS.IF).
+ */
+void vcpu_block_poll(struct vcpu *v)
+{
+    block_unless(v, hvm_intr_deliverable);
 }
 
 /*
