@@ -96,6 +96,9 @@ void tests_acpi(void);
 void tests_hostile(void);
 void tests_console(void);
 void console_echo(void);
+/* One line typed into the console ring's in[] (without its CR/LF; control
+ * characters as ^X, cut to size), within ms of guest time: false if none. */
+bool console_read_line(char *line, size_t size, uint64_t ms);
 void console_bench(void);
 void pvtime_bench(void);
 void tests_upcall(void);
@@ -106,7 +109,7 @@ struct shared_info *upcall_shared_info(void);
 struct vcpu_info *upcall_vcpu_info(void);
 void upcall_set_handler(void (*fn)(void));
 void tests_gnttab(void);
-/* The two-domain grant case: role grant|map|map-crash|grant-leave. */
+/* The two-domain grant case: role grant|grant-leave|map|map-crash|map-hold. */
 void gnttab_peer_run(const char *role, uint16_t peer);
 void tests_apic(void);
 void tests_apic_smp(void);

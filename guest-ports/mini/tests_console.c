@@ -5,8 +5,9 @@
  * out_prod, notify; the hypervisor prints our lines as "(name) ..." and
  * advances out_cons. The integration test checks those lines on the
  * serial log. Also: a guest that lies about out_prod, and one that
- * notifies in a storm, are survived. console_echo() (mini.echo=1) reads
- * in[] for the serial input test.
+ * notifies in a storm, are survived. console_read_line() reads a line
+ * typed into in[]: console_echo() (mini.echo=1) for the serial input
+ * test, the grant mapper that waits for the test's word (tests_gnttab.c).
  */
 #include <public/xen/event_channel.h>
 #include <public/xen/errno.h>
@@ -80,18 +81,32 @@ static bool ring_write(const char *s, size_t n)
     return true;
 }
 
+/* Points ring and port at what the parameters name; 0 or why not. */
+static long ring_locate(uint64_t *pfn)
+{
+    uint64_t evtchn = 0;
+    long rc = get_param(HVM_PARAM_CONSOLE_PFN, pfn);
+
+    if (!rc && *pfn != CONSOLE_GFN)
+        rc = -XEN_EINVAL;
+    if (!rc)
+        rc = get_param(HVM_PARAM_CONSOLE_EVTCHN, &evtchn);
+    if (rc)
+        return rc;
+    ring = (volatile struct xencons_interface *)(uintptr_t)(*pfn << 12);
+    port = (uint32_t)evtchn;
+    return 0;
+}
+
 static bool ring_find(void)
 {
-    uint64_t pfn = 0, evtchn = 0;
-    long rc = get_param(HVM_PARAM_CONSOLE_PFN, &pfn);
+    uint64_t pfn = 0;
+    long rc = ring_locate(&pfn);
 
-    CHECK("console.ring_params", rc == 0 && pfn == CONSOLE_GFN &&
-          get_param(HVM_PARAM_CONSOLE_EVTCHN, &evtchn) == 0,
-          "rc %ld pfn %#lx (want %#lx)", rc, (unsigned long)pfn, (unsigned long)CONSOLE_GFN);
-    if (rc || pfn != CONSOLE_GFN)
+    CHECK("console.ring_params", rc == 0, "rc %ld pfn %#lx (want %#lx)", rc, (unsigned long)pfn,
+          (unsigned long)CONSOLE_GFN);
+    if (rc)
         return false;
-    ring = (volatile struct xencons_interface *)(uintptr_t)(pfn << 12);
-    port = (uint32_t)evtchn;
     printf("mini: console ring at %#lx, event channel %u\n", (unsigned long)(pfn << 12), port);
     return true;
 }
@@ -154,37 +169,50 @@ void console_bench(void)
            (unsigned long)ns, (unsigned long)(total * 1000000000ull / (ns ? ns : 1)), drained);
 }
 
-/* mini.echo=1: prints each line typed into the console's in[] as
- * "mini: echo <line>" (control characters as ^X), for 60 s or 1 line. */
-void console_echo(void)
+bool console_read_line(char *line, size_t size, uint64_t ms)
 {
-    char line[80];
+    uint64_t end = rdtsc() + tsc_khz() * ms, pfn;
     size_t n = 0;
-    uint64_t end = rdtsc() + tsc_khz() * 60000;
 
-    if (!ring_find())
-        return;
-    printf("mini: echo ready\n");
+    line[0] = '\0';
+    if (!ring && ring_locate(&pfn))
+        return false;
     while (rdtsc() < end) {
         uint32_t cons = ring->in_cons, prod = ring->in_prod;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (cons == prod) {
-            cpu_relax();
+            /* Whoever else is runnable here goes first. */
+            HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
             continue;
         }
         char c = ring->in[cons & (sizeof(ring->in) - 1)];
         ring->in_cons = cons + 1;
         if (c == '\r' || c == '\n') {
             line[n] = '\0';
-            printf("mini: echo %s\n", line);
-            return;
+            return true;
         }
-        if ((unsigned char)c < 0x20 && n + 2 < sizeof(line)) {
+        if ((unsigned char)c < 0x20 && n + 2 < size) {
             line[n++] = '^';
             line[n++] = (char)(c + '@');
-        } else if (n + 1 < sizeof(line)) {
+        } else if (n + 1 < size) {
             line[n++] = c;
         }
     }
-    printf("mini: echo timed out\n");
+    line[n] = '\0';
+    return false;
+}
+
+/* mini.echo=1: prints the line typed into the console's in[] as
+ * "mini: echo <line>", waiting 60 s for it. */
+void console_echo(void)
+{
+    char line[80];
+
+    if (!ring_find())
+        return;
+    printf("mini: echo ready\n");
+    if (console_read_line(line, sizeof(line), 60000))
+        printf("mini: echo %s\n", line);
+    else
+        printf("mini: echo timed out\n");
 }

@@ -2,7 +2,7 @@
 /*
  * Grant tables (grant_table_op, XENMEM_add_to_physmap of table frames).
  * tests_gnttab() runs the single-domain cases; gnttab_peer_run() one side
- * of the two-domain case (mini.gnttab=grant|map|map-crash|grant-leave,
+ * of the two-domain case (mini.gnttab=grant|grant-leave|map|map-crash|map-hold,
  * mini.peer=<the other domain's id>), synchronised through the shared page.
  * The layout (GNT_BASE, MAP_AT) and the one-op helpers are in gnttab.h.
  */
@@ -15,6 +15,10 @@
 #define MAGIC_READY         0x4752414e54524459ul    /* granter: pattern is in place */
 #define MAGIC_DONE          0x4d41505045524f4bul    /* mapper: read and wrote back */
 #define SPIN_SECONDS        30
+/* map-hold: how long the mapper keeps its mapping waiting for the test's
+ * word. Generous, for a loaded host; a bound all the same, so a
+ * hypervisor that never reaps the granter fails the test, not hangs it. */
+#define HOLD_SECONDS        150
 
 
 static uint8_t page[PAGE_SIZE] __attribute__((aligned(4096)));
@@ -275,7 +279,9 @@ static void granter(uint16_t peer, bool leave)
     CHECK("gnttab.peer_copy_arrived", w[400] == 0xc0c0c0c0c0c0c0c0ul, "%#lx", w[400]);
 }
 
-static void mapper(uint16_t peer, bool crash)
+enum mapper_end { MAPPER_UNMAP, MAPPER_CRASH, MAPPER_HOLD };
+
+static void mapper(uint16_t peer, enum mapper_end how)
 {
     volatile uint64_t *m = (volatile uint64_t *)(uintptr_t)MAP_AT(0);
     uint64_t end = rdtsc() + tsc_khz() * 1000 * SPIN_SECONDS;
@@ -300,14 +306,23 @@ static void mapper(uint16_t peer, bool crash)
     CHECK("gnttab.peer_copy_from_grant", st == 0 && ((uint64_t *)buf)[1] == 0xa001, "status %d",
           st);
     __atomic_store_n(&m[300], MAGIC_DONE, __ATOMIC_RELEASE);
-    if (crash) {
+    if (how == MAPPER_CRASH) {
         printf("mini: mapper crashing while mapped\n");
         shutdown(SHUTDOWN_crash);
     }
-    /* With mini.gnttab=grant-leave the granter may be gone by now: the
-     * frame must still be there, with what it held. */
-    for (unsigned int i = 0; i < 200; i++)
-        HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+    if (how == MAPPER_HOLD) {
+        /* The granter (grant-leave) powers off now. No guest can see when
+         * the hypervisor has reaped it and decided what to do with the RAM
+         * we map, so the test, which can (its log), types a line once it
+         * has: only then do we look and unmap, however slowly we run. */
+        char line[16];
+        printf("mini: mapper holding the mapping until a line is typed\n");
+        bool told = console_read_line(line, sizeof(line), HOLD_SECONDS * 1000);
+        CHECK("gnttab.peer_told_to_unmap", told && !strcmp(line, "unmap"), "told %d, line '%s'",
+              told, line);
+    }
+    /* With map-hold the granter is gone by now: the frame must still be
+     * there, with what it held. */
     CHECK("gnttab.peer_frame_stays_while_mapped", m[1] == 0xa001, "%#lx", m[1]);
     CHECK("gnttab.peer_unmap", gnttab_unmap(MAP_AT(0), h) == 0, " ");
 }
@@ -316,8 +331,12 @@ void gnttab_peer_run(const char *role, uint16_t peer)
 {
     if (!strcmp(role, "grant") || !strcmp(role, "grant-leave"))
         granter(peer, !strcmp(role, "grant-leave"));
-    else if (!strcmp(role, "map") || !strcmp(role, "map-crash"))
-        mapper(peer, !strcmp(role, "map-crash"));
+    else if (!strcmp(role, "map"))
+        mapper(peer, MAPPER_UNMAP);
+    else if (!strcmp(role, "map-crash"))
+        mapper(peer, MAPPER_CRASH);
+    else if (!strcmp(role, "map-hold"))
+        mapper(peer, MAPPER_HOLD);
     else
         CHECK("gnttab.peer_role", false, "unknown role %s", role);
 }
