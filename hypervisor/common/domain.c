@@ -157,6 +157,7 @@ static struct vcpu *create_vcpu(struct domain *d, unsigned int id, int *rc)
     v->domain = d;
     v->id = id;
     v->run_cpu = -1;
+    v->lapic_vec_offered = -1;
     v->runstate.state = RUNSTATE_offline;
     v->runstate.state_entry_time = time_now_ns();
     if (id < XEN_LEGACY_MAX_VCPUS)

@@ -74,6 +74,9 @@ struct vcpu {
     struct vcpu_runstate_info runstate;
     uint64_t runstate_gpa;
     struct vlapic vlapic;           /* its local APIC (hvm/vlapic.c) */
+    /* An APIC vector the backend was asked to deliver at the CPU's own
+     * pace (hvm.h, inject_intr), until the next exit says; or -1. */
+    int lapic_vec_offered;
 };
 
 /* The guest's memory map as the ABI hands it out (E820 entries, 20 bytes). */

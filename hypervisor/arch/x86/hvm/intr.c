@@ -91,10 +91,25 @@ void hvm_intr_assist(struct vcpu *v)
         hvm->intr_window(v, true);
     } else {
         hvm->intr_window(v, false);
-        hvm->inject_intr(v, (uint8_t)vec);
-        if (lapic)
+        bool delivered = hvm->inject_intr(v, (uint8_t)vec);
+        if (lapic && delivered)
             vlapic_intr_accept(v, (uint8_t)vec);    /* IRR -> ISR */
+        else if (lapic)
+            v->lapic_vec_offered = vec;
     }
+}
+
+void hvm_intr_after_exit(struct vcpu *v)
+{
+    int offered = v->lapic_vec_offered;
+
+    if (!hvm->intr_taken)
+        return;
+    v->lapic_vec_offered = -1;
+    int taken = hvm->intr_taken(v);
+    /* Anything else it took was the upcall, which needs no accepting. */
+    if (offered >= 0 && taken == offered)
+        vlapic_intr_accept(v, (uint8_t)offered);
 }
 
 /*

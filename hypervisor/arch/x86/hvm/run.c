@@ -175,6 +175,7 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
         __atomic_add_fetch(&rc->guest_seq, 1, __ATOMIC_SEQ_CST);
         hvm->run(v, &exit);
         __atomic_add_fetch(&rc->guest_seq, 1, __ATOMIC_RELEASE);
+        hvm_intr_after_exit(v);
         local_irq_enable();     /* the interrupt that made it exit runs here */
         hvm_handle_exit(v, &exit);
     }

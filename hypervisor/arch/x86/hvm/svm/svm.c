@@ -135,6 +135,7 @@ static int svm_vcpu_init(struct vcpu *v)
     }
     s->vmcb = vmcb = phys_to_virt(s->vmcb_pa);
     s->asid_cpu = -1;
+    s->virq = s->virq_taken = -1;
     v->hw = s;
 
     vmcb->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
@@ -221,6 +222,7 @@ static int svm_set_initial_state(struct vcpu *v, const struct hvm_initial_state 
     vmcb->dr7 = 0x400;
     vmcb->eventinj = 0;
     vmcb->interrupt_shadow = 0;
+    svm(v)->virq = svm(v)->virq_taken = -1;   /* update_vintr() at entry */
     /* A vCPU (re)started by INIT or VCPUOP_initialise has no NMI in progress. */
     vmcb->intercept_misc1 &= ~INTERCEPT_IRET;
     svm(v)->nmi_masked = svm(v)->iret_seen = false;
@@ -321,6 +323,14 @@ static void translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e
     }
 }
 
+/* The VMCB's virtual interrupt control (APM2 table B-1, offset 0x60). */
+#define VINTR_V_IRQ         (1ull << 8)
+#define VINTR_V_IGN_TPR     (1ull << 20)
+#define VINTR_V_PRIO_SHIFT  16
+#define VINTR_V_VECTOR_SHIFT 32
+#define VINTR_OURS          (VINTR_V_IRQ | VINTR_V_IGN_TPR | (0xfull << VINTR_V_PRIO_SHIFT) | \
+                             (0xffull << VINTR_V_VECTOR_SHIFT))
+
 static void svm_iret_exit(struct svm_vcpu *s, struct vmcb *vmcb);
 
 static void svm_run(struct vcpu *v, struct hvm_exit *e)
@@ -333,6 +343,10 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
     vmcb->rax = v->regs.rax;
     svm_enter(s->vmcb_pa, &v->regs, svm_cpus[smp_processor_id()].host_area_pa);
     v->regs.rax = vmcb->rax;
+    /* The CPU clears V_IRQ when it delivers the offered vector. */
+    if (s->virq >= 0 && !(vmcb->vintr & VINTR_V_IRQ))
+        s->virq_taken = s->virq;
+    s->virq = -1;
     /* An event being delivered when the exit happened is re-injected
      * (APM2 15.7.2), else it would be lost. */
     if (vmcb->exitintinfo & EVENT_VALID)
@@ -432,37 +446,72 @@ static bool svm_intr_blocked(struct vcpu *v)
            (vmcb->eventinj & EVENT_VALID);
 }
 
-static void svm_inject_intr(struct vcpu *v, uint8_t vector)
-{
-    svm(v)->vmcb->eventinj = vector | EVENT_TYPE_INTR | EVENT_VALID;
-}
-
 /*
- * The interrupt window (APM2 15.21.4): a virtual interrupt (V_IRQ) with
- * V_IGN_TPR and the VINTR intercept makes the CPU exit just when the
- * guest could take it; the real vector is then injected through EVENTINJ.
+ * Interrupts reach the guest as virtual interrupts (APM2 15.21.4): V_IRQ
+ * with the vector, V_IGN_TPR (the TPR is the vLAPIC's, emulated), and no
+ * VINTR intercept, so the CPU delivers it as soon as RFLAGS.IF and the
+ * interrupt shadow allow, and clears V_IRQ; the next exit tells whether
+ * it did (svm_run). While the guest cannot take one, V_IRQ with the VINTR
+ * intercept is the interrupt window instead: the CPU exits just when it
+ * could, and nothing is delivered.
+ *
+ * EVENTINJ is left to exceptions, NMIs, re-injection and an interrupt
+ * while an NMI waits for its window. Under QEMU's TCG (7.2) with -icount,
+ * interrupts injected through EVENTINJ sometimes reached a Linux guest a
+ * second time, inside its own upcall handler with RFLAGS.IF clear, though
+ * no VMRUN injected one with IF clear and no exit reported an interrupted
+ * delivery; Linux then took a runqueue lock it already held and both its
+ * vCPUs deadlocked. QEMU's helper_vmrun leaves the injected vector as the
+ * CPU's pending exception index, which its CPU loop may deliver again;
+ * virtual interrupts are delivered another way (docs/linux-guest.md).
  */
-#define VINTR_V_IRQ         (1ull << 8)
-#define VINTR_V_IGN_TPR     (1ull << 20)
-#define VINTR_V_PRIO_SHIFT  16
-
 static void update_vintr(struct svm_vcpu *s)
 {
     struct vmcb *vmcb = s->vmcb;
 
-    if (s->intr_window || s->nmi_window) {
+    vmcb->vintr &= ~VINTR_OURS;
+    vmcb->intercept_misc1 &= ~INTERCEPT_VINTR;
+    if (s->virq >= 0) {
+        vmcb->vintr |= VINTR_V_IRQ | VINTR_V_IGN_TPR |
+                       ((uint64_t)(s->virq >> 4) << VINTR_V_PRIO_SHIFT) |
+                       ((uint64_t)s->virq << VINTR_V_VECTOR_SHIFT);
+    } else if (s->intr_window || s->nmi_window) {
         vmcb->vintr |= VINTR_V_IRQ | VINTR_V_IGN_TPR | (0xfull << VINTR_V_PRIO_SHIFT);
         vmcb->intercept_misc1 |= INTERCEPT_VINTR;
-    } else {
-        vmcb->vintr &= ~(VINTR_V_IRQ | VINTR_V_IGN_TPR | (0xfull << VINTR_V_PRIO_SHIFT));
-        vmcb->intercept_misc1 &= ~INTERCEPT_VINTR;
     }
+}
+
+static bool svm_inject_intr(struct vcpu *v, uint8_t vector)
+{
+    struct svm_vcpu *s = svm(v);
+
+    /* An NMI waiting for its window needs the VINTR intercept, which
+     * would take the virtual interrupt's place: inject this one. */
+    if (s->nmi_window) {
+        s->vmcb->eventinj = vector | EVENT_TYPE_INTR | EVENT_VALID;
+        return true;
+    }
+    s->virq = vector;
+    update_vintr(s);
+    return false;
+}
+
+static int svm_intr_taken(struct vcpu *v)
+{
+    struct svm_vcpu *s = svm(v);
+    int taken = s->virq_taken;
+
+    s->virq_taken = -1;
+    return taken;
 }
 
 static void svm_intr_window(struct vcpu *v, bool on)
 {
-    svm(v)->intr_window = on;
-    update_vintr(svm(v));
+    struct svm_vcpu *s = svm(v);
+
+    s->intr_window = on;
+    s->virq = -1;
+    update_vintr(s);
 }
 
 /*
@@ -553,6 +602,7 @@ const struct hvm_backend svm_backend = {
     .p2m_changed = svm_p2m_changed,
     .intr_blocked = svm_intr_blocked,
     .inject_intr = svm_inject_intr,
+    .intr_taken = svm_intr_taken,
     .intr_window = svm_intr_window,
     .nmi_blocked = svm_nmi_blocked,
     .inject_nmi = svm_inject_nmi,

@@ -17,6 +17,8 @@ struct svm_vcpu {
     bool iret_seen;             /* ... its IRET exited at iret_rip */
     uint64_t iret_rip;
     bool intr_window, nmi_window;   /* who wants the VINTR exit */
+    int virq;                   /* vector offered through V_IRQ, or -1 */
+    int virq_taken;             /* what the guest took of it, or -1 */
 };
 
 #endif

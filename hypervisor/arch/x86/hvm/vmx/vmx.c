@@ -489,10 +489,13 @@ static bool vmx_intr_blocked(struct vcpu *v)
            (vmread(ENTRY_INTR_INFO) & INTR_INFO_VALID);
 }
 
-static void vmx_inject_intr(struct vcpu *v, uint8_t vector)
+/* VM entry delivers it (SDM vol. 3 27.6), or the exit during its
+ * delivery reports it for re-injection as already taken. */
+static bool vmx_inject_intr(struct vcpu *v, uint8_t vector)
 {
     (void)v;
     vmw(ENTRY_INTR_INFO, vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID);
+    return true;
 }
 
 static void vmx_intr_window(struct vcpu *v, bool on)

@@ -106,9 +106,14 @@ struct hvm_backend {
     /* External interrupts, called by hvm_intr_assist() from inside run()
      * with the vCPU's state loaded on this CPU. intr_blocked: RFLAGS.IF
      * clear, an STI/MOV SS shadow, or an event already queued for this
-     * entry. intr_window: exit (HVM_EXIT_INTR_WINDOW) as soon as it is not. */
+     * entry. intr_window: exit (HVM_EXIT_INTR_WINDOW) as soon as it is not.
+     * inject_intr, when not blocked: true if this entry delivers the
+     * vector; false if the CPU is left to deliver it, which it may not do
+     * before the next exit: intr_taken then says, after that exit, which
+     * vector the guest took since (-1: none), and must be given. */
     bool (*intr_blocked)(struct vcpu *v);
-    void (*inject_intr)(struct vcpu *v, uint8_t vector);
+    bool (*inject_intr)(struct vcpu *v, uint8_t vector);
+    int (*intr_taken)(struct vcpu *v);
     void (*intr_window)(struct vcpu *v, bool on);
     /* NMIs (SDM vol. 3 6.7.1, APM2 15.20): after one is delivered, no
      * other until the guest's handler executes IRET. nmi_blocked: that,

@@ -24,6 +24,9 @@ struct vcpu;
 /* Before each VM entry, interrupts off: injects the highest pending source
  * if the guest can take it now, else asks for an interrupt-window exit. */
 void hvm_intr_assist(struct vcpu *v);
+/* After each exit, before it is handled: an APIC interrupt the guest took
+ * since the entry moves from IRR to ISR. */
+void hvm_intr_after_exit(struct vcpu *v);
 /* True if an interrupt is pending that the vCPU could take with RFLAGS.IF
  * set (a HLT or SCHEDOP_block must not sleep through it). */
 bool hvm_intr_pending(struct vcpu *v);
