@@ -129,9 +129,23 @@ static void free_vcpu(struct vcpu *v)
     xfree(v);
 }
 
-static void free_domain(struct domain *d)
+static uint64_t chunk_bytes(const struct domain *d)
 {
+    uint64_t bytes = 0;
+
+    for (unsigned int i = 0; i < d->nr_chunks; i++)
+        bytes += PAGE_SIZE << d->chunks[i].order;
+    return bytes;
+}
+
+/* Returns the bytes of RAM not given back: blocks that other domains
+ * still map, held until they unmap them (grant/frame_ref.c). */
+static uint64_t free_domain(struct domain *d)
+{
+    uint64_t before = chunk_bytes(d);
+
     grant_table_destroy(d);     /* may keep RAM blocks others still map */
+    uint64_t held = before - chunk_bytes(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         free_vcpu(d->vcpus[i]);
     if (d->p2m)
@@ -145,6 +159,7 @@ static void free_domain(struct domain *d)
     xfree(d->e820);
     xfree(d->quiesce_snapshot);
     xfree(d);
+    return held;
 }
 
 static struct vcpu *create_vcpu(struct domain *d, unsigned int id, int *rc)
@@ -365,15 +380,22 @@ void domain_reap(void)
         struct domain *d = done;
         int boot_index = d->boot_index;
         enum domain_end reason = d->end_reason;
-        uint64_t mib = d->mem_bytes >> 20;
+        char name[DOMAIN_NAME_MAX + 1];
+        unsigned int id = d->id;
 
         done = d->next;
         d->state = DOM_DEAD;
         for (unsigned int i = 0; i < d->nr_vcpus; i++)
             if (d->vcpus[i]->started)
                 hvm_print_exit_stats(d->vcpus[i]);
-        printk("dom %s id=%u: %llu MiB returned\n", d->name, d->id, (unsigned long long)mib);
-        free_domain(d);
+        strlcpy(name, d->name, sizeof(name));
+        uint64_t mem = d->mem_bytes, held = free_domain(d);
+        uint64_t ram = mem - MIN(mem, held);
+        if (held)
+            printk("dom %s id=%u: %llu MiB returned, %llu KiB held until unmapped\n", name, id,
+                   (unsigned long long)ram >> 20, (unsigned long long)held >> 10);
+        else
+            printk("dom %s id=%u: %llu MiB returned\n", name, id, (unsigned long long)ram >> 20);
         if (boot_index >= 0 && domain_end_hook)
             domain_end_hook(boot_index, reason);
     }
