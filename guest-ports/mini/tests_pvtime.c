@@ -344,6 +344,56 @@ static void test_poll_ignores_untakeable_upcall(evtchn_port_t timer_port)
     evtchn_close(ipi.port);
 }
 
+static long poll_until(evtchn_port_t port, uint64_t timeout)
+{
+    struct sched_poll p = { .ports = { (uintptr_t)&port }, .nr_ports = 1, .timeout = timeout };
+    return HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_poll, &p, 0);
+}
+
+static uint64_t arm_singleshot(uint64_t at)
+{
+    struct vcpu_set_singleshot_timer ss = { .timeout_abs_ns = at };
+    return (uint64_t)vcpu_op(VCPUOP_set_singleshot_timer, 0, &ss);
+}
+
+/*
+ * SCHEDOP_poll's timeout (absolute system time), on the masked timer
+ * port: nothing raised, it ends the poll no earlier than due; a raise
+ * before it ends the poll early; and that earlier timeout, still pending
+ * in the hypervisor, must not cut a later poll short.
+ */
+static void test_poll_timeouts(evtchn_port_t timer_port)
+{
+    ev_set_mask(timer_port, true);
+    ev_clear_pending(timer_port);
+    uint64_t due = pv_read(my_time()).ns + 5000000;
+    long rc = poll_until(timer_port, due);
+    uint64_t woke = pv_read(my_time()).ns;
+    CHECK("pvtime.poll_timeout_ends_poll", rc == 0 && woke >= due && !ev_pending(timer_port),
+          "rc %ld woke %ld us after due", rc, (long)(woke - due) / 1000);
+
+    uint64_t start = pv_read(my_time()).ns;
+    long trc = (long)arm_singleshot(start + 2000000);
+    rc = poll_until(timer_port, start + 100000000);
+    woke = pv_read(my_time()).ns;
+    CHECK("pvtime.poll_raise_before_timeout", trc == 0 && rc == 0 && ev_pending(timer_port) &&
+          woke < start + 100000000, "rc %ld/%ld woke %ld us after start", trc, rc,
+          (long)(woke - start) / 1000);
+    ev_clear_pending(timer_port);
+
+    /* No timeout now; the singleshot timer comes 50 ms after the old one. */
+    due = start + 150000000;
+    trc = (long)arm_singleshot(due);
+    do {
+        rc = poll_until(timer_port, 0);
+        woke = pv_read(my_time()).ns;
+    } while (rc == 0 && !ev_pending(timer_port) && woke < start + 90000000);
+    CHECK("pvtime.poll_old_timeout_forgotten", trc == 0 && rc == 0 && woke >= due,
+          "rc %ld/%ld woke %ld us before the timer", trc, rc, (long)(due - woke) / 1000);
+    ev_clear_pending(timer_port);
+    ev_set_mask(timer_port, false);
+}
+
 /* A singleshot timer 5 ms ahead ends a SCHEDOP_block no earlier than it
  * is due and not much later. */
 static void test_singleshot_wakes_block(void)
@@ -392,6 +442,7 @@ static void test_singleshot_wakes_block(void)
                (long)(woke - due) / 1000);
     irq_disable();
     test_poll_ignores_untakeable_upcall(bind.port);
+    test_poll_timeouts(bind.port);
     set_callback(0);
     irq_enable();
     upcall_set_handler(0);

@@ -13,9 +13,16 @@
  * waking it; the poller finds the flag clear and does not sleep (a
  * spurious return, which callers allow), since no later raise would kick
  * it.
+ *
+ * A timeout (absolute system time) arms the vCPU's poll timer
+ * (vcpu_timer.c), which clears the polling flag and kicks like a raise.
+ * Each poll first stops a timer left armed by an earlier one that ended
+ * sooner, so it cannot cut a later poll short.
  */
 #include <asm/hvm_intr.h>
 #include <public/xen/errno.h>
+#include <tessera/pv_time.h>
+#include <tessera/time.h>
 #include "private.h"
 
 static long any_pending(struct domain *d, const evtchn_port_t *ports, unsigned int nr)
@@ -42,20 +49,36 @@ void evtchn_wake_pollers(struct domain *d)
         }
 }
 
+void evtchn_poll_timed_out(struct vcpu *v)
+{
+    struct evtchn_domain *ed = evd(v->domain);
+    unsigned long flags = spin_lock_irqsave(&ed->lock);
+
+    if (!ed->dead && ed->vcpus[v->id].polling) {
+        ed->vcpus[v->id].polling = false;
+        vcpu_kick(v);
+    }
+    spin_unlock_irqrestore(&ed->lock, flags);
+}
+
 long evtchn_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, uint64_t timeout)
 {
     struct domain *d = v->domain;
     struct evtchn_domain *ed = evd(d);
+
+    pv_poll_timer_stop(v);
     unsigned long flags = spin_lock_irqsave(&ed->lock);
     long rc = ed->dead ? -XEN_ESRCH : any_pending(d, ports, nr);
 
-    if (rc || timeout) {
+    if (rc || (timeout && timeout <= time_now_ns())) {
         spin_unlock_irqrestore(&ed->lock, flags);
         return rc < 0 ? rc : 0;
     }
     ed->vcpus[v->id].polling = true;
     spin_unlock_irqrestore(&ed->lock, flags);
 
+    if (timeout)
+        pv_poll_timer_set(v, timeout);
     vcpu_block_poll(v);
 
     flags = spin_lock_irqsave(&ed->lock);

@@ -2,7 +2,8 @@
 /*
  * The vCPU timers (public/vcpu.h VCPUOP_*_timer, public/xen.h
  * set_timer_op): a singleshot and a periodic timer per vCPU, each raising
- * VIRQ_TIMER on it. They are hypervisor timers (timer.c) queued on the CPU
+ * VIRQ_TIMER on it; and the timeout of a SCHEDOP_poll, which ends the
+ * poll. They are hypervisor timers (timer.c) queued on the CPU
  * the vCPU last ran on, and follow it when it is picked elsewhere
  * (pv_time_update).
  *
@@ -49,20 +50,30 @@ static void fire(struct vcpu *v)
         evtchn_send_virq(v, VIRQ_TIMER);
 }
 
+/* A one-off timer's function: true (once) if it is armed and due, both
+ * read under the lock; it is disarmed, and a copy a move may have queued
+ * elsewhere is stopped. */
+static bool take_if_due(struct pv_time_vcpu *p, bool *armed, const uint64_t *at,
+                        struct timer *t)
+{
+    bool due = false;
+    unsigned long flags = spin_lock_irqsave(&p->lock);
+
+    if (!p->dead && *armed && time_now_ns() >= *at) {
+        *armed = false;
+        timer_stop(t);
+        due = true;
+    }
+    spin_unlock_irqrestore(&p->lock, flags);
+    return due;
+}
+
 static void singleshot_fn(void *data)
 {
     struct vcpu *v = data;
     struct pv_time_vcpu *p = &v->pvtime;
-    bool send = false;
-    unsigned long flags = spin_lock_irqsave(&p->lock);
 
-    if (!p->dead && p->singleshot_armed && time_now_ns() >= p->singleshot_at) {
-        p->singleshot_armed = false;
-        timer_stop(&p->singleshot);     /* a copy queued by a move */
-        send = true;
-    }
-    spin_unlock_irqrestore(&p->lock, flags);
-    if (send)
+    if (take_if_due(p, &p->singleshot_armed, &p->singleshot_at, &p->singleshot))
         fire(v);
 }
 
@@ -94,6 +105,15 @@ static void periodic_fn(void *data)
         fire(v);
 }
 
+static void poll_fn(void *data)
+{
+    struct vcpu *v = data;
+    struct pv_time_vcpu *p = &v->pvtime;
+
+    if (take_if_due(p, &p->poll_armed, &p->poll_at, &p->poll))
+        evtchn_poll_timed_out(v);
+}
+
 static void ensure_ready_locked(struct vcpu *v, unsigned int cpu)
 {
     struct pv_time_vcpu *p = &v->pvtime;
@@ -102,6 +122,7 @@ static void ensure_ready_locked(struct vcpu *v, unsigned int cpu)
         return;
     timer_init(&p->singleshot, singleshot_fn, v, cpu);
     timer_init(&p->periodic, periodic_fn, v, cpu);
+    timer_init(&p->poll, poll_fn, v, cpu);
     p->timers_ready = true;
 }
 
@@ -113,12 +134,31 @@ void pv_timers_follow_locked(struct vcpu *v, unsigned int cpu)
         return;
     timer_stop(&p->singleshot);
     timer_stop(&p->periodic);
+    timer_stop(&p->poll);
     p->singleshot.cpu = cpu;
     p->periodic.cpu = cpu;
+    p->poll.cpu = cpu;
     if (p->singleshot_armed)
         timer_set(&p->singleshot, p->singleshot_at);
+    if (p->poll_armed)
+        timer_set(&p->poll, p->poll_at);
     if (p->period_ns)
         timer_set(&p->periodic, p->periodic_last + p->period_ns);
+}
+
+/* Arms a one-off timer of the calling vCPU, on this CPU. Lock held. */
+static void arm_locked(struct vcpu *v, bool *armed, uint64_t *at_field, struct timer *t,
+                       uint64_t at)
+{
+    unsigned int cpu = arch_cpu_id();
+
+    ensure_ready_locked(v, cpu);
+    pv_timers_follow_locked(v, cpu);
+    *armed = true;
+    *at_field = at;
+    /* A past deadline: the timer is due at once and fires from this
+     * CPU's timer interrupt. */
+    timer_set(t, at);
 }
 
 /* Arms (at != 0) or stops the singleshot timer of the calling vCPU. */
@@ -134,17 +174,35 @@ static long set_singleshot(struct vcpu *v, bool arm, uint64_t at)
         if (p->timers_ready)
             timer_stop(&p->singleshot);
     } else {
-        unsigned int cpu = arch_cpu_id();
-        ensure_ready_locked(v, cpu);
-        pv_timers_follow_locked(v, cpu);
-        p->singleshot_armed = true;
-        p->singleshot_at = at;
-        /* A past deadline: the timer is due at once and fires from this
-         * CPU's timer interrupt. */
-        timer_set(&p->singleshot, at);
+        arm_locked(v, &p->singleshot_armed, &p->singleshot_at, &p->singleshot, at);
     }
     spin_unlock_irqrestore(&p->lock, flags);
     return 0;
+}
+
+void pv_poll_timer_set(struct vcpu *v, uint64_t at)
+{
+    struct pv_time_vcpu *p = &v->pvtime;
+    unsigned long flags = spin_lock_irqsave(&p->lock);
+
+    if (!p->dead)
+        arm_locked(v, &p->poll_armed, &p->poll_at, &p->poll, at);
+    spin_unlock_irqrestore(&p->lock, flags);
+}
+
+void pv_poll_timer_stop(struct vcpu *v)
+{
+    struct pv_time_vcpu *p = &v->pvtime;
+
+    /* Only the vCPU itself arms it: a clear flag read here stays clear. */
+    if (!__atomic_load_n(&p->poll_armed, __ATOMIC_RELAXED))
+        return;
+    unsigned long flags = spin_lock_irqsave(&p->lock);
+
+    p->poll_armed = false;
+    if (p->timers_ready)
+        timer_stop(&p->poll);
+    spin_unlock_irqrestore(&p->lock, flags);
 }
 
 static long set_periodic(struct vcpu *v, struct vcpu *t, uint64_t period)
@@ -224,10 +282,12 @@ void pv_time_domain_shutdown(struct domain *d)
 
         p->dead = true;
         p->singleshot_armed = false;
+        p->poll_armed = false;
         p->period_ns = 0;
         if (p->timers_ready) {
             timer_stop(&p->singleshot);
             timer_stop(&p->periodic);
+            timer_stop(&p->poll);
         }
         spin_unlock_irqrestore(&p->lock, flags);
     }

@@ -60,9 +60,12 @@ long do_event_channel_op_compat(struct vcpu *v, uint64_t arg[6]);
 
 /* SCHEDOP_poll with the guest's ports copied in: returns at once if one is
  * pending, else blocks v until a port of its domain is raised (callers
- * look again: the ABI allows early returns). A timeout (!= 0) is not
- * slept on: the call returns at once. */
+ * look again: the ABI allows early returns) or, with a timeout (!= 0,
+ * absolute system time in ns), until then; a timeout already past returns
+ * at once. */
 long evtchn_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, uint64_t timeout);
+/* The poll timer's end (vcpu_timer.c): wakes v if it still polls. */
+void evtchn_poll_timed_out(struct vcpu *v);
 #define EVTCHN_POLL_MAX_PORTS   128
 
 /* Raises the port bound to virq on v (per-vCPU VIRQs such as VIRQ_TIMER),

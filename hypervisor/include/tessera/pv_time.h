@@ -25,7 +25,9 @@ struct pv_time_vcpu {
     uint64_t singleshot_at;         /* system time (ns) */
     uint64_t period_ns;             /* 0: periodic timer off */
     uint64_t periodic_last;         /* when it last fired */
-    struct timer singleshot, periodic;
+    bool poll_armed;                /* a SCHEDOP_poll timeout */
+    uint64_t poll_at;               /* system time (ns) */
+    struct timer singleshot, periodic, poll;
     uint64_t nr_timer_events;
 };
 
@@ -45,6 +47,11 @@ void pv_time_publish(struct vcpu *v);
 long pv_timer_vcpu_op(struct vcpu *v, struct vcpu *t, uint64_t cmd, uint64_t arg);
 /* __HYPERVISOR_set_timer_op. */
 long do_set_timer_op(struct vcpu *v, uint64_t arg[6]);
+
+/* SCHEDOP_poll's timeout for v, the caller: at `at` (system time, ns)
+ * evtchn_poll_timed_out(v) runs unless pv_poll_timer_stop(v) came first. */
+void pv_poll_timer_set(struct vcpu *v, uint64_t at);
+void pv_poll_timer_stop(struct vcpu *v);
 
 /* From domain_shutdown(): stops d's vCPU timers for good. */
 void pv_time_domain_shutdown(struct domain *d);
