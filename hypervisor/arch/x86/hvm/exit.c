@@ -213,6 +213,8 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
                      (unsigned long long)hvm->get_rip(v));
         break;
     case HVM_EXIT_TRIPLE_FAULT:
+        printk(LOG_ERR "dom %s: vcpu %u: triple fault; its state:\n", d->name, v->id);
+        hvm->dump(v);
         domain_crash(d, "vcpu %u: triple fault at rip %#llx", v->id,
                      (unsigned long long)hvm->get_rip(v));
         break;

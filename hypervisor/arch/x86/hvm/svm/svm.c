@@ -575,6 +575,11 @@ static void svm_dump(struct vcpu *v)
     printk("  rax %#llx rbx %#llx rcx %#llx rdx %#llx\n",
            (unsigned long long)v->regs.rax, (unsigned long long)v->regs.rbx,
            (unsigned long long)v->regs.rcx, (unsigned long long)v->regs.rdx);
+    printk("  idtr %#llx/%#x gdtr %#llx/%#x vintr %#llx shadow %llu eventinj %#llx\n",
+           (unsigned long long)vmcb->idtr.base, vmcb->idtr.limit,
+           (unsigned long long)vmcb->gdtr.base, vmcb->gdtr.limit,
+           (unsigned long long)vmcb->vintr, (unsigned long long)vmcb->interrupt_shadow,
+           (unsigned long long)vmcb->eventinj);
 }
 
 const struct hvm_backend svm_backend = {
