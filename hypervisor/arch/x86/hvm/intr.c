@@ -101,12 +101,11 @@ void hvm_intr_assist(struct vcpu *v)
 
 void hvm_intr_after_exit(struct vcpu *v)
 {
-    int offered = v->lapic_vec_offered;
-
     if (!hvm->intr_taken)
-        return;
+        return;                     /* entry delivers: accepted at injection */
+    int offered = v->lapic_vec_offered, taken = hvm->intr_taken(v);
+
     v->lapic_vec_offered = -1;
-    int taken = hvm->intr_taken(v);
     /* Anything else it took was the upcall, which needs no accepting. */
     if (offered >= 0 && taken == offered)
         vlapic_intr_accept(v, (uint8_t)offered);

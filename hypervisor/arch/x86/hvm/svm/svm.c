@@ -135,7 +135,7 @@ static int svm_vcpu_init(struct vcpu *v)
     }
     s->vmcb = vmcb = phys_to_virt(s->vmcb_pa);
     s->asid_cpu = -1;
-    s->virq = s->virq_taken = -1;
+    s->virq = -1;
     v->hw = s;
 
     vmcb->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
@@ -222,7 +222,7 @@ static int svm_set_initial_state(struct vcpu *v, const struct hvm_initial_state 
     vmcb->dr7 = 0x400;
     vmcb->eventinj = 0;
     vmcb->interrupt_shadow = 0;
-    svm(v)->virq = svm(v)->virq_taken = -1;   /* update_vintr() at entry */
+    svm(v)->virq = -1;                  /* update_vintr() at entry */
     /* A vCPU (re)started by INIT or VCPUOP_initialise has no NMI in progress. */
     vmcb->intercept_misc1 &= ~INTERCEPT_IRET;
     svm(v)->nmi_masked = svm(v)->iret_seen = false;
@@ -323,14 +323,6 @@ static void translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e
     }
 }
 
-/* The VMCB's virtual interrupt control (APM2 table B-1, offset 0x60). */
-#define VINTR_V_IRQ         (1ull << 8)
-#define VINTR_V_IGN_TPR     (1ull << 20)
-#define VINTR_V_PRIO_SHIFT  16
-#define VINTR_V_VECTOR_SHIFT 32
-#define VINTR_OURS          (VINTR_V_IRQ | VINTR_V_IGN_TPR | (0xfull << VINTR_V_PRIO_SHIFT) | \
-                             (0xffull << VINTR_V_VECTOR_SHIFT))
-
 static void svm_iret_exit(struct svm_vcpu *s, struct vmcb *vmcb);
 
 static void svm_run(struct vcpu *v, struct hvm_exit *e)
@@ -343,10 +335,6 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
     vmcb->rax = v->regs.rax;
     svm_enter(s->vmcb_pa, &v->regs, svm_cpus[smp_processor_id()].host_area_pa);
     v->regs.rax = vmcb->rax;
-    /* The CPU clears V_IRQ when it delivers the offered vector. */
-    if (s->virq >= 0 && !(vmcb->vintr & VINTR_V_IRQ))
-        s->virq_taken = s->virq;
-    s->virq = -1;
     /* An event being delivered when the exit happened is re-injected
      * (APM2 15.7.2), else it would be lost. */
     if (vmcb->exitintinfo & EVENT_VALID)
@@ -451,7 +439,7 @@ static bool svm_intr_blocked(struct vcpu *v)
  * with the vector, V_IGN_TPR (the TPR is the vLAPIC's, emulated), and no
  * VINTR intercept, so the CPU delivers it as soon as RFLAGS.IF and the
  * interrupt shadow allow, and clears V_IRQ; the next exit tells whether
- * it did (svm_run). While the guest cannot take one, V_IRQ with the VINTR
+ * it did (svm_intr_taken). While the guest cannot take one, V_IRQ with the VINTR
  * intercept is the interrupt window instead: the CPU exits just when it
  * could, and nothing is delivered.
  *
@@ -465,6 +453,14 @@ static bool svm_intr_blocked(struct vcpu *v)
  * CPU's pending exception index, which its CPU loop may deliver again;
  * virtual interrupts are delivered another way (docs/linux-guest.md).
  */
+/* The VMCB's virtual interrupt control (APM2 table B-1, offset 0x60). */
+#define VINTR_V_IRQ         (1ull << 8)
+#define VINTR_V_IGN_TPR     (1ull << 20)
+#define VINTR_V_PRIO_SHIFT  16
+#define VINTR_V_VECTOR_SHIFT 32
+#define VINTR_OURS          (VINTR_V_IRQ | VINTR_V_IGN_TPR | (0xfull << VINTR_V_PRIO_SHIFT) | \
+                             (0xffull << VINTR_V_VECTOR_SHIFT))
+
 static void update_vintr(struct svm_vcpu *s)
 {
     struct vmcb *vmcb = s->vmcb;
@@ -496,12 +492,15 @@ static bool svm_inject_intr(struct vcpu *v, uint8_t vector)
     return false;
 }
 
+/* After every exit (hvm_intr_after_exit): the CPU clears V_IRQ when it
+ * delivers the offered vector. The offer ends here either way; the next
+ * entry makes it again if the vector is still the one to give. */
 static int svm_intr_taken(struct vcpu *v)
 {
     struct svm_vcpu *s = svm(v);
-    int taken = s->virq_taken;
+    int taken = s->virq >= 0 && !(s->vmcb->vintr & VINTR_V_IRQ) ? s->virq : -1;
 
-    s->virq_taken = -1;
+    s->virq = -1;
     return taken;
 }
 

@@ -18,7 +18,6 @@ struct svm_vcpu {
     uint64_t iret_rip;
     bool intr_window, nmi_window;   /* who wants the VINTR exit */
     int virq;                   /* vector offered through V_IRQ, or -1 */
-    int virq_taken;             /* what the guest took of it, or -1 */
 };
 
 #endif
