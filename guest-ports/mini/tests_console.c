@@ -19,7 +19,7 @@
 #include "hypercall.h"
 #include "mini.h"
 
-#define SPECIAL_END         0xff000000ul    /* tessera/pvh_layout.h */
+#define SPECIAL_END         0xff000000ul    /* asm/pvh_layout.h */
 #define CONSOLE_GFN         ((SPECIAL_END >> 12) - 16 + 15)
 /* How long the backend may take to print what we wrote (Bochs runs the
  * UART at its baud rate). */

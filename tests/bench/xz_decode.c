@@ -9,12 +9,12 @@
  *
  *   cc -O2 -D__HOST_TEST__ -Ihypervisor/include -Ihypervisor/arch/x86/include \
  *      -Itests/unit/host -o build/xz_decode_bench tests/bench/xz_decode.c \
- *      hypervisor/common/lib/xz/[a-z]*.c hypervisor/common/domain_build/bzimage.c \
+ *      hypervisor/common/lib/xz/[a-z]*.c hypervisor/arch/x86/guest/bzimage.c \
  *      hypervisor/common/page_alloc.c tests/unit/host/host.c tests/unit/host/xz_cli.c \
  *   && build/xz_decode_bench [VMLINUZ]
  */
 #include <time.h>
-#include <tessera/bzimage.h>
+#include <asm/bzimage.h>
 #include <tessera/xz.h>
 #include "test.h"
 #include "xz_cli.h"

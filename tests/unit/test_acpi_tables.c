@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests: hypervisor/common/domain_build/acpi_tables.c. The tables are
+ * Unit tests: hypervisor/arch/x86/guest/acpi_tables.c. The tables are
  * checked byte by byte, then read back by the hypervisor's own ACPI parser
  * (hypervisor/arch/x86/acpi/, written for real firmware), and, when iasl
  * (Debian acpica-tools) is installed, disassembled by it.
  */
 #include <asm/acpi.h>
-#include <tessera/acpi_tables.h>
+#include <asm/acpi_tables.h>
 #include <tessera/errno.h>
 #include <tessera/lib.h>
 #include <unistd.h>

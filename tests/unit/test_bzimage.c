@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests: hypervisor/common/domain_build/bzimage.c over the real page
+ * Unit tests: hypervisor/arch/x86/guest/bzimage.c over the real page
  * allocator (a 256 MiB fake physical memory), the xz decoder and the ELF
  * checks. bzImages are built in memory around an xz-compressed PVH ELF the
  * way Linux builds them (x86 BCJ + LZMA2, CRC32, size appended).
@@ -10,7 +10,7 @@
  */
 #include <elf.h>
 #include <time.h>
-#include <tessera/bzimage.h>
+#include <asm/bzimage.h>
 #include <tessera/elf_image.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>

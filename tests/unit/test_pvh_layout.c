@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests: hypervisor/common/domain_build/pvh_layout.c */
+/* Unit tests: hypervisor/arch/x86/guest/pvh_layout.c */
 #include <tessera/lib.h>
-#include <tessera/pvh_layout.h>
+#include <asm/pvh_layout.h>
 #include "test.h"
 
 static struct pvh_layout l;

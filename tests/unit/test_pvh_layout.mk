@@ -1,3 +1,3 @@
 # SPDX-License-Identifier: GPL-2.0-only
-UNIT_SRCS_pvh_layout := hypervisor/common/domain_build/pvh_layout.c \
-                        hypervisor/common/domain_build/acpi_tables.c
+UNIT_SRCS_pvh_layout := hypervisor/arch/x86/guest/pvh_layout.c \
+                        hypervisor/arch/x86/guest/acpi_tables.c

@@ -28,7 +28,7 @@
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
-#include <tessera/pvh_layout.h>
+#include <asm/pvh_layout.h>
 #include <tessera/serial.h>
 #include <tessera/time.h>
 #include <tessera/timer.h>

@@ -14,7 +14,7 @@
 struct domain;
 
 /* Where the ring sits: the last of the PVH special pages
- * (tessera/pvh_layout.h PVH_SPECIAL_BASE). */
+ * (asm/pvh_layout.h PVH_SPECIAL_BASE). */
 #define CONSOLE_RING_SPECIAL_INDEX  15
 
 /* Index bookkeeping of one ring, kept by us: the guest can write every

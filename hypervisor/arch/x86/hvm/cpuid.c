@@ -7,15 +7,15 @@
  * (xen/include/public/arch-x86/cpuid.h).
  *
  * Topology is the guest's own, not the host's: APIC ID = 2 * vCPU id, as on
- * Xen and in the MADT (tessera/acpi_tables.h), one thread per core, every
+ * Xen and in the MADT (asm/acpi_tables.h), one thread per core, every
  * vCPU in one package (leaves 1, 4, 0xB, 0x80000008; AMD's 0x8000001E is
  * hidden with TOPOEXT).
  */
 #include <asm/hvm.h>
 #include <asm/processor.h>
-#include <tessera/acpi_tables.h>
+#include <asm/acpi_tables.h>
 #include <tessera/domain.h>
-#include <tessera/hvm_policy.h>
+#include <asm/hvm_policy.h>
 #include <tessera/time.h>
 
 #define HV_LEAF_BASE        0x40000000u

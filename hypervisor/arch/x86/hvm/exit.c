@@ -13,7 +13,7 @@
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/guest_mem.h>
-#include <tessera/hvm_policy.h>
+#include <asm/hvm_policy.h>
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
 

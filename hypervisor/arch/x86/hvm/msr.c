@@ -9,7 +9,7 @@
 #include <asm/vlapic.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
-#include <tessera/hvm_policy.h>
+#include <asm/hvm_policy.h>
 #include <tessera/hypercall.h>
 
 #define MSR_TSC             0x10

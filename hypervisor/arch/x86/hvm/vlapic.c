@@ -10,7 +10,7 @@
 #include <asm/hvm_mmio.h>
 #include <asm/percpu.h>
 #include <asm/vlapic.h>
-#include <tessera/acpi_tables.h>
+#include <asm/acpi_tables.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>

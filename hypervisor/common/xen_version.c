@@ -6,7 +6,7 @@
 #include <public/xen/xen.h>
 #include <tessera/domain.h>
 #include <tessera/guest_mem.h>
-#include <tessera/hvm_policy.h>
+#include <asm/hvm_policy.h>
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* bzImage kernels: find the payload, decompress it (see tessera/bzimage.h). */
-#include <tessera/bzimage.h>
+/* bzImage kernels: find the payload, decompress it (see asm/bzimage.h). */
+#include <asm/bzimage.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
 #include <tessera/time.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* A PVH domain's ACPI tables (see tessera/acpi_tables.h). */
-#include <tessera/acpi_tables.h>
+/* A PVH domain's ACPI tables (see asm/acpi_tables.h). */
+#include <asm/acpi_tables.h>
 #include <tessera/errno.h>
 #include <tessera/lib.h>
 

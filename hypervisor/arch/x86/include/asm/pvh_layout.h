@@ -26,9 +26,9 @@
 #ifndef TESSERA_PVH_LAYOUT_H
 #define TESSERA_PVH_LAYOUT_H
 
-#include <tessera/acpi_tables.h>
+#include <asm/acpi_tables.h>
 #include <tessera/guest_copy.h>
-#include <tessera/pvh_start.h>
+#include <asm/pvh_start.h>
 #include <tessera/types.h>
 
 #define PVH_LEGACY_START    0xa0000ULL

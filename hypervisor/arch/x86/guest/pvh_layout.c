@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* A PVH domain's start-of-day memory layout (see tessera/pvh_layout.h). */
+/* A PVH domain's start-of-day memory layout (see asm/pvh_layout.h). */
 #include <tessera/lib.h>
-#include <tessera/pvh_layout.h>
+#include <asm/pvh_layout.h>
 
 #define PVH_ERR(...)    printk(LOG_ERR "pvh: " __VA_ARGS__)
 

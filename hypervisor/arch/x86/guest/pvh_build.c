@@ -9,7 +9,7 @@
 #include <asm/bootinfo.h>
 #include <asm/hvm.h>
 #include <tessera/bootdom.h>
-#include <tessera/bzimage.h>
+#include <asm/bzimage.h>
 #include <tessera/console.h>
 #include <tessera/console_ring.h>
 #include <tessera/domain.h>
@@ -18,7 +18,7 @@
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
-#include <tessera/pvh_layout.h>
+#include <asm/pvh_layout.h>
 #include <tessera/sched.h>
 #include <tessera/time.h>
 
