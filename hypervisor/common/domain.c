@@ -8,10 +8,9 @@
  * vCPU it ran. When every online CPU's counter has moved, nothing refers
  * to the domain any more.
  */
-#include <asm/hvm.h>
-#include <asm/p2m.h>
 #include <asm/percpu.h>
 #include <public/xen/xen.h>
+#include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/console_ring.h>
 #include <tessera/domain.h>
@@ -20,6 +19,7 @@
 #include <tessera/grant_table.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
+#include <tessera/p2m.h>
 #include <tessera/page_alloc.h>
 #include <tessera/time.h>
 
@@ -123,9 +123,7 @@ static void free_vcpu(struct vcpu *v)
         return;
     if (v->unit.state != SCHED_OFFLINE)
         sched_unit_remove(&v->unit, time_now_ns());
-    vlapic_vcpu_destroy(v);
-    hvm->vcpu_destroy(v);
-    xfree(v->fpu);
+    arch_vcpu_destroy(v);
     xfree(v);
 }
 
@@ -148,8 +146,7 @@ static uint64_t free_domain(struct domain *d)
     uint64_t held = before - chunk_bytes(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         free_vcpu(d->vcpus[i]);
-    if (d->p2m)
-        p2m_destroy(d->p2m);
+    arch_domain_destroy(d);
     console_ring_free(d);
     if (d->shared_info)
         free_pages(virt_to_phys(d->shared_info), 0);
@@ -172,27 +169,13 @@ static struct vcpu *create_vcpu(struct domain *d, unsigned int id, int *rc)
     v->domain = d;
     v->id = id;
     v->run_cpu = -1;
-    v->lapic_vec_offered = -1;
     v->runstate.state = RUNSTATE_offline;
     v->runstate.state_entry_time = time_now_ns();
     if (id < XEN_LEGACY_MAX_VCPUS)
         v->vcpu_info = &d->shared_info->vcpu_info[id];
     sched_unit_init(&v->unit, d->id, id);
-    vlapic_vcpu_init(v);
-    v->fpu = xmalloc_aligned(sizeof(*v->fpu), 16);
-    if (!v->fpu) {
-        xfree(v);
-        return NULL;
-    }
-    /* The x87/SSE state after FNINIT and reset (SDM vol. 1 8.1.5, 10.2.3). */
-    memset(v->fpu, 0, sizeof(*v->fpu));
-    v->fpu->bytes[0] = 0x7f;            /* FCW = 0x037f */
-    v->fpu->bytes[1] = 0x03;
-    v->fpu->bytes[24] = 0x80;           /* MXCSR = 0x1f80 */
-    v->fpu->bytes[25] = 0x1f;
-    *rc = hvm->vcpu_init(v);
+    *rc = arch_vcpu_create(v);
     if (*rc) {
-        xfree(v->fpu);
         xfree(v);
         return NULL;
     }
@@ -205,8 +188,6 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     unsigned int capacity = 0;
     int rc;
 
-    if (!hvm)
-        return -ENODEV;
     if (!cfg->nr_vcpus || cfg->nr_vcpus > DOMAIN_MAX_VCPUS || !cfg->nr_ram || !cfg->pool)
         return -EINVAL;
     d = xzalloc(sizeof(*d));
@@ -229,11 +210,9 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         goto fail;
     d->shared_info = phys_to_virt(shared);
     d->shared_info_gfn = ~0ull;
-    d->p2m = p2m_create(hvm->p2m_format);
-    if (!d->p2m)
+    rc = arch_domain_create(d);
+    if (rc)
         goto fail;
-    if (hvm->p2m_max_order)
-        p2m_set_max_order(d->p2m, hvm->p2m_max_order());
     rc = grant_table_create(d);
     if (rc)
         goto fail;
@@ -261,9 +240,6 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         }
     }
 
-    rc = vlapic_domain_init(d);
-    if (rc)
-        goto fail;
     /* Last: nothing after it can fail, so free_domain needs no undo. */
     rc = evtchn_domain_init(d);
     if (rc)
@@ -387,7 +363,7 @@ void domain_reap(void)
         d->state = DOM_DEAD;
         for (unsigned int i = 0; i < d->nr_vcpus; i++)
             if (d->vcpus[i]->started)
-                hvm_print_exit_stats(d->vcpus[i]);
+                arch_vcpu_print_stats(d->vcpus[i]);
         strlcpy(name, d->name, sizeof(name));
         uint64_t mem = d->mem_bytes, held = free_domain(d);
         uint64_t ram = mem - MIN(mem, held);

@@ -12,7 +12,7 @@
  * CPU. Xen instead translates at every update in the vCPU's own context.
  * The area must lie in one page of the domain's RAM.
  */
-#include <asm/p2m.h>
+#include <tessera/p2m.h>
 #include <public/xen/errno.h>
 #include <public/xen/vcpu.h>
 #include <tessera/domain.h>

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vcpu_op (public/vcpu.h): bringing up secondary vCPUs. A PVH guest gives
- * a vCPU its first register state with VCPUOP_initialise and a
- * struct vcpu_hvm_context (public/hvm/hvm_vcpu.h), then starts it with
- * VCPUOP_up. VCPUOP_register_vcpu_info moves a vCPU's vcpu_info.
+ * vcpu_op (public/vcpu.h): bringing up secondary vCPUs. A guest gives a
+ * vCPU its first register state with VCPUOP_initialise (the state's format
+ * is the arch's: arch_vcpu_initialise), then starts it with VCPUOP_up.
+ * VCPUOP_register_vcpu_info moves a vCPU's vcpu_info.
  */
-#include <asm/hvm.h>
-#include <asm/hvm_intr.h>
-#include <asm/p2m.h>
+#include <tessera/arch.h>
+#include <tessera/p2m.h>
 #include <public/xen/errno.h>
-#include <public/xen/hvm/hvm_vcpu.h>
 #include <public/xen/vcpu.h>
 #include <public/xen/xen.h>
 #include <tessera/domain.h>
@@ -18,53 +16,6 @@
 #include <tessera/lib.h>
 #include <tessera/pv_time.h>
 #include <tessera/page_alloc.h>
-
-#define CR0_PE      (1ull << 0)
-#define CR0_ET      (1ull << 4)
-#define CR0_PG      (1ull << 31)
-#define CR4_PAE     (1ull << 5)
-#define GUEST_EFER_LME    (1ull << 8)
-#define GUEST_EFER_LMA    (1ull << 10)
-/* Bits a guest may set (SDM vol. 3 2.5; no VMX, SMX, PKS, CET for guests). */
-#define CR0_ALLOWED 0xe005003full
-#define CR4_ALLOWED 0x005f07ffull
-#define EFER_ALLOWED ((1ull << 0) | GUEST_EFER_LME | GUEST_EFER_LMA | (1ull << 11))
-
-/* The segment state is the ABI's flat one for both modes; a 32-bit
- * context with other bases or limits is refused rather than half-honoured. */
-static int context_to_state(const struct vcpu_hvm_context *c, struct hvm_initial_state *s)
-{
-    memset(s, 0, sizeof(*s));
-    if (c->mode == VCPU_HVM_MODE_64B) {
-        const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
-        if ((r->cr0 & (CR0_PE | CR0_PG)) != (CR0_PE | CR0_PG) || !(r->cr4 & CR4_PAE) ||
-            !(r->efer & GUEST_EFER_LME))
-            return -XEN_EINVAL;
-        s->long_mode = true;
-        s->rip = r->rip; s->rsp = r->rsp; s->rflags = r->rflags;
-        s->cr0 = r->cr0; s->cr3 = r->cr3; s->cr4 = r->cr4;
-        s->efer = r->efer | GUEST_EFER_LMA;
-        s->regs.rax = r->rax; s->regs.rbx = r->rbx; s->regs.rcx = r->rcx;
-        s->regs.rdx = r->rdx; s->regs.rsi = r->rsi; s->regs.rdi = r->rdi;
-        s->regs.rbp = r->rbp;
-    } else if (c->mode == VCPU_HVM_MODE_32B) {
-        const struct vcpu_hvm_x86_32 *r = &c->cpu_regs.x86_32;
-        if (r->cs_base || r->ds_base || r->ss_base || r->es_base || !(r->cr0 & CR0_PE))
-            return -XEN_EINVAL;
-        s->rip = r->eip; s->rsp = r->esp; s->rflags = r->eflags;
-        s->cr0 = r->cr0; s->cr3 = r->cr3; s->cr4 = r->cr4; s->efer = r->efer;
-        s->regs.rax = r->eax; s->regs.rbx = r->ebx; s->regs.rcx = r->ecx;
-        s->regs.rdx = r->edx; s->regs.rsi = r->esi; s->regs.rdi = r->edi;
-        s->regs.rbp = r->ebp;
-    } else {
-        return -XEN_EINVAL;
-    }
-    if ((s->cr0 & ~CR0_ALLOWED) || (s->cr4 & ~CR4_ALLOWED) || (s->efer & ~EFER_ALLOWED))
-        return -XEN_EINVAL;
-    s->cr0 |= CR0_ET;
-    s->rflags = (s->rflags & 0x3f7fd7ull) | 2;     /* defined flag bits only */
-    return 0;
-}
 
 /*
  * Moves t's vcpu_info into a RAM page of the guest, once (Xen refuses a
@@ -113,25 +64,18 @@ long do_vcpu_op(struct vcpu *v, uint64_t arg[6])
 {
     struct domain *d = v->domain;
     uint64_t cmd = arg[0], id = arg[1];
-    struct vcpu_hvm_context ctx;
-    struct hvm_initial_state st;
     struct vcpu *t;
     unsigned long flags;
     bool claimed;
-    int rc;
+    long rc;
 
     if (id >= d->nr_vcpus)
         return -XEN_ENOENT;
     t = d->vcpus[id];
     switch (cmd) {
     case VCPUOP_initialise:
-        if (copy_from_guest(v, &ctx, arg[2], sizeof(ctx)))
-            return -XEN_EFAULT;
-        rc = context_to_state(&ctx, &st);
-        if (rc)
-            return rc;
         /* One caller at a time may give t its state (another vCPU's
-         * VCPUOP_initialise, a SIPI): the backend state is not shared. */
+         * VCPUOP_initialise, a SIPI): the arch state is not shared. */
         flags = spin_lock_irqsave(&d->lock);
         claimed = !t->initialised && !t->state_claimed;
         if (claimed)
@@ -139,10 +83,10 @@ long do_vcpu_op(struct vcpu *v, uint64_t arg[6])
         spin_unlock_irqrestore(&d->lock, flags);
         if (!claimed)
             return -XEN_EEXIST;
-        rc = hvm->set_initial_state(t, &st);
+        rc = arch_vcpu_initialise(v, t, arg[2]);
         if (rc) {
             __atomic_store_n(&t->state_claimed, false, __ATOMIC_RELEASE);
-            return -XEN_EINVAL;
+            return rc;
         }
         __atomic_store_n(&t->initialised, true, __ATOMIC_RELEASE);
         return 0;

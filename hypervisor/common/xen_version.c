@@ -6,7 +6,6 @@
 #include <public/xen/xen.h>
 #include <tessera/domain.h>
 #include <tessera/guest_mem.h>
-#include <asm/hvm_policy.h>
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
 

@@ -6,7 +6,7 @@
  * of a range, instruction fetches from it, string/ALU/locked forms and rSP
  * operands, all of which must crash the domain rather than half-emulate.
  */
-#include <asm/hvm.h>
+#include "../../hypervisor/arch/x86/hvm/backend.h"
 #include <asm/hvm_mmio.h>
 #include <asm/insn_decode.h>
 #include <tessera/domain.h>
@@ -64,7 +64,7 @@ static const struct hvm_mmio_ops dev = { .name = "testdev", .read = dev_read, .w
 static void setup(void)
 {
     memset(&dom, 0, sizeof(dom));
-    memset(&vcpu0.regs, 0, sizeof(vcpu0.regs));
+    memset(&vcpu0.arch.regs, 0, sizeof(vcpu0.arch.regs));
     memset(dev_reg, 0, sizeof(dev_reg));
     crash_msg[0] = '\0';
     rip = 0x1000;
@@ -118,27 +118,27 @@ static void test_loads(void)
     setup();
     dev_reg[0] = 0x8877665544332211ull;
     dev_reg[1] = 0x000000000000f00dull;
-    vcpu0.regs.rax = 0xaaaaaaaaaaaaaaaaull;
-    vcpu0.regs.rbx = ~0ull;
+    vcpu0.arch.regs.rax = 0xaaaaaaaaaaaaaaaaull;
+    vcpu0.arch.regs.rbx = ~0ull;
     CHECK(access(mov32, sizeof(mov32), BASE, false));
-    CHECK_EQ(vcpu0.regs.rbx, 0x44332211ull);                  /* zero-extended */
+    CHECK_EQ(vcpu0.arch.regs.rbx, 0x44332211ull);                  /* zero-extended */
     CHECK_EQ(rip, 0x1002);
     CHECK_EQ(last_size, 4);
     CHECK(access(mov64, sizeof(mov64), BASE, false));
-    CHECK_EQ(vcpu0.regs.rcx, 0x8877665544332211ull);
-    vcpu0.regs.rdx = 0x1111111111111111ull;
+    CHECK_EQ(vcpu0.arch.regs.rcx, 0x8877665544332211ull);
+    vcpu0.arch.regs.rdx = 0x1111111111111111ull;
     CHECK(access(mov16, sizeof(mov16), BASE, false));
-    CHECK_EQ(vcpu0.regs.rdx, 0x1111111111112211ull);          /* upper bits kept */
+    CHECK_EQ(vcpu0.arch.regs.rdx, 0x1111111111112211ull);          /* upper bits kept */
     CHECK(access(mov8h, sizeof(mov8h), BASE + 8, false));
-    CHECK_EQ(vcpu0.regs.rax, 0xaaaaaaaaaaaa0daaull);          /* AH only */
-    vcpu0.regs.rsi = ~0ull;
+    CHECK_EQ(vcpu0.arch.regs.rax, 0xaaaaaaaaaaaa0daaull);          /* AH only */
+    vcpu0.arch.regs.rsi = ~0ull;
     CHECK(access(movzx, sizeof(movzx), BASE + 9, false));
-    CHECK_EQ(vcpu0.regs.rsi, 0xf0ull);
+    CHECK_EQ(vcpu0.arch.regs.rsi, 0xf0ull);
     CHECK_EQ(last_size, 1);
     CHECK(access(movsx, sizeof(movsx), BASE + 8, false));
-    CHECK_EQ(vcpu0.regs.rdi, 0xfffffffffffff00dull);
+    CHECK_EQ(vcpu0.arch.regs.rdi, 0xfffffffffffff00dull);
     CHECK(access(r15, sizeof(r15), BASE + 8, false));
-    CHECK_EQ(vcpu0.regs.r15, 0xf00dull);
+    CHECK_EQ(vcpu0.arch.regs.r15, 0xf00dull);
     CHECK_STR(crash_msg, "");
 }
 
@@ -150,7 +150,7 @@ static void test_stores(void)
     static const uint8_t imm64[] = { 0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff }; /* movq $-1 */
 
     setup();
-    vcpu0.regs.rbx = 0x99999999deadbeefull;
+    vcpu0.arch.regs.rbx = 0x99999999deadbeefull;
     CHECK(access(st32, sizeof(st32), BASE + 8, true));
     CHECK_EQ(dev_reg[1], 0xdeadbeefull);
     CHECK(access(st8h, sizeof(st8h), BASE + 16, true));

@@ -16,6 +16,7 @@ static unsigned int follows;
 
 uint64_t time_tsc_khz(void) { return khz; }
 uint64_t time_entry_tsc(void) { return entry_tsc; }
+uint64_t time_read_tsc(void) { return __builtin_ia32_rdtsc(); }
 uint64_t tsc_to_ns(uint64_t d) { return pvclock_scale_delta(d, pvclock_scale_for_khz(khz)); }
 uint64_t time_now_ns(void) { return tsc_to_ns(__builtin_ia32_rdtsc() - entry_tsc); }
 unsigned int arch_cpu_id(void) { return 3; }

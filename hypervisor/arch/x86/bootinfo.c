@@ -176,3 +176,12 @@ int bootinfo_parse(uint32_t magic, paddr_t info)
         return parse_mb1(info);
     return -EINVAL;
 }
+
+unsigned int arch_boot_modules(const char *lines[], unsigned int max)
+{
+    unsigned int n = MIN(boot_info.nr_modules, max);
+
+    for (unsigned int i = 0; i < n; i++)
+        lines[i] = boot_info.modules[i].cmdline;
+    return n;
+}

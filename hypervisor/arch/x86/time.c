@@ -28,6 +28,7 @@ static uint64_t tsc_mult;       /* tsc = (ns * tsc_mult) >> 32 */
 
 uint64_t time_entry_tsc(void) { return entry_tsc; }
 uint64_t time_tsc_khz(void)   { return tsc_khz; }
+uint64_t time_read_tsc(void)  { return rdtsc(); }
 
 uint64_t tsc_to_ns(uint64_t tsc)
 {

@@ -16,7 +16,7 @@
  * shutdown (detach); the page is freed with the domain, once no CPU can be
  * in the poll or a notification for it (domain.c's quiescent points).
  */
-#include <asm/p2m.h>
+#include <tessera/p2m.h>
 #include <asm/spinlock.h>
 #include <public/xen/hvm/params.h>
 #include <tessera/arch.h>
@@ -28,7 +28,6 @@
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
-#include <asm/pvh_layout.h>
 #include <tessera/serial.h>
 #include <tessera/time.h>
 #include <tessera/timer.h>
@@ -102,7 +101,7 @@ static void poll(void *unused)
 
 int console_ring_attach(struct domain *d)
 {
-    uint64_t gfn = (PVH_SPECIAL_BASE >> PAGE_SHIFT) + CONSOLE_RING_SPECIAL_INDEX;
+    uint64_t gfn = arch_special_gfn(CONSOLE_RING_SPECIAL_INDEX);
     struct console_ring *r = xzalloc(sizeof(*r));
     paddr_t pa;
     int rc;

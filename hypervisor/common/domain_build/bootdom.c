@@ -4,11 +4,8 @@
  * line are made, every domain the Multiboot modules describe is built and
  * started (docs/boot-domains.md), and every CPU enters the run loop.
  */
-#include <asm/bootinfo.h>
-#include <asm/hvm.h>
 #include <asm/percpu.h>
-#include <asm/shutdown.h>
-#include <asm/smp.h>
+#include <tessera/arch.h>
 #include <tessera/bootdom.h>
 #include <tessera/bootdom_spec.h>
 #include <tessera/console.h>
@@ -22,6 +19,7 @@
 
 struct pool_specs boot_pools;
 static struct bootdom_specs specs;
+static unsigned int nr_modules;
 static unsigned int live_boot_domains;
 static spinlock_t live_lock = SPINLOCK_INIT;
 static enum { AFTER_STAY, AFTER_POWEROFF, AFTER_REBOOT } after_domains;
@@ -105,27 +103,20 @@ static void domain_ended(int boot_index, enum domain_end reason)
     after_domains_act();
 }
 
-static void ap_hvm_init(void *result)
-{
-    if (smp_processor_id() != 0 && hvm_cpu_init())
-        __atomic_store_n((bool *)result, true, __ATOMIC_RELAXED);
-}
-
 static void start_domains(void)
 {
-    const char *lines[BOOT_MAX_MODULES];
+    const char *lines[BOOTDOM_MAX_MODULES];
     int rc;
 
-    for (unsigned int i = 0; i < boot_info.nr_modules; i++)
-        lines[i] = boot_info.modules[i].cmdline;
-    rc = bootdom_parse_modules(&specs, lines, boot_info.nr_modules);
+    nr_modules = arch_boot_modules(lines, BOOTDOM_MAX_MODULES);
+    rc = bootdom_parse_modules(&specs, lines, nr_modules);
     if (rc == 0)
         rc = bootdom_check_placement(&specs, &boot_pools);
     if (rc) {
         printk(LOG_ERR "boot domains: none started, the module list is invalid (%d)\n", rc);
         return;
     }
-    if (specs.nr && !hvm) {
+    if (specs.nr && !arch_virt_ready()) {
         printk(LOG_ERR "boot domains: %u described, but this CPU cannot run guests\n",
                specs.nr);
         return;
@@ -149,22 +140,14 @@ static void start_domains(void)
 
 __noreturn void boot_domains_start(void)
 {
-    bool failed = false;
-
-    if (hvm_init() == 0) {
-        on_each_cpu(ap_hvm_init, &failed);
-        if (failed) {
-            printk(LOG_ERR "hvm: a CPU could not enable %s: no guests\n", hvm->name);
-            hvm = NULL;
-        }
-    }
+    arch_virt_start();
     if (make_pools())
         printk(LOG_ERR "sched: the pools could not be made: no guests\n");
     else
         start_domains();
     /* Domains were described and none runs: they have all "ended", so
      * after_domains= applies now rather than leaving an idle machine up. */
-    if (boot_info.nr_modules && !live_boot_domains && after_domains != AFTER_STAY) {
+    if (nr_modules && !live_boot_domains && after_domains != AFTER_STAY) {
         printk(LOG_ERR "tessera: no boot domain is running\n");
         after_domains_act();
     }

@@ -22,7 +22,7 @@
  * through the identity map: a domain's RAM is only freed with the domain,
  * after its event channels are gone.
  */
-#include <asm/p2m.h>
+#include <tessera/p2m.h>
 #include <public/xen/errno.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>

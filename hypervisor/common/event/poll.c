@@ -19,8 +19,8 @@
  * Each poll first stops a timer left armed by an earlier one that ended
  * sooner, so it cannot cut a later poll short.
  */
-#include <asm/hvm_intr.h>
 #include <public/xen/errno.h>
+#include <tessera/arch.h>
 #include <tessera/pv_time.h>
 #include <tessera/time.h>
 #include "private.h"

@@ -7,8 +7,8 @@
  * needs them, up to the ABI's limit. Port 0 is reserved, as in Xen, so 0
  * can mean "none" (in the VIRQ table, in FIFO links).
  */
-#include <asm/hvm_intr.h>
 #include <public/xen/errno.h>
+#include <tessera/arch.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include "private.h"

@@ -9,7 +9,7 @@
  * Ours must be a hole in the caller's p2m (Linux maps into ballooned-out or
  * unpopulated gfns); unmap needs the same host_addr as the map.
  */
-#include <asm/p2m.h>
+#include <tessera/p2m.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/guest_mem.h>

@@ -8,7 +8,6 @@
  * Only 64-bit callers: a 32-bit guest's gnttab_copy and setup_table have
  * 32-bit frame numbers and handles (Xen's compat layout), not handled yet.
  */
-#include <asm/hvm.h>
 #include <public/xen/errno.h>
 #include <tessera/domain.h>
 #include <tessera/guest_mem.h>
@@ -126,7 +125,7 @@ long do_grant_table_op(struct vcpu *v, uint64_t arg[6])
 {
     uint32_t cmd = (uint32_t)arg[0], count = (uint32_t)arg[2];
 
-    if (hvm->mode(v) != HVM_MODE_LONG64 || !v->domain->grant_table)
+    if (v->hypercall_compat || !v->domain->grant_table)
         return -XEN_ENOSYS;
     if ((int32_t)count < 0)
         return -XEN_EINVAL;

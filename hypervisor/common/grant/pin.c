@@ -4,7 +4,7 @@
  * and marking it in use (GTF_reading / GTF_writing, which the granting guest
  * tests before it takes a grant back; Xen's public/grant_table.h).
  */
-#include <asm/p2m.h>
+#include <tessera/p2m.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/page_alloc.h>

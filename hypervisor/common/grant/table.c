@@ -4,7 +4,7 @@
  * the guest once it places them in its physmap), their growth, and the
  * domain's end.
  */
-#include <asm/p2m.h>
+#include <tessera/p2m.h>
 #include <public/xen/memory.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>

@@ -11,26 +11,17 @@
  * (a grant mapping, an emulated device range) is refused with -EBUSY.
  * The frame's previous gfn, if it had one, becomes a hole, as in Xen.
  */
-#include <asm/p2m.h>
 #include <public/xen/errno.h>
 #include <public/xen/memory.h>
 #include <public/xen/xen.h>
+#include <tessera/arch.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/grant_table.h>
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
+#include <tessera/p2m.h>
 #include <tessera/page_alloc.h>
-
-static bool in_mmio_range(const struct domain *d, uint64_t gfn)
-{
-    uint64_t gpa = gfn << PAGE_SHIFT;
-
-    for (unsigned int i = 0; i < d->nr_mmio; i++)
-        if (gpa + PAGE_SIZE > d->mmio[i].gpa && gpa < d->mmio[i].gpa + d->mmio[i].len)
-            return true;
-    return false;
-}
 
 /* Maps mfn at gfn as RAM, unmapping old_gfn (~0: none) first; flushes. */
 int physmap_place_frame(struct domain *d, uint64_t mfn, uint64_t gfn, uint64_t old_gfn)
@@ -38,7 +29,7 @@ int physmap_place_frame(struct domain *d, uint64_t mfn, uint64_t gfn, uint64_t o
     enum p2m_type type;
     int rc;
 
-    if (gfn >> P2M_GFN_BITS || in_mmio_range(d, gfn))
+    if (gfn >> P2M_GFN_BITS || arch_gfn_emulated(d, gfn))
         return -XEN_EINVAL;
     rc = p2m_lookup(d->p2m, gfn, NULL, &type, NULL);
     if (rc && rc != -ENOENT)

@@ -28,7 +28,6 @@
  * another CPU) take the vCPU's pv_time lock; the version we write comes
  * from our own counter, never from the page the guest can scribble on.
  */
-#include <asm/processor.h>
 #include <public/xen/xen.h>
 #include <tessera/arch.h>
 #include <tessera/domain.h>
@@ -91,7 +90,7 @@ static void publish_locked(struct vcpu *v)
         return;
     struct vcpu_time_info *t = &vi->time;
     uint64_t base = time_entry_tsc();
-    uint64_t tsc = rdtsc();
+    uint64_t tsc = time_read_tsc();
 
     if (scale.shift < 0)
         tsc = base + ((tsc - base) & ~((1ull << -scale.shift) - 1));

@@ -22,7 +22,6 @@
  * every re-arm; a function already running finishes inside its interrupt,
  * before its CPU's next quiescent point, so before the vCPU is freed.
  */
-#include <asm/hvm.h>
 #include <public/xen/errno.h>
 #include <public/xen/vcpu.h>
 #include <public/xen/xen.h>
@@ -265,7 +264,7 @@ long do_set_timer_op(struct vcpu *v, uint64_t arg[6])
     uint64_t now = time_now_ns();
 
     /* From 32-bit code the 64-bit time comes as two halves, low first. */
-    if (hvm->mode(v) != HVM_MODE_LONG64)
+    if (v->hypercall_compat)
         timeout = (uint32_t)arg[0] | ((uint64_t)(uint32_t)arg[1] << 32);
     if (timeout == 0)
         return set_singleshot(v, false, 0);

@@ -23,6 +23,7 @@
 
 #define BOOTDOM_NAME_MAX        31          /* domain and pool names: [A-Za-z0-9_.-] */
 #define BOOTDOM_MAX_DOMAINS     64
+#define BOOTDOM_MAX_MODULES     64          /* kernels and initrds */
 #define BOOTDOM_MAX_VCPUS       64
 #define BOOTDOM_MAX_CPUS        256         /* physical CPU numbers 0..255 */
 #define BOOTDOM_CPU_WORDS       (BOOTDOM_MAX_CPUS / 64)

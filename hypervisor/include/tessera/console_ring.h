@@ -14,7 +14,7 @@
 struct domain;
 
 /* Where the ring sits: the last of the PVH special pages
- * (asm/pvh_layout.h PVH_SPECIAL_BASE). */
+ * (arch_special_gfn()). */
 #define CONSOLE_RING_SPECIAL_INDEX  15
 
 /* Index bookkeeping of one ring, kept by us: the guest can write every

@@ -10,11 +10,8 @@
 #ifndef TESSERA_DOMAIN_H
 #define TESSERA_DOMAIN_H
 
-#include <asm/hvm.h>
-#include <asm/hvm_io_stats.h>
-#include <asm/hvm_mmio.h>
+#include <asm/domain.h>
 #include <asm/spinlock.h>
-#include <asm/vlapic.h>
 #include <tessera/event.h>
 #include <tessera/pv_time.h>
 #include <public/xen/vcpu.h>
@@ -39,17 +36,9 @@ enum domain_end {
 
 struct domain;
 
-/* FXSAVE image of the vCPU's x87/SSE state (SDM vol. 1 10.5.1). */
-struct fpu_area {
-    uint8_t bytes[512];
-} __aligned(16);
-
 struct vcpu {
     struct domain *domain;
     unsigned int id;
-    struct guest_regs regs;
-    void *hw;                       /* the backend's per-vCPU state */
-    struct fpu_area *fpu;
     struct sched_unit unit;
     bool initialised;               /* has a register state to run */
     bool state_claimed;             /* someone is giving it its first state
@@ -60,10 +49,9 @@ struct vcpu {
     volatile bool blocked;          /* in SCHEDOP_block or HLT */
     volatile int run_cpu;           /* the CPU whose run loop has it, or -1 */
     struct pv_time_vcpu pvtime;     /* time info and timers (pv_time.h) */
-    uint64_t nr_exits;
     uint64_t nr_hypercalls;
-    uint64_t exits_by_reason[HVM_EXIT_NR_REASONS];
-    struct hvm_io_stats io_stats;   /* port I/O exits by port (hvm/io_stats.c) */
+    bool hypercall_compat;          /* the current hypercall came from 32-bit
+                                       code (set by the arch's entry) */
     /* Where the hypervisor writes this vCPU's events and time: its slot in
      * shared_info (ids < XEN_LEGACY_MAX_VCPUS), or the guest RAM page it
      * registered (VCPUOP_register_vcpu_info); NULL for neither. */
@@ -73,10 +61,7 @@ struct vcpu {
      * none registered) at every change (runstate.c). */
     struct vcpu_runstate_info runstate;
     uint64_t runstate_gpa;
-    struct vlapic vlapic;           /* its local APIC (hvm/vlapic.c) */
-    /* An APIC vector the backend was asked to deliver at the CPU's own
-     * pace (hvm.h, inject_intr), until the next exit says; or -1. */
-    int lapic_vec_offered;
+    struct arch_vcpu arch;          /* what only the arch sees (asm/domain.h) */
 };
 
 /* The guest's memory map as the ABI hands it out (E820 entries, 20 bytes). */
@@ -109,8 +94,6 @@ struct domain {
     uint64_t params[DOMAIN_NR_PARAMS];
     struct shared_info *shared_info;    /* the hypervisor's page, zeroed at creation */
     uint64_t shared_info_gfn;           /* where the guest mapped it, or ~0 */
-    struct hvm_mmio_range mmio[HVM_MMIO_MAX_RANGES];
-    unsigned int nr_mmio;
     struct grant_table *grant_table;    /* tessera/grant_table.h */
     struct e820_entry *e820;        /* XENMEM_memory_map */
     unsigned int nr_e820;
@@ -123,6 +106,7 @@ struct domain {
     char console_line[128];
     unsigned int console_len;
     struct evtchn_domain evtchn;    /* event channels (tessera/event.h) */
+    struct arch_domain arch;        /* what only the arch sees (asm/domain.h) */
 };
 
 /* Guest-physical RAM, in pages. */
@@ -175,9 +159,6 @@ void runstate_set(struct vcpu *v, int state);
 long runstate_register(struct vcpu *v, struct vcpu *t, uint64_t arg);
 void vcpu_yield(struct vcpu *v);
 void cpu_resched(int cpu);          /* cpu < 0: nothing */
-/* "dom X id=N: vcpu V: E exits reason=count...", at the domain's end. */
-void hvm_print_exit_stats(const struct vcpu *v);
-void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e);
 __noreturn void cpu_run_loop(void);
 
 /* A domain's console output (debug port, console_io), one line at a time. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Hypercalls: one table from number to handler (common/hypercall/). Each
+ * Hypercalls: one table from number to handler (common/hypercall.c). Each
  * handler gets the calling vCPU and its six arguments, already taken from
  * the registers the guest's mode uses, and returns what the guest sees in
  * RAX: >= 0, or a negated Xen errno (public/xen/errno.h).
@@ -17,9 +17,17 @@ struct vcpu;
  * the new arguments (Xen's continuations), so no call holds a CPU long. */
 #define HYPERCALL_CONTINUE  (1L << 62)
 
+/* The Xen version we report (XENVER_version, CPUID 0x40000001): the ABI
+ * level Tessera follows. */
+#define TESSERA_XEN_MAJOR   4
+#define TESSERA_XEN_MINOR   17
+
 typedef long (*hypercall_fn)(struct vcpu *v, uint64_t arg[6]);
 
-void hypercall_dispatch(struct vcpu *v);
+/* The handler's result for call nr, or -XEN_ENOSYS; called by the arch's
+ * entry, which has checked the caller's privilege and decoded nr and arg[]
+ * (and set v->hypercall_compat) from the guest's registers. */
+long hypercall_call(struct vcpu *v, uint64_t nr, uint64_t arg[6]);
 int hypercall_page_write(struct vcpu *v, uint64_t gpa);
 
 long do_console_io(struct vcpu *v, uint64_t arg[6]);

@@ -14,6 +14,7 @@ uint64_t tsc_to_ns(uint64_t tsc_delta);
 uint64_t ns_to_tsc(uint64_t ns);
 uint64_t time_tsc_khz(void);
 uint64_t time_entry_tsc(void);
+uint64_t time_read_tsc(void);      /* the counter the pvclock ABI scales */
 void udelay(unsigned int us);
 
 #endif

@@ -62,7 +62,7 @@ static int start_vcpu0(struct domain *d, const struct elf_image *img, const stru
         .cr0 = 0x11,                    /* PE, ET */
         .regs.rbx = l->start_info_paddr,
     };
-    int rc = hvm->set_initial_state(d->vcpus[0], &st);
+    int rc = hvm_set_initial_state(d->vcpus[0], &st);
 
     if (rc)
         return rc;

@@ -2,6 +2,7 @@
 /* A PVH domain's start-of-day memory layout (see asm/pvh_layout.h). */
 #include <tessera/lib.h>
 #include <asm/pvh_layout.h>
+#include <tessera/arch.h>
 
 #define PVH_ERR(...)    printk(LOG_ERR "pvh: " __VA_ARGS__)
 
@@ -259,4 +260,9 @@ int pvh_layout_write(const struct pvh_layout *l, const char *cmdline, const void
         (rc = ops->copy(ctx, l->acpi_paddr, l->acpi_tables, l->acpi.size)) < 0)
         return rc;
     return ops->copy(ctx, l->cmdline_paddr, cmdline, l->cmdline_len + 1);
+}
+
+uint64_t arch_special_gfn(unsigned int index)
+{
+    return (PVH_SPECIAL_BASE >> PAGE_SHIFT) + index;
 }

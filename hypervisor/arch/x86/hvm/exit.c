@@ -6,9 +6,10 @@
  * any more (unmapped memory, triple fault, failed entry) is crashed, with
  * a report on the console. Never the hypervisor.
  */
-#include <asm/hvm.h>
+#include "backend.h"
 #include <asm/hvm_mmio.h>
 #include <asm/insn_decode.h>
+#include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -76,11 +77,11 @@ static void do_cpuid(struct vcpu *v)
 
     if (!skip_insn(v, INSN_MAP_0F, 0xa2))
         return;
-    cpuid_policy(v, (uint32_t)v->regs.rax, (uint32_t)v->regs.rcx, out);
-    v->regs.rax = out[0];
-    v->regs.rbx = out[1];
-    v->regs.rcx = out[2];
-    v->regs.rdx = out[3];
+    cpuid_policy(v, (uint32_t)v->arch.regs.rax, (uint32_t)v->arch.regs.rcx, out);
+    v->arch.regs.rax = out[0];
+    v->arch.regs.rbx = out[1];
+    v->arch.regs.rcx = out[2];
+    v->arch.regs.rdx = out[3];
 }
 
 static void do_msr(struct vcpu *v, const struct hvm_exit *e)
@@ -90,7 +91,7 @@ static void do_msr(struct vcpu *v, const struct hvm_exit *e)
     int rc;
 
     if (write)
-        rc = msr_write(v, e->msr, (v->regs.rdx << 32) | (uint32_t)v->regs.rax);
+        rc = msr_write(v, e->msr, (v->arch.regs.rdx << 32) | (uint32_t)v->arch.regs.rax);
     else
         rc = msr_read(v, e->msr, &val);
     if (rc) {
@@ -100,8 +101,8 @@ static void do_msr(struct vcpu *v, const struct hvm_exit *e)
     if (!skip_insn(v, INSN_MAP_0F, write ? 0x30 : 0x32))
         return;
     if (!write) {
-        v->regs.rax = (uint32_t)val;
-        v->regs.rdx = val >> 32;
+        v->arch.regs.rax = (uint32_t)val;
+        v->arch.regs.rdx = val >> 32;
     }
 }
 
@@ -112,16 +113,16 @@ static void do_msr(struct vcpu *v, const struct hvm_exit *e)
  */
 static void do_io(struct vcpu *v, const struct hvm_exit *e)
 {
-    hvm_io_stats_count(&v->io_stats, e->io.port, e->io.in);
+    hvm_io_stats_count(&v->arch.io_stats, e->io.port, e->io.in);
     if (e->io.string) {
         hvm->inject_exception(v, VEC_GP, true, 0);
         return;
     }
     if (e->io.in) {
         uint64_t ones = (1ull << (e->io.size * 8)) - 1;
-        v->regs.rax = (v->regs.rax & ~ones) | ones;
+        v->arch.regs.rax = (v->arch.regs.rax & ~ones) | ones;
     } else if (e->io.port == 0xe9) {
-        guest_console_putc(v->domain, (char)v->regs.rax);
+        guest_console_putc(v->domain, (char)v->arch.regs.rax);
     }
     if (e->io.next_rip) {
         hvm->set_rip(v, e->io.next_rip);
@@ -138,7 +139,7 @@ static void do_hypercall(struct vcpu *v)
     /* VMMCALL and VMCALL are both 0F 01 with a ModRM byte (D9, C1). */
     if (!skip_insn(v, INSN_MAP_0F, 0x01))
         return;
-    hypercall_dispatch(v);
+    hvm_hypercall(v);
 }
 
 static const char *const exit_names[HVM_EXIT_NR_REASONS] = {
@@ -151,18 +152,18 @@ static const char *const exit_names[HVM_EXIT_NR_REASONS] = {
     [HVM_EXIT_INTR_WINDOW] = "intr-window",
 };
 
-void hvm_print_exit_stats(const struct vcpu *v)
+void arch_vcpu_print_stats(const struct vcpu *v)
 {
     char buf[256];
     size_t n = 0;
 
     for (unsigned int r = 0; r < HVM_EXIT_NR_REASONS && n < sizeof(buf); r++)
-        if (v->exits_by_reason[r])
+        if (v->arch.exits_by_reason[r])
             n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s=%llu", exit_names[r],
-                                  (unsigned long long)v->exits_by_reason[r]);
+                                  (unsigned long long)v->arch.exits_by_reason[r]);
     buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
     printk("dom %s id=%u: vcpu %u: %llu exits%s\n", v->domain->name, v->domain->id, v->id,
-           (unsigned long long)v->nr_exits, buf);
+           (unsigned long long)v->arch.nr_exits, buf);
     hvm_io_stats_print(v);
 }
 
@@ -170,9 +171,9 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 {
     struct domain *d = v->domain;
 
-    v->nr_exits++;
+    v->arch.nr_exits++;
     if (e->reason < HVM_EXIT_NR_REASONS)
-        v->exits_by_reason[e->reason]++;
+        v->arch.exits_by_reason[e->reason]++;
     switch (e->reason) {
     case HVM_EXIT_NONE:
     case HVM_EXIT_INTR:

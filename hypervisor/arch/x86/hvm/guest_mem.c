@@ -6,7 +6,7 @@
  * addresses in the Xen HVM ABI). Every failure is -EFAULT: a guest pointer
  * can only ever reach that guest's own RAM.
  */
-#include <asm/hvm.h>
+#include "backend.h"
 #include <asm/p2m.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>

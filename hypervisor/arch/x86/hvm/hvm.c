@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Chooses the virtualization backend the CPU offers and starts it on each CPU. */
-#include <asm/hvm.h>
+#include "backend.h"
 #include <asm/processor.h>
+#include <asm/smp.h>
+#include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/lib.h>
 #include <tessera/errno.h>
@@ -56,4 +58,34 @@ int hvm_cpu_init(void)
         return -ENODEV;
     fpu_cpu_init();
     return hvm->cpu_init();
+}
+
+static void ap_hvm_init(void *failed)
+{
+    if (arch_cpu_id() != 0 && hvm_cpu_init())
+        __atomic_store_n((bool *)failed, true, __ATOMIC_RELAXED);
+}
+
+bool arch_virt_start(void)
+{
+    bool failed = false;
+
+    if (hvm_init())
+        return false;
+    on_each_cpu(ap_hvm_init, &failed);
+    if (failed) {
+        printk(LOG_ERR "hvm: a CPU could not enable %s: no guests\n", hvm->name);
+        hvm = NULL;
+    }
+    return hvm;
+}
+
+bool arch_virt_ready(void)
+{
+    return hvm;
+}
+
+int hvm_set_initial_state(struct vcpu *v, const struct hvm_initial_state *s)
+{
+    return hvm->set_initial_state(v, s);
 }

@@ -5,7 +5,7 @@
  * Entry n, at offset 32 * n, is "mov $n, %eax; vmmcall (or vmcall); ret",
  * so a guest never needs to know which CPU vendor it runs on.
  */
-#include <asm/hvm.h>
+#include "backend.h"
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/hypercall.h>

@@ -2,7 +2,7 @@
 /*
  * Interrupt sources of a vCPU and their injection (asm/hvm_intr.h).
  */
-#include <asm/hvm.h>
+#include "backend.h"
 #include <asm/hvm_intr.h>
 #include <asm/percpu.h>
 #include <asm/vlapic.h>
@@ -95,7 +95,7 @@ void hvm_intr_assist(struct vcpu *v)
         if (lapic && delivered)
             vlapic_intr_accept(v, (uint8_t)vec);    /* IRR -> ISR */
         else if (lapic)
-            v->lapic_vec_offered = vec;
+            v->arch.lapic_vec_offered = vec;
     }
 }
 
@@ -103,9 +103,9 @@ void hvm_intr_after_exit(struct vcpu *v)
 {
     if (!hvm->intr_taken)
         return;                     /* entry delivers: accepted at injection */
-    int offered = v->lapic_vec_offered, taken = hvm->intr_taken(v);
+    int offered = v->arch.lapic_vec_offered, taken = hvm->intr_taken(v);
 
-    v->lapic_vec_offered = -1;
+    v->arch.lapic_vec_offered = -1;
     /* Anything else it took was the upcall, which needs no accepting. */
     if (offered >= 0 && taken == offered)
         vlapic_intr_accept(v, (uint8_t)offered);

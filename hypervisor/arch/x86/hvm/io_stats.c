@@ -31,7 +31,7 @@ void hvm_io_stats_count(struct hvm_io_stats *s, uint16_t port, bool in)
 /* "dom D id=N: vcpu V: io in 0x64=123 out 0x80=45 ... other=6" */
 void hvm_io_stats_print(const struct vcpu *v)
 {
-    const struct hvm_io_stats *s = &v->io_stats;
+    const struct hvm_io_stats *s = &v->arch.io_stats;
     bool shown[HVM_IO_STATS_SLOTS] = { false };
     uint64_t rest = s->other;
     char buf[256];

@@ -10,10 +10,11 @@
  * crash the domain with the instruction's bytes in the log instead of
  * being half-done.
  */
-#include <asm/hvm.h>
+#include "backend.h"
 #include <asm/hvm_mmio.h>
 #include <asm/insn_decode.h>
 #include <tessera/console.h>
+#include <tessera/arch.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/lib.h>
@@ -23,23 +24,23 @@ int hvm_mmio_register(struct domain *d, uint64_t gpa, uint64_t len,
 {
     if (!len || gpa + len < gpa || !ops || !ops->read || !ops->write)
         return -EINVAL;
-    for (unsigned int i = 0; i < d->nr_mmio; i++)
-        if (gpa < d->mmio[i].gpa + d->mmio[i].len && d->mmio[i].gpa < gpa + len)
+    for (unsigned int i = 0; i < d->arch.nr_mmio; i++)
+        if (gpa < d->arch.mmio[i].gpa + d->arch.mmio[i].len && d->arch.mmio[i].gpa < gpa + len)
             return -EINVAL;
-    if (d->nr_mmio == HVM_MMIO_MAX_RANGES)
+    if (d->arch.nr_mmio == HVM_MMIO_MAX_RANGES)
         return -ENOSPC;
-    d->mmio[d->nr_mmio] = (struct hvm_mmio_range){ .gpa = gpa, .len = len, .ops = ops };
-    __atomic_store_n(&d->nr_mmio, d->nr_mmio + 1, __ATOMIC_RELEASE);
+    d->arch.mmio[d->arch.nr_mmio] = (struct hvm_mmio_range){ .gpa = gpa, .len = len, .ops = ops };
+    __atomic_store_n(&d->arch.nr_mmio, d->arch.nr_mmio + 1, __ATOMIC_RELEASE);
     return 0;
 }
 
 static const struct hvm_mmio_range *find_range(struct domain *d, uint64_t gpa)
 {
-    unsigned int n = __atomic_load_n(&d->nr_mmio, __ATOMIC_ACQUIRE);
+    unsigned int n = __atomic_load_n(&d->arch.nr_mmio, __ATOMIC_ACQUIRE);
 
     for (unsigned int i = 0; i < n; i++)
-        if (gpa >= d->mmio[i].gpa && gpa - d->mmio[i].gpa < d->mmio[i].len)
-            return &d->mmio[i];
+        if (gpa >= d->arch.mmio[i].gpa && gpa - d->arch.mmio[i].gpa < d->arch.mmio[i].len)
+            return &d->arch.mmio[i];
     return NULL;
 }
 
@@ -47,7 +48,7 @@ static const struct hvm_mmio_range *find_range(struct domain *d, uint64_t gpa)
  * rSP, rBP, rSI, rDI, r8-r15; rSP lives in the backend's state (-1). */
 static uint64_t *gpr(struct vcpu *v, int reg)
 {
-    struct guest_regs *r = &v->regs;
+    struct guest_regs *r = &v->arch.regs;
     uint64_t *const map[16] = {
         &r->rax, &r->rcx, &r->rdx, &r->rbx, NULL, &r->rbp, &r->rsi, &r->rdi,
         &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
@@ -135,4 +136,15 @@ bool hvm_mmio_handle(struct vcpu *v, const struct hvm_exit *e)
     }
     hvm->set_rip(v, hvm->get_rip(v) + insn.len);
     return true;
+}
+
+bool arch_gfn_emulated(const struct domain *d, uint64_t gfn)
+{
+    uint64_t gpa = gfn << PAGE_SHIFT;
+
+    for (unsigned int i = 0; i < d->arch.nr_mmio; i++)
+        if (gpa + PAGE_SIZE > d->arch.mmio[i].gpa &&
+            gpa < d->arch.mmio[i].gpa + d->arch.mmio[i].len)
+            return true;
+    return false;
 }

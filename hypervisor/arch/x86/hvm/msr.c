@@ -5,6 +5,7 @@
  * syscall and segment-base MSRs do not come here: the backend switches them
  * with the rest of the guest state.
  */
+#include "backend.h"
 #include <asm/processor.h>
 #include <asm/vlapic.h>
 #include <tessera/domain.h>

@@ -10,7 +10,7 @@
  * picks (domain.c frees a dead domain's vCPUs on that basis). XSAVE is
  * hidden from guests (cpuid.c).
  */
-#include <asm/hvm.h>
+#include "backend.h"
 #include <asm/hvm_intr.h>
 #include <asm/p2m.h>
 #include <asm/percpu.h>
@@ -163,7 +163,7 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
     }
     pv_time_update(v);
     runstate_set(v, RUNSTATE_running);
-    __asm__ volatile("fxrstor64 %0" :: "m"(*v->fpu));
+    __asm__ volatile("fxrstor64 %0" :: "m"(*v->arch.fpu));
     rc->current = v;
     __atomic_store_n(&v->run_cpu, (int)smp_processor_id(), __ATOMIC_RELEASE);
     for (;;) {
@@ -179,7 +179,7 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
         local_irq_enable();     /* the interrupt that made it exit runs here */
         hvm_handle_exit(v, &exit);
     }
-    __asm__ volatile("fxsave64 %0" : "=m"(*v->fpu));
+    __asm__ volatile("fxsave64 %0" : "=m"(*v->arch.fpu));
     if (hvm->vcpu_put)
         hvm->vcpu_put(v);
     runstate_set(v, !v->up ? RUNSTATE_offline : v->blocked ? RUNSTATE_blocked

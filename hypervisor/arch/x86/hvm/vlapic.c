@@ -5,7 +5,7 @@
  * reaches other vCPUs: IPIs, NMIs, INIT and start-up IPIs, and the APIC
  * timer on the hypervisor's timers. Section numbers: Intel SDM vol. 3.
  */
-#include <asm/hvm.h>
+#include "backend.h"
 #include <asm/hvm_intr.h>
 #include <asm/hvm_mmio.h>
 #include <asm/percpu.h>
@@ -26,7 +26,7 @@
 static void timer_fire(void *data)
 {
     struct vcpu *v = data;
-    struct vlapic *s = &v->vlapic;
+    struct vlapic *s = &v->arch.vlapic;
     uint32_t lvt = s->lvt[LVT_IDX(APIC_REG_LVT_TIMER)];
 
     if (!(lvt & LVT_MASKED) && vlapic_sw_enabled(s))
@@ -46,7 +46,7 @@ static void timer_fire(void *data)
  */
 static void timer_update(struct vcpu *v, bool loaded)
 {
-    struct vlapic *s = &v->vlapic;
+    struct vlapic *s = &v->arch.vlapic;
     uint64_t now = time_now_ns(), when = vlapic_timer_first_expiry(s);
     unsigned int cpu = smp_processor_id();
 
@@ -76,7 +76,7 @@ static void kick_if_up(struct vcpu *t)
 
 void vlapic_deliver_fixed(struct vcpu *v, uint8_t vec, bool level)
 {
-    if (vlapic_set_irr(&v->vlapic, vec, level))
+    if (vlapic_set_irr(&v->arch.vlapic, vec, level))
         kick_if_up(v);
 }
 
@@ -87,9 +87,9 @@ static void do_init(struct vcpu *t)
     struct domain *d = t->domain;
     unsigned long flags = spin_lock_irqsave(&d->lock);
 
-    if (!t->up && t->vlapic.run_state != VLAPIC_RS_STARTED) {
-        vlapic_init_regs(&t->vlapic);
-        t->vlapic.run_state = VLAPIC_RS_WAIT_SIPI;
+    if (!t->up && t->arch.vlapic.run_state != VLAPIC_RS_STARTED) {
+        vlapic_init_regs(&t->arch.vlapic);
+        t->arch.vlapic.run_state = VLAPIC_RS_WAIT_SIPI;
     }
     spin_unlock_irqrestore(&d->lock, flags);
 }
@@ -102,10 +102,10 @@ static void do_sipi(struct vcpu *t, uint8_t vec)
     struct domain *d = t->domain;
     struct hvm_initial_state st;
     unsigned long flags = spin_lock_irqsave(&d->lock);
-    bool go = !t->up && !t->state_claimed && t->vlapic.run_state == VLAPIC_RS_WAIT_SIPI;
+    bool go = !t->up && !t->state_claimed && t->arch.vlapic.run_state == VLAPIC_RS_WAIT_SIPI;
 
     if (go) {
-        t->vlapic.run_state = VLAPIC_RS_STARTED;
+        t->arch.vlapic.run_state = VLAPIC_RS_STARTED;
         t->state_claimed = true;
     }
     spin_unlock_irqrestore(&d->lock, flags);
@@ -122,7 +122,7 @@ static void do_sipi(struct vcpu *t, uint8_t vec)
                      vec);
         return;
     }
-    t->vlapic.sipi_vector = vec;
+    t->arch.vlapic.sipi_vector = vec;
     t->initialised = true;
     t->up = true;
     vcpu_wake(t);
@@ -136,7 +136,7 @@ static void deliver(struct vcpu *t, const struct vlapic_ipi *ipi)
         vlapic_deliver_fixed(t, ipi->vector, false);
         break;
     case VLAPIC_DM_NMI:
-        __atomic_store_n(&t->vlapic.nmi_pending, true, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&t->arch.vlapic.nmi_pending, true, __ATOMIC_SEQ_CST);
         kick_if_up(t);
         break;
     case VLAPIC_DM_INIT:
@@ -158,11 +158,11 @@ static bool targeted(struct vcpu *src, struct vcpu *t, const struct vlapic_ipi *
     case APIC_SH_SELF:
         return t == src;
     case APIC_SH_ALL:
-        return vlapic_mode(&t->vlapic) != VLAPIC_DISABLED;
+        return vlapic_mode(&t->arch.vlapic) != VLAPIC_DISABLED;
     case APIC_SH_OTHERS:
-        return t != src && vlapic_mode(&t->vlapic) != VLAPIC_DISABLED;
+        return t != src && vlapic_mode(&t->arch.vlapic) != VLAPIC_DISABLED;
     default:
-        return vlapic_match_dest(&t->vlapic, ipi);
+        return vlapic_match_dest(&t->arch.vlapic, ipi);
     }
 }
 
@@ -172,12 +172,12 @@ static void send_ipi(struct vcpu *src)
     struct domain *d = src->domain;
     struct vlapic_ipi ipi;
 
-    vlapic_decode_icr(&src->vlapic, &ipi);
+    vlapic_decode_icr(&src->arch.vlapic, &ipi);
     switch (ipi.mode) {
     case VLAPIC_DM_FIXED:
     case VLAPIC_DM_LOWEST:
         if (ipi.vector < 16) {
-            vlapic_error(&src->vlapic, APIC_ESR_SEND_ILLEGAL);
+            vlapic_error(&src->arch.vlapic, APIC_ESR_SEND_ILLEGAL);
             return;
         }
         break;
@@ -223,7 +223,7 @@ bool vlapic_msr_owned(uint32_t msr)
 
 int vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
-    struct vlapic *s = &v->vlapic;
+    struct vlapic *s = &v->arch.vlapic;
 
     if (msr == MSR_APIC_BASE) {
         *val = s->apic_base;
@@ -236,7 +236,7 @@ int vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 int vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-    struct vlapic *s = &v->vlapic;
+    struct vlapic *s = &v->arch.vlapic;
     struct vlapic_effect eff;
     unsigned int reg = msr - X2APIC_MSR_FIRST;
     bool reset;
@@ -267,7 +267,7 @@ int vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
  */
 static int mmio_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val)
 {
-    struct vlapic *s = &v->vlapic;
+    struct vlapic *s = &v->arch.vlapic;
     uint64_t off = gpa - VLAPIC_DEFAULT_BASE, dword;
     unsigned int within = off & 0xf;
 
@@ -287,7 +287,7 @@ static int mmio_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *
 
 static int mmio_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t val)
 {
-    struct vlapic *s = &v->vlapic;
+    struct vlapic *s = &v->arch.vlapic;
     uint64_t off = gpa - VLAPIC_DEFAULT_BASE;
     unsigned int reg = (unsigned int)(off >> 4) & 0xff;
     struct vlapic_effect eff;
@@ -310,13 +310,13 @@ static const struct hvm_mmio_ops vlapic_mmio_ops = {
 void vlapic_vcpu_init(struct vcpu *v)
 {
     /* The ID the MADT and CPUID give this vCPU (2 * id, as Xen numbers them). */
-    vlapic_reset(&v->vlapic, acpi_vcpu_apic_id(v->id), v->id == 0);
-    timer_init(&v->vlapic.timer, timer_fire, v, smp_processor_id());
+    vlapic_reset(&v->arch.vlapic, acpi_vcpu_apic_id(v->id), v->id == 0);
+    timer_init(&v->arch.vlapic.timer, timer_fire, v, smp_processor_id());
 }
 
 void vlapic_vcpu_destroy(struct vcpu *v)
 {
-    timer_kill(&v->vlapic.timer);
+    timer_kill(&v->arch.vlapic.timer);
 }
 
 int vlapic_domain_init(struct domain *d)
@@ -326,20 +326,20 @@ int vlapic_domain_init(struct domain *d)
 
 int vlapic_intr_pending(struct vcpu *v)
 {
-    return vlapic_pending_vector(&v->vlapic);
+    return vlapic_pending_vector(&v->arch.vlapic);
 }
 
 void vlapic_intr_accept(struct vcpu *v, uint8_t vec)
 {
-    vlapic_accept(&v->vlapic, vec);
+    vlapic_accept(&v->arch.vlapic, vec);
 }
 
 bool vlapic_nmi_pending(struct vcpu *v)
 {
-    return __atomic_load_n(&v->vlapic.nmi_pending, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&v->arch.vlapic.nmi_pending, __ATOMIC_ACQUIRE);
 }
 
 bool vlapic_take_nmi(struct vcpu *v)
 {
-    return __atomic_exchange_n(&v->vlapic.nmi_pending, false, __ATOMIC_SEQ_CST);
+    return __atomic_exchange_n(&v->arch.vlapic.nmi_pending, false, __ATOMIC_SEQ_CST);
 }

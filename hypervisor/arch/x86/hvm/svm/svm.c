@@ -4,7 +4,7 @@
  * and every MSR not switched by VMLOAD/VMSAVE intercepted. References are
  * to the AMD64 APM vol. 2, chapter 15.
  */
-#include <asm/hvm.h>
+#include "../backend.h"
 #include <asm/hvm_intr.h>
 #include <asm/p2m.h>
 #include <asm/percpu.h>
@@ -33,7 +33,7 @@ static paddr_t iopm_pa, msrpm_pa;   /* shared by every vCPU */
 
 void svm_enter(paddr_t vmcb_pa, struct guest_regs *regs, paddr_t host_area_pa);
 
-static inline struct svm_vcpu *svm(struct vcpu *v) { return v->hw; }
+static inline struct svm_vcpu *svm(struct vcpu *v) { return v->arch.hw; }
 
 int svm_probe(void)
 {
@@ -136,7 +136,7 @@ static int svm_vcpu_init(struct vcpu *v)
     s->vmcb = vmcb = phys_to_virt(s->vmcb_pa);
     s->asid_cpu = -1;
     s->virq = -1;
-    v->hw = s;
+    v->arch.hw = s;
 
     vmcb->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
         INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_RSM | INTERCEPT_INVD |
@@ -169,7 +169,7 @@ static void svm_vcpu_destroy(struct vcpu *v)
         return;
     free_pages(s->vmcb_pa, 0);
     xfree(s);
-    v->hw = NULL;
+    v->arch.hw = NULL;
 }
 
 /* Segment attributes in the VMCB's packed form (APM2 15.5.1, table B-2). */
@@ -226,7 +226,7 @@ static int svm_set_initial_state(struct vcpu *v, const struct hvm_initial_state 
     /* A vCPU (re)started by INIT or VCPUOP_initialise has no NMI in progress. */
     vmcb->intercept_misc1 &= ~INTERCEPT_IRET;
     svm(v)->nmi_masked = svm(v)->iret_seen = false;
-    v->regs = st->regs;
+    v->arch.regs = st->regs;
     return 0;
 }
 
@@ -277,7 +277,7 @@ static void translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e
         break;
     case VMEXIT_MSR:
         e->reason = info1 ? HVM_EXIT_MSR_WRITE : HVM_EXIT_MSR_READ;
-        e->msr = (uint32_t)v->regs.rcx;
+        e->msr = (uint32_t)v->arch.regs.rcx;
         break;
     case VMEXIT_IOIO:
         e->reason = HVM_EXIT_IO;
@@ -332,9 +332,9 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
 
     assign_asid(s, vmcb);
     hvm_intr_assist(v);
-    vmcb->rax = v->regs.rax;
-    svm_enter(s->vmcb_pa, &v->regs, svm_cpus[smp_processor_id()].host_area_pa);
-    v->regs.rax = vmcb->rax;
+    vmcb->rax = v->arch.regs.rax;
+    svm_enter(s->vmcb_pa, &v->arch.regs, svm_cpus[smp_processor_id()].host_area_pa);
+    v->arch.regs.rax = vmcb->rax;
     /* An event being delivered when the exit happened is re-injected
      * (APM2 15.7.2), else it would be lost. */
     if (vmcb->exitintinfo & EVENT_VALID)
@@ -572,8 +572,8 @@ static void svm_dump(struct vcpu *v)
            (unsigned long long)vmcb->cr0, (unsigned long long)vmcb->cr3,
            (unsigned long long)vmcb->cr4, (unsigned long long)vmcb->efer);
     printk("  rax %#llx rbx %#llx rcx %#llx rdx %#llx\n",
-           (unsigned long long)v->regs.rax, (unsigned long long)v->regs.rbx,
-           (unsigned long long)v->regs.rcx, (unsigned long long)v->regs.rdx);
+           (unsigned long long)v->arch.regs.rax, (unsigned long long)v->arch.regs.rbx,
+           (unsigned long long)v->arch.regs.rcx, (unsigned long long)v->arch.regs.rdx);
     printk("  idtr %#llx/%#x gdtr %#llx/%#x vintr %#llx shadow %llu eventinj %#llx\n",
            (unsigned long long)vmcb->idtr.base, vmcb->idtr.limit,
            (unsigned long long)vmcb->gdtr.base, vmcb->gdtr.limit,

@@ -303,7 +303,7 @@ int vmcs_set_guest_state(struct vcpu *v, const struct hvm_initial_state *st)
     vmw(GUEST_PENDING_DBG, 0);
     vmw(ENTRY_INTR_INFO, 0);
 
-    v->regs = st->regs;
+    v->arch.regs = st->regs;
     s->cr2 = 0;
     s->tpr = 0;
     memset(s->syscall_msrs, 0, sizeof(s->syscall_msrs));
@@ -388,8 +388,8 @@ void vmcs_dump(struct vcpu *v)
            X(PIN_BASED_CTLS), X(CPU_BASED_CTLS), X(SECONDARY_CTLS), X(EXIT_CTLS),
            X(ENTRY_CTLS), X(ENTRY_INTR_INFO), X(EPT_POINTER), X(VMCS_VPID));
     printk("  rax %#llx rbx %#llx rcx %#llx rdx %#llx rsi %#llx rdi %#llx\n",
-           (unsigned long long)v->regs.rax, (unsigned long long)v->regs.rbx,
-           (unsigned long long)v->regs.rcx, (unsigned long long)v->regs.rdx,
-           (unsigned long long)v->regs.rsi, (unsigned long long)v->regs.rdi);
+           (unsigned long long)v->arch.regs.rax, (unsigned long long)v->arch.regs.rbx,
+           (unsigned long long)v->arch.regs.rcx, (unsigned long long)v->arch.regs.rdx,
+           (unsigned long long)v->arch.regs.rsi, (unsigned long long)v->arch.regs.rdi);
     vmcs_release(v, &ctx);
 }

@@ -5,7 +5,7 @@
  * guest state intercepted. References are to the Intel SDM vol. 3C
  * (chapters 24-31 and appendices A-C; numbering of recent editions).
  */
-#include <asm/hvm.h>
+#include "../backend.h"
 #include <asm/hvm_intr.h>
 #include <asm/p2m.h>
 #include <asm/percpu.h>
@@ -156,7 +156,7 @@ static int vmx_vcpu_init(struct vcpu *v)
         /* VPIDs are never reused; past 65535 vCPUs go without one. */
         s->vpid = id <= 0xffff ? (uint16_t)id : 0;
     }
-    v->hw = s;
+    v->arch.hw = s;
 
     /* VMCLEAR initialises the region and makes its launch state clear. */
     if (!vmclear(s->vmcs_pa) || !vmcs_borrow(v, &ctx)) {
@@ -169,7 +169,7 @@ static int vmx_vcpu_init(struct vcpu *v)
         printk(LOG_ERR "vmx: dom %s vcpu %u: VMCS setup failed\n", v->domain->name, v->id);
         free_pages(s->vmcs_pa, 0);
         xfree(s);
-        v->hw = NULL;
+        v->arch.hw = NULL;
     }
     return rc;
 }
@@ -184,7 +184,7 @@ static void vmx_vcpu_destroy(struct vcpu *v)
      * quiescent point), so vmx_vcpu_put() has VMCLEARed it. */
     free_pages(s->vmcs_pa, 0);
     xfree(s);
-    v->hw = NULL;
+    v->arch.hw = NULL;
 }
 
 static int vmx_set_initial_state(struct vcpu *v, const struct hvm_initial_state *st)
@@ -351,7 +351,7 @@ static void vmx_run(struct vcpu *v, struct hvm_exit *e)
     if (read_cr2() != s->cr2)
         write_cr2(s->cr2);
 
-    fail = vmx_enter(&v->regs, s->launched);
+    fail = vmx_enter(&v->arch.regs, s->launched);
 
     s->cr2 = read_cr2();
     if (fail) {

@@ -4,6 +4,7 @@
  * appendix A) rather than assumed, and the VM-execution, exit and entry
  * controls every VMCS starts from.
  */
+#include "../backend.h"
 #include <asm/p2m.h>
 #include <asm/processor.h>
 #include <tessera/console.h>

@@ -5,6 +5,7 @@
  * the backend's own business (the guest only sees its read shadows) and
  * are finished here; everything else goes to the shared exit code.
  */
+#include "../backend.h"
 #include <asm/processor.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
@@ -42,7 +43,7 @@ uint64_t vmx_guest_cr4(void)
  * rsp rbp rsi rdi r8..r15. RSP is in the VMCS. */
 static uint64_t *gpr(struct vcpu *v, unsigned int n)
 {
-    struct guest_regs *r = &v->regs;
+    struct guest_regs *r = &v->arch.regs;
     uint64_t *const map[16] = {
         &r->rax, &r->rcx, &r->rdx, &r->rbx, NULL, &r->rbp, &r->rsi, &r->rdi,
         &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
@@ -284,7 +285,7 @@ void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_WRMSR:
         e->reason = (reason & 0xffff) == EXIT_REASON_WRMSR ? HVM_EXIT_MSR_WRITE
                                                             : HVM_EXIT_MSR_READ;
-        e->msr = (uint32_t)v->regs.rcx;
+        e->msr = (uint32_t)v->arch.regs.rcx;
         break;
     case EXIT_REASON_IO:
         e->reason = HVM_EXIT_IO;

@@ -3,7 +3,7 @@
 #ifndef VMX_INTERNAL_H
 #define VMX_INTERNAL_H
 
-#include <asm/hvm.h>
+#include "../backend.h"
 #include <asm/percpu.h>
 #include <asm/vmx.h>
 #include <tessera/domain.h>
@@ -49,7 +49,7 @@ struct vmx_vcpu {
     uint32_t exit_intr_info, idt_vec_info, insn_len;
 };
 
-static inline struct vmx_vcpu *vmx(struct vcpu *v) { return v->hw; }
+static inline struct vmx_vcpu *vmx(struct vcpu *v) { return v->arch.hw; }
 
 /* Which VMCS is current on each CPU (0: none). */
 extern paddr_t vmx_current_vmcs[MAX_CPUS];

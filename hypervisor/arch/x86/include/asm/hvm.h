@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The interface between the shared vCPU run loop (hvm/) and a hardware
- * virtualization backend (hvm/svm or hvm/vmx). Nothing outside the backend
- * directories knows which one is active: exits are translated into
- * struct hvm_exit, guest state is read and written through the ops.
+ * What arch/x86 outside hvm/ knows of hardware virtualization: the guest's
+ * registers and execution mode, exits as the shared handler sees them, and
+ * the hvm_* calls. Which backend is active (hvm/svm or hvm/vmx) and its ops
+ * table are private to hvm/ (hvm/backend.h).
  */
 #ifndef ASM_HVM_H
 #define ASM_HVM_H
@@ -73,72 +73,17 @@ struct hvm_initial_state {
     struct guest_regs regs;
 };
 
-struct hvm_backend {
-    const char *name;
-    unsigned int p2m_format;                    /* enum p2m_format */
-    uint8_t hypercall_insn[3];                  /* VMMCALL or VMCALL */
-    int (*cpu_init)(void);                      /* on every CPU */
-    int (*vcpu_init)(struct vcpu *v);
-    void (*vcpu_destroy)(struct vcpu *v);
-    /* Optional: the vCPU leaves this CPU (end of a run-loop stint). */
-    void (*vcpu_put)(struct vcpu *v);
-    int (*set_initial_state)(struct vcpu *v, const struct hvm_initial_state *s);
-    void (*run)(struct vcpu *v, struct hvm_exit *exit);  /* enter, return on exit */
-    uint64_t (*get_rip)(struct vcpu *v);
-    void (*set_rip)(struct vcpu *v, uint64_t rip);
-    uint64_t (*get_rsp)(struct vcpu *v);
-    uint64_t (*get_rflags)(struct vcpu *v);
-    enum hvm_mode (*mode)(struct vcpu *v);
-    uint64_t (*cs_base)(struct vcpu *v);
-    /* Paging state for walking the guest's page tables. */
-    void (*paging_state)(struct vcpu *v, uint64_t *cr0, uint64_t *cr3, uint64_t *cr4,
-                         uint64_t *efer);
-    unsigned int (*cpl)(struct vcpu *v);
-    /* A guest WRMSR to EFER, reserved bits already refused: 0 or -EPERM. */
-    int (*set_efer)(struct vcpu *v, uint64_t efer);
-    /* The guest's own IA32_PAT, switched with its state; valid values only.
-     * -EPERM where the hardware cannot switch it (VMX without the PAT
-     * entry/exit controls). */
-    int (*get_pat)(struct vcpu *v, uint64_t *pat);
-    int (*set_pat)(struct vcpu *v, uint64_t pat);
-    void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_error,
-                             uint32_t error);
-    /* External interrupts, called by hvm_intr_assist() from inside run()
-     * with the vCPU's state loaded on this CPU. intr_blocked: RFLAGS.IF
-     * clear, an STI/MOV SS shadow, or an event already queued for this
-     * entry. intr_window: exit (HVM_EXIT_INTR_WINDOW) as soon as it is not.
-     * inject_intr, when not blocked: true if this entry delivers the
-     * vector; false if the CPU is left to deliver it, which it may not do
-     * before the next exit: intr_taken then says, after that exit, which
-     * vector the guest took since (-1: none), and must be given. */
-    bool (*intr_blocked)(struct vcpu *v);
-    bool (*inject_intr)(struct vcpu *v, uint8_t vector);
-    int (*intr_taken)(struct vcpu *v);
-    void (*intr_window)(struct vcpu *v, bool on);
-    /* NMIs (SDM vol. 3 6.7.1, APM2 15.20): after one is delivered, no
-     * other until the guest's handler executes IRET. nmi_blocked: that,
-     * an STI/MOV SS shadow, or an event already queued for this entry.
-     * nmi_window: exit (HVM_EXIT_INTR_WINDOW) once it is not. A backend
-     * that cannot track the blocking keeps NMIs blocked (never injects). */
-    bool (*nmi_blocked)(struct vcpu *v);
-    void (*inject_nmi)(struct vcpu *v);
-    void (*nmi_window)(struct vcpu *v, bool on);
-    /* Length of the instruction that caused the current exit, when the
-     * hardware reports it (NRIP-save, VMX exit length); 0 if it does not. */
-    unsigned int (*exit_insn_len)(struct vcpu *v);
-    void (*p2m_changed)(struct vcpu *v);        /* flush second-stage TLBs */
-    /* Optional: the largest p2m leaf order the hardware supports. */
-    unsigned int (*p2m_max_order)(void);
-    /* Guest state to the console, for crash reports. */
-    void (*dump)(struct vcpu *v);
-};
+/* Gives v its initial register state (before it first runs): 0, or
+ * -EINVAL for a state the hardware refuses. */
+int hvm_set_initial_state(struct vcpu *v, const struct hvm_initial_state *s);
 
-extern const struct hvm_backend *hvm;           /* NULL: no virtualization */
 
-extern const struct hvm_backend svm_backend;
-int svm_probe(void);        /* 0 if the CPU has usable SVM with NPT */
-extern const struct hvm_backend vmx_backend;
-int vmx_probe(void);        /* 0 if the CPU has usable VMX with EPT */
+/* A VMMCALL/VMCALL exit, the instruction already skipped: decodes the
+ * call from the guest's registers, runs it (common/hypercall.c) and puts
+ * the result in RAX (hvm/hypercall.c). */
+void hvm_hypercall(struct vcpu *v);
+/* Every exit, translated by the backend (hvm/exit.c). */
+void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e);
 
 int hvm_init(void);         /* boot CPU: choose the backend and init it */
 int hvm_cpu_init(void);     /* other CPUs */

@@ -17,6 +17,7 @@
 #ifndef ASM_HVM_INTR_H
 #define ASM_HVM_INTR_H
 
+#include <tessera/arch.h>
 #include <tessera/types.h>
 
 struct vcpu;
@@ -27,14 +28,7 @@ void hvm_intr_assist(struct vcpu *v);
 /* After each exit, before it is handled: an APIC interrupt the guest took
  * since the entry moves from IRR to ISR. */
 void hvm_intr_after_exit(struct vcpu *v);
-/* True if an interrupt is pending that the vCPU could take with RFLAGS.IF
- * set (a HLT or SCHEDOP_block must not sleep through it). */
-bool hvm_intr_pending(struct vcpu *v);
-/* True if the vCPU, running on this CPU, would take a pending interrupt
- * or NMI at its next entry: RFLAGS.IF, the interrupt shadow and NMI
- * blocking as they are now (Xen's local_events_need_delivery()). */
-bool hvm_intr_deliverable(struct vcpu *v);
-/* Something became pending for v: wake it, or kick its CPU out of the guest. */
-void vcpu_kick(struct vcpu *v);
+/* hvm_intr_pending(), hvm_intr_deliverable() and vcpu_kick(), which
+ * common/ calls too, are declared in tessera/arch.h. */
 
 #endif

@@ -3,14 +3,10 @@
 #ifndef TESSERA_HVM_POLICY_H
 #define TESSERA_HVM_POLICY_H
 
+#include <tessera/hypercall.h>  /* TESSERA_XEN_MAJOR/MINOR */
 #include <tessera/types.h>
 
 struct vcpu;
-
-/* The Xen version we report (XENVER_version, CPUID 0x40000001): the ABI
- * level Tessera follows. */
-#define TESSERA_XEN_MAJOR   4
-#define TESSERA_XEN_MINOR   17
 
 /* Writing a guest-physical page address here makes it the hypercall page
  * (CPUID 0x40000002 EBX, public/arch-x86/cpuid.h). */

@@ -2,13 +2,12 @@
 #ifndef ASM_SHUTDOWN_H
 #define ASM_SHUTDOWN_H
 
+#include <tessera/arch.h>     /* machine_reboot(), machine_poweroff() */
 #include <tessera/types.h>
 
 enum panic_action { PANIC_HALT, PANIC_REBOOT };
 
 int  shutdown_parse_panic(const char *val, void *unused);   /* panic=halt|reboot */
-__noreturn void machine_reboot(void);
-__noreturn void machine_poweroff(void);
 __noreturn void stop_this_cpu(void);
 
 /* The two halves of panic(), for callers that print their own report. */
