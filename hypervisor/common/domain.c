@@ -57,9 +57,15 @@ static int alloc_domid(uint16_t *out)
     return -ENOSPC;
 }
 
+/* Readers walk the live list with no lock while domain_create() adds at
+ * the head and domain_shutdown() unlinks, both under domains_lock: links
+ * are published with release stores and read with acquire loads, and an
+ * unlinked domain is freed only after every CPU has passed a quiescent
+ * point (domain_reap), so no reader can still stand on it then. */
 struct domain *domain_by_id(uint16_t id)
 {
-    for (struct domain *d = domains; d; d = d->next)
+    for (struct domain *d = __atomic_load_n(&domains, __ATOMIC_ACQUIRE); d;
+         d = __atomic_load_n(&d->next_live, __ATOMIC_ACQUIRE))
         if (d->id == id)
             return d;
     return NULL;
@@ -246,8 +252,8 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         goto fail;
 
     flags = spin_lock_irqsave(&domains_lock);
-    d->next = domains;
-    domains = d;
+    d->next_live = domains;
+    __atomic_store_n(&domains, d, __ATOMIC_RELEASE);
     spin_unlock_irqrestore(&domains_lock, flags);
     *out = d;
     return 0;
@@ -290,9 +296,9 @@ void domain_shutdown(struct domain *d, enum domain_end reason)
     evtchn_domain_destroy(d);
 
     flags = spin_lock_irqsave(&domains_lock);
-    for (struct domain **p = &domains; *p; p = &(*p)->next)
+    for (struct domain **p = &domains; *p; p = &(*p)->next_live)
         if (*p == d) {
-            *p = d->next;
+            __atomic_store_n(p, d->next_live, __ATOMIC_RELEASE);
             break;
         }
     /* Without a snapshot (no memory) the domain is never freed: a leak
@@ -301,8 +307,8 @@ void domain_shutdown(struct domain *d, enum domain_end reason)
     if (snap) {
         for (unsigned int c = 0; c < MAX_CPUS; c++)
             snap[c] = __atomic_load_n(&cpu_quiescent_seq[c], __ATOMIC_SEQ_CST);
-        d->next = dying;
-        dying = d;
+        d->next_dying = dying;
+        __atomic_store_n(&dying, d, __ATOMIC_RELEASE);
     } else {
         printk(LOG_ERR "dom %s: out of memory, its memory stays allocated\n", d->name);
     }
@@ -343,11 +349,11 @@ void domain_reap(void)
     for (struct domain **p = &dying; *p;) {
         struct domain *d = *p;
         if (all_cpus_moved_on(d)) {
-            *p = d->next;
-            d->next = done;
+            *p = d->next_dying;
+            d->next_dying = done;
             done = d;
         } else {
-            p = &d->next;
+            p = &d->next_dying;
         }
     }
     spin_unlock_irqrestore(&domains_lock, flags);
@@ -359,7 +365,7 @@ void domain_reap(void)
         char name[DOMAIN_NAME_MAX + 1];
         unsigned int id = d->id;
 
-        done = d->next;
+        done = d->next_dying;
         d->state = DOM_DEAD;
         for (unsigned int i = 0; i < d->nr_vcpus; i++)
             if (d->vcpus[i]->started)

@@ -99,7 +99,11 @@ struct domain {
     unsigned int nr_e820;
     uint64_t created_ns;
     int boot_index;                 /* which boot-time spec built it, or -1 */
-    struct domain *next;            /* all domains, or the dying list */
+    /* The live list, walked without a lock (domain_by_id): a domain keeps
+     * its link when it leaves the list, so a reader standing on it still
+     * finds the rest. Never reused for another list. */
+    struct domain *next_live;
+    struct domain *next_dying;      /* the dying list, under domains_lock */
     uint64_t *quiesce_snapshot;     /* cpu_quiescent_seq when it died */
     struct console_ring *console_ring;  /* console_ring.c; NULL: none */
     spinlock_t console_lock;        /* vCPUs write at once */
@@ -135,6 +139,11 @@ int domain_start(struct domain *d);
 void domain_shutdown(struct domain *d, enum domain_end reason);
 /* domain_shutdown(CRASH) with a reason on the console. */
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+/* The live domain with that id, or NULL. Without a lock: the result stays
+ * valid (its memory is not freed, though it may start dying) until this
+ * CPU next passes a quiescent point, the top of its run loop, which is
+ * after the current hypercall or exit has been handled: use it within
+ * that, never keep it beyond (Xen holds an RCU read lock for the same). */
 struct domain *domain_by_id(uint16_t id);
 const char *domain_end_name(enum domain_end reason);
 
