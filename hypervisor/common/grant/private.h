@@ -78,8 +78,6 @@ void gnttab_unpin(struct domain *rd, grant_ref_t ref, bool write);
 int gnttab_own_frame(struct domain *d, uint64_t gfn, bool write, uint64_t *mfn);
 
 /* Frame references (frame_ref.c). */
-void gnttab_frame_get(uint64_t mfn);
-void gnttab_frame_put(uint64_t mfn);
 void gnttab_hold_referenced_ram(struct domain *d);
 
 /* The operations (map.c, copy.c). n ops at a time, n <= GNTTAB_BATCH. */

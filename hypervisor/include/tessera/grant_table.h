@@ -32,4 +32,9 @@ int gnttab_add_to_physmap(struct domain *d, uint64_t idx, uint64_t gfn);
 unsigned long gnttab_physmap_lock(struct domain *d);
 void gnttab_physmap_unlock(struct domain *d, unsigned long flags);
 
+/* A reference on a granted frame (grant/frame_ref.c): while one is held the
+ * frame is not freed, even if its granter dies and every mapping goes. */
+void gnttab_frame_get(uint64_t mfn);
+void gnttab_frame_put(uint64_t mfn);
+
 #endif

@@ -104,6 +104,9 @@ int p2m_lookup(struct p2m *p2m, uint64_t gfn, uint64_t *mfn, enum p2m_type *type
  * read (write, if write) a RAM or granted frame; -EFAULT for holes, MMIO and
  * writes to read-only types. Valid up to the end of gpa's 4 KiB page. */
 int p2m_gpa_to_hpa(struct p2m *p2m, uint64_t gpa, bool write, uint64_t *hpa);
+/* The same, also giving the type of the frame. */
+int p2m_gpa_translate(struct p2m *p2m, uint64_t gpa, bool write, uint64_t *hpa,
+                      enum p2m_type *type);
 
 
 /* True if changes since the last call need a TLB flush (see the top of this

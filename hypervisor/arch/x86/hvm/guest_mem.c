@@ -10,6 +10,7 @@
 #include <asm/p2m.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
+#include <tessera/grant_table.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
 #include <tessera/guest_mem.h>
@@ -25,18 +26,61 @@
 #define PTE_PS      (1ull << 7)
 #define PTE_ADDR    0x000ffffffffff000ull
 
+static bool is_grant(enum p2m_type type)
+{
+    return type == P2M_GRANT_RW || type == P2M_GRANT_RO;
+}
+
+/*
+ * The machine address behind gpa, for one page of a copy. Another vCPU may
+ * unmap a granted frame while the copy runs, and if its granter is dead
+ * the unmap frees it: so a granted frame is held by a reference until
+ * page_put() (Xen's __hvm_copy holds get_page likewise). The reference is
+ * taken, then the mapping looked up again: if it still stands, the unmap
+ * that will drop the mapping's own reference has not yet run, and ours
+ * keeps the frame.
+ */
+static int page_get(struct domain *d, uint64_t gpa, bool write, uint64_t *hpa,
+                    bool *referenced)
+{
+    enum p2m_type type, again;
+    uint64_t hpa2;
+
+    *referenced = false;
+    if (gpa >> 52 || p2m_gpa_translate(d->p2m, gpa, write, hpa, &type))
+        return -EFAULT;
+    if (!is_grant(type))
+        return 0;
+    gnttab_frame_get(*hpa >> PAGE_SHIFT);
+    if (p2m_gpa_translate(d->p2m, gpa, write, &hpa2, &again) || hpa2 != *hpa ||
+        !is_grant(again)) {
+        gnttab_frame_put(*hpa >> PAGE_SHIFT);
+        return -EFAULT;
+    }
+    *referenced = true;
+    return 0;
+}
+
+static void page_put(uint64_t hpa, bool referenced)
+{
+    if (referenced)
+        gnttab_frame_put(hpa >> PAGE_SHIFT);
+}
+
 static int gpa_access(struct domain *d, uint64_t gpa, void *buf, size_t len, bool write)
 {
     while (len) {
         size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
         uint64_t hpa;
+        bool referenced;
 
-        if (gpa >> 52 || p2m_gpa_to_hpa(d->p2m, gpa, write, &hpa))
+        if (page_get(d, gpa, write, &hpa, &referenced))
             return -EFAULT;
         if (write)
             memcpy(phys_to_virt(hpa), buf, chunk);
         else
             memcpy(buf, phys_to_virt(hpa), chunk);
+        page_put(hpa, referenced);
         gpa += chunk;
         buf = (uint8_t *)buf + chunk;
         len -= chunk;
@@ -59,10 +103,12 @@ int zero_gpa(struct domain *d, uint64_t gpa, size_t len)
     while (len) {
         size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
         uint64_t hpa;
+        bool referenced;
 
-        if (gpa >> 52 || p2m_gpa_to_hpa(d->p2m, gpa, true, &hpa))
+        if (page_get(d, gpa, true, &hpa, &referenced))
             return -EFAULT;
         memset(phys_to_virt(hpa), 0, chunk);
+        page_put(hpa, referenced);
         gpa += chunk;
         len -= chunk;
     }

@@ -473,11 +473,20 @@ int p2m_lookup(struct p2m *p2m, uint64_t gfn, uint64_t *mfn, enum p2m_type *type
 
 int p2m_gpa_to_hpa(struct p2m *p2m, uint64_t gpa, bool write, uint64_t *hpa)
 {
+    enum p2m_type type;
+
+    return p2m_gpa_translate(p2m, gpa, write, hpa, &type);
+}
+
+int p2m_gpa_translate(struct p2m *p2m, uint64_t gpa, bool write, uint64_t *hpa,
+                      enum p2m_type *type_out)
+{
     uint64_t mfn;
     enum p2m_type type;
 
     if (p2m_lookup(p2m, gpa >> PAGE_SHIFT, &mfn, &type, NULL))
         return -EFAULT;
+    *type_out = type;
     switch (type) {
     case P2M_RAM_RW:
     case P2M_GRANT_RW:
