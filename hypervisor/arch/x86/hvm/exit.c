@@ -21,14 +21,43 @@
 #define VEC_UD  6
 #define VEC_GP  13
 
+/*
+ * The decoder asks for an instruction a few bytes at a time; each guest
+ * read walks the guest's page tables. So the bytes up to the longest
+ * instruction (15, SDM vol. 2 2.3.11) or the end of RIP's page, whichever
+ * is first, are read at once, and only a fetch past them (an instruction
+ * that crosses the page) reads the guest again.
+ */
+struct insn_fetch {
+    struct vcpu *v;
+    uint64_t la;                    /* linear address of the instruction */
+    unsigned int have;              /* bytes of it in buf */
+    uint8_t buf[15];
+};
+
 static int fetch_insn(void *ctx, uint64_t offset, uint8_t *buf, unsigned int len)
 {
-    struct vcpu *v = ctx;
-    uint64_t la = hvm->cs_base(v) + hvm->get_rip(v) + offset;
+    struct insn_fetch *f = ctx;
+    uint64_t la = f->la + offset;
 
-    if (hvm->mode(v) != HVM_MODE_LONG64)
+    if (offset + len <= f->have) {
+        memcpy(buf, &f->buf[offset], len);
+        return 0;
+    }
+    if (hvm->mode(f->v) != HVM_MODE_LONG64)
         la = (uint32_t)la;
-    return copy_from_guest(v, buf, la, len);
+    return copy_from_guest(f->v, buf, la, len);
+}
+
+static void fetch_start(struct insn_fetch *f, struct vcpu *v)
+{
+    f->v = v;
+    f->la = hvm->cs_base(v) + hvm->get_rip(v);
+    if (hvm->mode(v) != HVM_MODE_LONG64)
+        f->la = (uint32_t)f->la;
+    f->have = MIN(sizeof(f->buf), PAGE_SIZE - (f->la & (PAGE_SIZE - 1)));
+    if (copy_from_guest(v, f->buf, f->la, f->have))
+        f->have = 0;
 }
 
 static enum insn_mode decode_mode(struct vcpu *v)
@@ -43,7 +72,10 @@ static enum insn_mode decode_mode(struct vcpu *v)
 
 int hvm_decode_current_insn(struct vcpu *v, struct insn *insn)
 {
-    return insn_decode(insn, decode_mode(v), 0, fetch_insn, v);
+    struct insn_fetch f;
+
+    fetch_start(&f, v);
+    return insn_decode(insn, decode_mode(v), 0, fetch_insn, &f);
 }
 
 /*
