@@ -157,9 +157,9 @@ static enum hvm_mode svm_mode(struct vcpu *v)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
 
-    if (!(vmcb->cr0 & 1))
+    if (!(vmcb->cr0 & X86_CR0_PE))
         return HVM_MODE_REAL;
-    if ((vmcb->efer & (1u << 10)) && (vmcb->cs.attr & (1u << 9)))
+    if ((vmcb->efer & EFER_LMA) && (vmcb->cs.attr & (1u << 9)))
         return HVM_MODE_LONG64;
     return (vmcb->cs.attr & (1u << 10)) ? HVM_MODE_PROT32 : HVM_MODE_PROT16;
 }
@@ -180,11 +180,10 @@ static void svm_paging_state(struct vcpu *v, uint64_t *cr0, uint64_t *cr3, uint6
 static int svm_set_efer(struct vcpu *v, uint64_t efer)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
-    const uint64_t lme = 1u << 8, lma = 1u << 10;
 
-    if ((vmcb->cr0 & (1ull << 31)) && ((efer ^ vmcb->efer) & lme))
+    if ((vmcb->cr0 & X86_CR0_PG) && ((efer ^ vmcb->efer) & EFER_LME))
         return -EPERM;
-    vmcb->efer = (efer & ~lma) | (vmcb->efer & lma) | EFER_SVME;
+    vmcb->efer = (efer & ~EFER_LMA) | (vmcb->efer & EFER_LMA) | EFER_SVME;
     return 0;
 }
 
@@ -221,7 +220,7 @@ static bool svm_intr_blocked(struct vcpu *v)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
 
-    return !(vmcb->rflags & (1u << 9)) || (vmcb->interrupt_shadow & 1) ||
+    return !(vmcb->rflags & X86_EFLAGS_IF) || (vmcb->interrupt_shadow & 1) ||
            (vmcb->eventinj & EVENT_VALID);
 }
 

@@ -43,9 +43,8 @@ int svm_vmcb_global_init(void)
     memset(phys_to_virt(msrpm_pa), 0xff, 2 * PAGE_SIZE);
     /* State VMLOAD/VMSAVE switch (APM2 15.5.2): the guest may own it. */
     static const uint32_t passthrough[] = {
-        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, 0xc0000081 /* STAR */,
-        0xc0000082 /* LSTAR */, 0xc0000083 /* CSTAR */, 0xc0000084 /* SFMASK */,
-        0x174, 0x175, 0x176 /* SYSENTER_CS/ESP/EIP */,
+        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
+        MSR_SFMASK, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
     };
     for (size_t i = 0; i < ARRAY_SIZE(passthrough); i++)
         msrpm_allow(phys_to_virt(msrpm_pa), passthrough[i]);
@@ -119,7 +118,7 @@ static void set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attr, uint32_t 
 int svm_set_initial_state(struct vcpu *v, const struct hvm_initial_state *st)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
-    bool real = !(st->cr0 & 1);
+    bool real = !(st->cr0 & X86_CR0_PE);
     uint16_t code = st->long_mode ? SEG_ATTR(0xb, 1, 0, 1, 1, 0, 1)
                     : real        ? SEG_ATTR(0xb, 1, 0, 1, 0, 0, 0)
                                   : SEG_ATTR(0xb, 1, 0, 1, 0, 1, 1);
@@ -146,12 +145,12 @@ int svm_set_initial_state(struct vcpu *v, const struct hvm_initial_state *st)
     vmcb->cr3 = st->cr3;
     vmcb->cr4 = st->cr4;
     vmcb->efer = st->efer | EFER_SVME;
-    vmcb->rflags = st->rflags | 2;
+    vmcb->rflags = st->rflags | X86_EFLAGS_FIXED;
     vmcb->rip = st->rip;
     vmcb->rsp = st->rsp;
     vmcb->rax = st->regs.rax;
-    vmcb->dr6 = 0xffff0ff0;
-    vmcb->dr7 = 0x400;
+    vmcb->dr6 = X86_DR6_DEFAULT;
+    vmcb->dr7 = X86_DR7_DEFAULT;
     vmcb->eventinj = 0;
     vmcb->interrupt_shadow = 0;
     svm(v)->virq = -1;                  /* update_vintr() at entry */

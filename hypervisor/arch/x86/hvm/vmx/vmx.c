@@ -20,8 +20,6 @@
 
 #include "vmx_internal.h"
 
-#define CR4_VMXE    (1ul << 13)
-
 struct vmx_cpu {
     paddr_t vmxon_pa;
     bool on;
@@ -38,8 +36,7 @@ static uint32_t next_vpid = 1;
  * comes back. FS/GS base and SYSENTER are in the VMCS.
  */
 static const uint32_t switched_msrs[5] = {
-    0xc0000081 /* STAR */, 0xc0000082 /* LSTAR */, 0xc0000083 /* CSTAR */,
-    0xc0000084 /* SFMASK */, MSR_KERNEL_GS_BASE,
+    MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_KERNEL_GS_BASE,
 };
 
 /* MSR bitmap (25.6.9): read-low, read-high, write-low, write-high, 1 KiB
@@ -62,8 +59,8 @@ static void msr_allow(uint8_t *bm, uint32_t msr)
 static int vmx_global_init(void)
 {
     static const uint32_t passthrough[] = {
-        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, 0xc0000081, 0xc0000082,
-        0xc0000083, 0xc0000084, 0x174, 0x175, 0x176,
+        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
+        MSR_SFMASK, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
     };
 
     /* I/O bitmaps A and B (25.6.4): every port exits. */
@@ -115,10 +112,10 @@ static int vmx_cpu_init(void)
     }
     *(uint32_t *)phys_to_virt(vc->vmxon_pa) = c->revision;
     write_cr0((read_cr0() | c->cr0_fixed0) & c->cr0_fixed1);
-    write_cr4((read_cr4() | c->cr4_fixed0 | CR4_VMXE) & c->cr4_fixed1);
+    write_cr4((read_cr4() | c->cr4_fixed0 | X86_CR4_VMXE) & c->cr4_fixed1);
     if (!vmxon(vc->vmxon_pa)) {
         printk(LOG_ERR "vmx: CPU %u: VMXON failed\n", cpu);
-        write_cr4(read_cr4() & ~CR4_VMXE);
+        write_cr4(read_cr4() & ~X86_CR4_VMXE);
         return -EIO;
     }
     vc->on = true;

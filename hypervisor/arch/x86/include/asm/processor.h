@@ -3,28 +3,9 @@
 #ifndef ASM_PROCESSOR_H
 #define ASM_PROCESSOR_H
 
+#include <asm/x86-defns.h>
 #include <tessera/types.h>
 
-#define X86_CR0_PE      (1UL << 0)
-#define X86_CR0_MP      (1UL << 1)
-#define X86_CR0_ET      (1UL << 4)
-#define X86_CR0_NE      (1UL << 5)
-#define X86_CR0_WP      (1UL << 16)
-#define X86_CR0_PG      (1UL << 31)
-#define X86_CR4_PAE     (1UL << 5)
-#define X86_CR4_PGE     (1UL << 7)
-#define X86_CR4_OSFXSR  (1UL << 9)
-
-#define MSR_IA32_APIC_BASE      0x0000001b
-#define MSR_IA32_TSC_DEADLINE   0x000006e0
-#define MSR_EFER                0xc0000080
-#define MSR_FS_BASE             0xc0000100
-#define MSR_GS_BASE             0xc0000101
-#define MSR_KERNEL_GS_BASE      0xc0000102
-#define EFER_LME                (1UL << 8)
-#define EFER_NXE                (1UL << 11)
-
-#define X86_EFLAGS_IF           (1UL << 9)
 
 static inline uint64_t rdmsr(uint32_t msr)
 {

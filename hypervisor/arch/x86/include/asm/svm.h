@@ -7,12 +7,10 @@
 #ifndef ASM_SVM_H
 #define ASM_SVM_H
 
+#include <asm/x86-defns.h>
 #include <tessera/types.h>
 
-#define MSR_VM_CR           0xc0010114
-#define MSR_VM_HSAVE_PA     0xc0010117
-#define VM_CR_SVMDIS        (1u << 4)
-#define EFER_SVME           (1u << 12)
+#define VM_CR_SVMDIS        (1u << 4)     /* in MSR_VM_CR (asm/x86-defns.h) */
 
 /* CPUID 0x8000000a EDX (APM2 15.4, CPUID Fn8000_000A) */
 #define SVM_FEAT_NPT        (1u << 0)
