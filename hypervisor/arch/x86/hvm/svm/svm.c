@@ -123,6 +123,35 @@ static void assign_asid(struct svm_vcpu *s, struct vmcb *vmcb)
     vmcb->asid = s->asid;
 }
 
+/*
+ * Debug registers. DR6 and DR7 are in the VMCB and switched by VMRUN and
+ * #VMEXIT, which also disables the host's breakpoints (APM2 15.5, 15.6);
+ * DR0-3 are not switched at all. Every MOV DR is intercepted until the
+ * vCPU first uses one: then its DR0-3 are loaded, the intercept is
+ * dropped and the instruction runs again, natively. When the vCPU leaves
+ * the CPU (svm_vcpu_put) they are saved and the intercept is back, so a
+ * vCPU never reads what another left there, and one that never touched
+ * them costs nothing. A vCPU that armed a breakpoint in DR7 gets its
+ * DR0-3 back at its next entry, before the CPU can match on them.
+ */
+static void svm_dr_load(struct svm_vcpu *s)
+{
+    load_dr0_3(s->dr);
+    s->vmcb->intercept_dr = 0;
+    s->dr_live = true;
+}
+
+static void svm_vcpu_put(struct vcpu *v)
+{
+    struct svm_vcpu *s = svm(v);
+
+    if (!s->dr_live)
+        return;
+    save_dr0_3(s->dr);
+    s->vmcb->intercept_dr = INTERCEPT_DR_ALL;
+    s->dr_live = false;
+}
+
 static void svm_iret_exit(struct svm_vcpu *s, struct vmcb *vmcb);
 
 static void svm_run(struct vcpu *v, struct hvm_exit *e)
@@ -130,6 +159,8 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
     struct svm_vcpu *s = svm(v);
     struct vmcb *vmcb = s->vmcb;
 
+    if (!s->dr_live && (vmcb->dr7 & X86_DR7_ENABLED))
+        svm_dr_load(s);
     assign_asid(s, vmcb);
     hvm_intr_assist(v);
     vmcb->rax = v->regs.rax;
@@ -143,6 +174,8 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
         vmcb->eventinj = 0;
     if (vmcb->exitcode == VMEXIT_IRET)
         svm_iret_exit(s, vmcb);
+    if (vmcb->exitcode - VMEXIT_DR_READ_BASE < 0x20)
+        svm_dr_load(s);
     svm_translate_exit(v, vmcb, e);
 }
 
@@ -355,6 +388,7 @@ const struct hvm_backend svm_backend = {
     .cpu_init = svm_cpu_init,
     .vcpu_init = svm_vcpu_init,
     .vcpu_destroy = svm_vcpu_destroy,
+    .vcpu_put = svm_vcpu_put,
     .set_initial_state = svm_set_initial_state,
     .run = svm_run,
     .get_rip = svm_get_rip,

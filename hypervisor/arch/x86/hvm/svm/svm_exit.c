@@ -43,6 +43,16 @@ void svm_translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e)
     case VMEXIT_HLT:
         e->reason = HVM_EXIT_HLT;
         break;
+    case VMEXIT_DR_READ_BASE ... VMEXIT_DR_WRITE_BASE + 15:    /* svm_run() gave them */
+        e->reason = HVM_EXIT_DR_ACCESS;
+        break;
+    case VMEXIT_INVD:
+    case VMEXIT_WBINVD:
+        e->reason = HVM_EXIT_CACHE_FLUSH;
+        break;
+    case VMEXIT_RDPMC:
+        e->reason = HVM_EXIT_RDPMC;
+        break;
     case VMEXIT_VINTR:
     case VMEXIT_IRET:       /* svm_run() noted it; the next entry may inject */
         e->reason = HVM_EXIT_INTR_WINDOW;
@@ -63,7 +73,7 @@ void svm_translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e)
     case VMEXIT_RDTSCP:     /* hidden (cpuid.c): IA32_TSC_AUX is the host's */
     case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
     case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_INVLPGA: case VMEXIT_MONITOR:
-    case VMEXIT_MWAIT: case VMEXIT_XSETBV: case VMEXIT_RSM: case VMEXIT_INVD:
+    case VMEXIT_MWAIT: case VMEXIT_XSETBV: case VMEXIT_RSM:
         e->reason = HVM_EXIT_FORBIDDEN;
         break;
     case VMEXIT_INVALID:

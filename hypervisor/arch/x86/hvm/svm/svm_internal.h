@@ -20,6 +20,10 @@ struct svm_vcpu {
     uint64_t iret_rip;
     bool intr_window, nmi_window;   /* who wants the VINTR exit */
     int virq;                   /* vector offered through V_IRQ, or -1 */
+    /* Debug registers (svm.c, svm_dr_load): DR6 and DR7 are in the VMCB;
+     * DR0-3 are the CPU's, kept here while another vCPU may be there. */
+    bool dr_live;               /* DR0-3 on this CPU, MOV DR not intercepted */
+    uint64_t dr[4];
 };
 
 static inline struct svm_vcpu *svm(struct vcpu *v) { return v->hw; }

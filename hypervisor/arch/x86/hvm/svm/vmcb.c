@@ -72,13 +72,17 @@ int svm_vcpu_init(struct vcpu *v)
     vmcb->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
         INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_RSM | INTERCEPT_INVD |
         INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO | INTERCEPT_MSR |
-        INTERCEPT_TASK_SWITCH | INTERCEPT_SHUTDOWN;
+        INTERCEPT_TASK_SWITCH | INTERCEPT_SHUTDOWN | INTERCEPT_RDPMC;
     /* VMRUN must be intercepted (APM2 15.5.1); the other SVM instructions
      * would let the guest reach the real SVM state through EFER.SVME,
      * which has to stay set in the guest's EFER. */
     vmcb->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
         INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
-        INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_XSETBV | INTERCEPT_RDTSCP;
+        INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_XSETBV | INTERCEPT_RDTSCP |
+        INTERCEPT_WBINVD;
+    /* DR0-3 are not in the VMCB: every MOV DR exits until the vCPU first
+     * uses them (svm.c, svm_dr_load). */
+    vmcb->intercept_dr = INTERCEPT_DR_ALL;
     /* #MC belongs to the host (APM2 15.12: exit then handle it there). */
     vmcb->intercept_exceptions = 1u << 18;
     vmcb->iopm_base_pa = iopm_pa;
@@ -151,6 +155,7 @@ int svm_set_initial_state(struct vcpu *v, const struct hvm_initial_state *st)
     vmcb->rax = st->regs.rax;
     vmcb->dr6 = X86_DR6_DEFAULT;
     vmcb->dr7 = X86_DR7_DEFAULT;
+    memset(svm(v)->dr, 0, sizeof(svm(v)->dr));   /* as INIT leaves them */
     vmcb->eventinj = 0;
     vmcb->interrupt_shadow = 0;
     svm(v)->virq = -1;                  /* update_vintr() at entry */

@@ -289,6 +289,8 @@ int vmcs_set_guest_state(struct vcpu *v, const struct hvm_initial_state *st)
     vmw(GUEST_RSP, st->rsp);
     vmw(GUEST_RFLAGS, st->rflags | X86_EFLAGS_FIXED);
     vmw(GUEST_DR7, X86_DR7_DEFAULT);
+    memset(vmx(v)->dr, 0, sizeof(vmx(v)->dr));     /* as INIT leaves them */
+    vmx(v)->dr6 = X86_DR6_DEFAULT;
     vmw(GUEST_IA32_DEBUGCTL, 0);
     vmw(GUEST_SYSENTER_CS, 0);
     vmw(GUEST_SYSENTER_ESP, 0);

@@ -196,6 +196,32 @@ static int vmx_set_initial_state(struct vcpu *v, const struct hvm_initial_state 
     return rc;
 }
 
+/*
+ * Debug registers. DR7 is in the VMCS (loaded at entry, saved at exit,
+ * which also sets the host's DR7 to 0x400: SDM vol. 3 28.3.1, 28.5.1);
+ * DR0-3 and DR6 are not switched at all. MOV DR exits until the vCPU
+ * first uses one: then its DR0-3 and DR6 are loaded, MOV-DR exiting is
+ * turned off and the instruction runs again, natively. When the vCPU
+ * leaves the CPU (vmx_vcpu_put) they are saved, and vmcs_load() turns
+ * the exiting back on wherever it runs next, so a vCPU never reads what
+ * another left there and one that never touched them costs nothing. A
+ * vCPU that armed a breakpoint in DR7 gets them back at its next entry.
+ */
+static void vmx_dr_intercept(bool on)
+{
+    uint32_t ctl = (uint32_t)vmread(CPU_BASED_CTLS);
+
+    vmw(CPU_BASED_CTLS, on ? ctl | CPU_MOV_DR_EXIT : ctl & ~CPU_MOV_DR_EXIT);
+}
+
+static void vmx_dr_load(struct vmx_vcpu *s)
+{
+    load_dr0_3(s->dr);
+    write_dr6(s->dr6);
+    vmx_dr_intercept(false);
+    s->dr_live = true;
+}
+
 /* The vCPU leaves this CPU (run.c): its VMCS is flushed to memory and
  * made inactive, so it may be loaded on any CPU next time (25.11.1). */
 static void vmx_vcpu_put(struct vcpu *v)
@@ -207,6 +233,11 @@ static void vmx_vcpu_put(struct vcpu *v)
         return;
     for (unsigned int i = 0; i < ARRAY_SIZE(switched_msrs); i++)
         s->syscall_msrs[i] = rdmsr(switched_msrs[i]);
+    if (s->dr_live) {
+        save_dr0_3(s->dr);
+        s->dr6 = read_dr6();
+        s->dr_live = false;
+    }
     vmclear(s->vmcs_pa);
     if (vmx_current_vmcs[cpu] == s->vmcs_pa)
         vmx_current_vmcs[cpu] = 0;
@@ -223,6 +254,8 @@ static void vmcs_load(struct vmx_vcpu *s, unsigned int cpu)
     vmcs_write_host_cpu_state();
     for (unsigned int i = 0; i < ARRAY_SIZE(switched_msrs); i++)
         wrmsr(switched_msrs[i], s->syscall_msrs[i]);
+    if (!s->dr_live)
+        vmx_dr_intercept(true);
     /* Translations this vCPU left on the CPU it comes from are gone from
      * here, but the ones it left here earlier may be stale now. */
     if (s->last_cpu != (int)cpu)
@@ -341,6 +374,8 @@ static void vmx_run(struct vcpu *v, struct hvm_exit *e)
         vmptrld(s->vmcs_pa);
         vmx_current_vmcs[cpu] = s->vmcs_pa;
     }
+    if (!s->dr_live && (vmread(GUEST_DR7) & X86_DR7_ENABLED))
+        vmx_dr_load(s);
     flush_tlbs(s);
     hvm_intr_assist(v);
     if (vmx_caps.preempt_timer)
@@ -368,6 +403,8 @@ static void vmx_run(struct vcpu *v, struct hvm_exit *e)
     s->idt_vec_info = (uint32_t)vmread(IDT_VECTORING_INFO);
     if (!(s->exit_reason & EXIT_REASON_ENTRY_FAILURE)) {
         s->launched = true;
+        if ((s->exit_reason & 0xffff) == EXIT_REASON_DR_ACCESS)
+            vmx_dr_load(s);
         reinject_idt_vectoring(s);
         restore_nmi_blocking(s);
     }

@@ -307,6 +307,16 @@ void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_PAUSE:
         e->reason = HVM_EXIT_PAUSE;
         break;
+    case EXIT_REASON_DR_ACCESS:         /* vmx_run() gave them */
+        e->reason = HVM_EXIT_DR_ACCESS;
+        break;
+    case EXIT_REASON_INVD:
+    case EXIT_REASON_WBINVD:
+        e->reason = HVM_EXIT_CACHE_FLUSH;
+        break;
+    case EXIT_REASON_RDPMC:
+        e->reason = HVM_EXIT_RDPMC;
+        break;
     case EXIT_REASON_INTR_WINDOW:
     case EXIT_REASON_NMI_WINDOW:
         e->reason = HVM_EXIT_INTR_WINDOW;
@@ -316,7 +326,7 @@ void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_VMPTRST: case EXIT_REASON_VMREAD: case EXIT_REASON_VMRESUME:
     case EXIT_REASON_VMWRITE: case EXIT_REASON_VMXOFF: case EXIT_REASON_VMXON:
     case EXIT_REASON_INVEPT: case EXIT_REASON_INVVPID: case EXIT_REASON_VMFUNC:
-    case EXIT_REASON_GETSEC: case EXIT_REASON_INVD: case EXIT_REASON_RSM:
+    case EXIT_REASON_GETSEC: case EXIT_REASON_RSM:
     case EXIT_REASON_MONITOR: case EXIT_REASON_MWAIT: case EXIT_REASON_XSETBV:
     case EXIT_REASON_ENCLS: case EXIT_REASON_XSAVES: case EXIT_REASON_XRSTORS:
         e->reason = HVM_EXIT_FORBIDDEN;

@@ -41,6 +41,10 @@ enum hvm_exit_reason {
     HVM_EXIT_UNHANDLED,
     HVM_EXIT_INTR,          /* an external interrupt, NMI, SMI or INIT took the CPU back */
     HVM_EXIT_INTR_WINDOW,   /* the guest can take an interrupt now (as asked) */
+    HVM_EXIT_DR_ACCESS,     /* first MOV DR: the backend gave the vCPU its debug
+                             * registers, the instruction runs again natively */
+    HVM_EXIT_CACHE_FLUSH,   /* WBINVD or INVD: skipped (docs/vcpu-state.md) */
+    HVM_EXIT_RDPMC,         /* no vPMU: #GP(0) */
     HVM_EXIT_NR_REASONS
 };
 

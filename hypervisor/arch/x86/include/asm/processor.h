@@ -56,6 +56,35 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
+#define DEFINE_DR(n) \
+    static inline unsigned long read_dr##n(void) \
+    { unsigned long v; __asm__ volatile("mov %%db" #n ", %0" : "=r"(v)); return v; } \
+    static inline void write_dr##n(unsigned long v) \
+    { __asm__ volatile("mov %0, %%db" #n :: "r"(v)); }
+DEFINE_DR(0)
+DEFINE_DR(1)
+DEFINE_DR(2)
+DEFINE_DR(3)
+DEFINE_DR(6)
+#undef DEFINE_DR
+
+/* The breakpoint addresses DR0-DR3, which no VM entry or exit switches. */
+static inline void save_dr0_3(uint64_t dr[4])
+{
+    dr[0] = read_dr0();
+    dr[1] = read_dr1();
+    dr[2] = read_dr2();
+    dr[3] = read_dr3();
+}
+
+static inline void load_dr0_3(const uint64_t dr[4])
+{
+    write_dr0(dr[0]);
+    write_dr1(dr[1]);
+    write_dr2(dr[2]);
+    write_dr3(dr[3]);
+}
+
 static inline void cpu_relax(void)      { __asm__ volatile("pause" ::: "memory"); }
 #ifdef __HOST_TEST__
 /* Host unit tests run at CPL 3, where cli/sti fault: no interrupts there. */

@@ -50,6 +50,7 @@
 /* DR6/DR7 as RESET and INIT leave them (SDM vol. 3 18.2.3, 18.2.4) */
 #define X86_DR6_DEFAULT _AC(0xffff0ff0, UL)
 #define X86_DR7_DEFAULT _AC(0x400, UL)
+#define X86_DR7_ENABLED _AC(0xff, UL)   /* L0-L3, G0-G3: a breakpoint is armed */
 
 /* MSRs (SDM vol. 4 chapter 2, APM2 appendix A) */
 #define MSR_IA32_TSC            0x00000010
