@@ -205,7 +205,7 @@ static int vmx_set_initial_state(struct vcpu *v, const struct hvm_initial_state 
  * leaves the CPU (vmx_vcpu_put) they are saved, and vmcs_load() turns
  * the exiting back on wherever it runs next, so a vCPU never reads what
  * another left there and one that never touched them costs nothing. A
- * vCPU that armed a breakpoint in DR7 gets them back at its next entry.
+ * vCPU that armed a breakpoint in DR7 gets them back in vmcs_load().
  */
 static void vmx_dr_intercept(bool on)
 {
@@ -254,7 +254,10 @@ static void vmcs_load(struct vmx_vcpu *s, unsigned int cpu)
     vmcs_write_host_cpu_state();
     for (unsigned int i = 0; i < ARRAY_SIZE(switched_msrs); i++)
         wrmsr(switched_msrs[i], s->syscall_msrs[i]);
-    if (!s->dr_live)
+    /* Not live since vmx_vcpu_put(); DR7 cannot change until they are. */
+    if (vmread(GUEST_DR7) & X86_DR7_ENABLED)
+        vmx_dr_load(s);
+    else
         vmx_dr_intercept(true);
     /* Translations this vCPU left on the CPU it comes from are gone from
      * here, but the ones it left here earlier may be stale now. */
@@ -374,8 +377,6 @@ static void vmx_run(struct vcpu *v, struct hvm_exit *e)
         vmptrld(s->vmcs_pa);
         vmx_current_vmcs[cpu] = s->vmcs_pa;
     }
-    if (!s->dr_live && (vmread(GUEST_DR7) & X86_DR7_ENABLED))
-        vmx_dr_load(s);
     flush_tlbs(s);
     hvm_intr_assist(v);
     if (vmx_caps.preempt_timer)
