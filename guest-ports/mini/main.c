@@ -14,6 +14,7 @@
  *   mini.echo=1         echo one line typed into the console ring, then end
  *   mini.pair=a|b       run the two-domain event channel test with the domain
  *                       mini.peer=<domid> instead of the self-tests
+ *   mini.dr=write|read  one side of the two-domain debug-register case
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
@@ -144,6 +145,8 @@ void mini_main(uint32_t ebx)
 
     if (option_value("mini.pair", which, sizeof(which))) {
         tests_evtchn_pair(which);
+    } else if (option_value("mini.dr", which, sizeof(which))) {
+        dr_pair_run(which);
     } else {
         tests_hypercalls();
         tests_cpu();
@@ -159,6 +162,7 @@ void mini_main(uint32_t ebx)
         tests_smp();
         tests_apic_smp();
         tests_nmi();
+        tests_vcpu_state();
     }
     printf("mini: %u passed, %u failed\n", passed, failed);
     bool has_end = option_value("mini.end", which, sizeof(which));

@@ -37,6 +37,10 @@ void trap_load_idt(void);
 /* Interrupt vectors 32-255 and the NMI (2): fn(vector) runs with
  * interrupts off; an interrupt without a handler crashes mini. */
 #define VEC_NMI 2
+/* Exception vectors the tests expect. */
+#define VEC_DB  1
+#define VEC_UD  6
+#define VEC_GP  13
 typedef void (*irq_handler_fn)(unsigned int vector);
 void irq_set_handler(unsigned int vector, irq_handler_fn fn);
 static inline void irq_enable(void)  { __asm__ volatile("sti" ::: "memory"); }
@@ -74,6 +78,8 @@ int safe_read64(uint64_t addr, uint64_t *val);
 int safe_insb(uint16_t port);
 int safe_vmrun(void);
 int safe_vmxon(void);
+int safe_rdpmc(uint32_t counter, uint64_t *val);
+int safe_cache_flush(bool invd);        /* INVD if invd, else WBINVD */
 
 /* smp.c */
 extern unsigned int nr_vcpus;
@@ -117,6 +123,10 @@ void apic_ap_idle(void) __attribute__((noreturn));
 /* An IPI through the ICR, in the APIC mode the tests left vCPU 0 in. */
 void apic_send_icr(uint32_t dest, uint32_t low);
 void tests_nmi(void);
+/* tests_vcpu_state.c: debug registers, RDPMC, WBINVD/INVD; and the
+ * two-domain debug-register case (role write|read). */
+void tests_vcpu_state(void);
+void dr_pair_run(const char *role);
 /* Starts vCPU index with INIT-SIPI-SIPI at trampoline.S (it then runs like
  * a VCPUOP_up'd one); reports its hostile checks. */
 void apic_start_by_sipi(unsigned int index);

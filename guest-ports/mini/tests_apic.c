@@ -51,7 +51,6 @@
 #define VEC_TEST    0x40
 #define VEC_TIMER   0x48
 #define VEC_AP      0x50
-#define VEC_GP      13
 
 static bool x2apic;
 static volatile unsigned int seen[256];

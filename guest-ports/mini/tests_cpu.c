@@ -6,9 +6,6 @@
  */
 #include "mini.h"
 
-#define VEC_UD  6
-#define VEC_GP  13
-
 static inline uint32_t inl(uint16_t port)
 {
     uint32_t v;

@@ -91,18 +91,34 @@ void irq_set_handler(unsigned int vector, irq_handler_fn fn)
  */
 #define ARM(cpu) "leaq 1f(%%rip), %%r11\n\tmovq %%r11, %[rec]\n\t"
 
-int safe_rdmsr(uint32_t msr, uint64_t *val)
+/* RDMSR or RDPMC: ECX in, EDX:EAX out. */
+static int safe_read_ecx(bool pmc, uint32_t ecx, uint64_t *val)
 {
     unsigned int cpu = this_vcpu();
     uint32_t lo = 0, hi = 0;
 
     fault_vec[cpu] = -1;
-    __asm__ volatile(ARM(cpu) "rdmsr\n1:"
-                     : "+a"(lo), "+d"(hi), [rec] "=m"(recovery_rip[cpu])
-                     : "c"(msr) : "r11", "memory");
+    if (pmc)
+        __asm__ volatile(ARM(cpu) "rdpmc\n1:"
+                         : "+a"(lo), "+d"(hi), [rec] "=m"(recovery_rip[cpu])
+                         : "c"(ecx) : "r11", "memory");
+    else
+        __asm__ volatile(ARM(cpu) "rdmsr\n1:"
+                         : "+a"(lo), "+d"(hi), [rec] "=m"(recovery_rip[cpu])
+                         : "c"(ecx) : "r11", "memory");
     recovery_rip[cpu] = 0;
     *val = ((uint64_t)hi << 32) | lo;
     return fault_vec[cpu] < 0 ? 0 : fault_vec[cpu];
+}
+
+int safe_rdmsr(uint32_t msr, uint64_t *val)
+{
+    return safe_read_ecx(false, msr, val);
+}
+
+int safe_rdpmc(uint32_t counter, uint64_t *val)
+{
+    return safe_read_ecx(true, counter, val);
 }
 
 int safe_wrmsr(uint32_t msr, uint64_t val)
@@ -167,6 +183,19 @@ int safe_vmxon(void)
     fault_vec[cpu] = -1;
     __asm__ volatile(ARM(cpu) "vmxon %[r]\n1:"
                      : [rec] "=m"(recovery_rip[cpu]) : [r] "m"(region) : "r11", "memory");
+    recovery_rip[cpu] = 0;
+    return fault_vec[cpu] < 0 ? 0 : fault_vec[cpu];
+}
+
+int safe_cache_flush(bool invd)
+{
+    unsigned int cpu = this_vcpu();
+
+    fault_vec[cpu] = -1;
+    if (invd)
+        __asm__ volatile(ARM(cpu) "invd\n1:" : [rec] "=m"(recovery_rip[cpu]) :: "r11", "memory");
+    else
+        __asm__ volatile(ARM(cpu) "wbinvd\n1:" : [rec] "=m"(recovery_rip[cpu]) :: "r11", "memory");
     recovery_rip[cpu] = 0;
     return fault_vec[cpu] < 0 ? 0 : fault_vec[cpu];
 }

@@ -2,11 +2,8 @@
 /* CPUID feature detection (SDM Vol. 2A CPUID; AMD APM Vol. 3 appendix E). */
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
+#include <asm/vmx.h>
 #include <tessera/lib.h>
-
-#define MSR_IA32_VMX_PROCBASED_CTLS     0x482
-#define MSR_IA32_VMX_PROCBASED_CTLS2    0x48b
-#define MSR_IA32_FEATURE_CONTROL        0x03a
 
 struct cpu_features boot_cpu;
 

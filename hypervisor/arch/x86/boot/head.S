@@ -117,21 +117,21 @@ start32:
         jb      1b
 
         mov     %cr4, %eax
-        or      $CR4_PAE, %eax
+        or      $X86_CR4_PAE, %eax
         mov     %eax, %cr4
         mov     $boot_pml4, %eax
         mov     %eax, %cr3
 
         mov     $MSR_EFER, %ecx
         rdmsr
-        or      $EFER_LME_BIT, %eax
+        or      $EFER_LME, %eax
         bt      $20, %ebp
         jnc     1f
-        or      $EFER_NXE_BIT, %eax
+        or      $EFER_NXE, %eax
 1:      wrmsr
 
         mov     %cr0, %eax
-        or      $(CR0_PG | CR0_PE | CR0_WP), %eax
+        or      $(X86_CR0_PG | X86_CR0_PE | X86_CR0_WP), %eax
         mov     %eax, %cr0
 
         lgdt    boot_gdt_ptr

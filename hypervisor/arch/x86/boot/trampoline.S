@@ -21,7 +21,7 @@ trampoline_blob:
 
         lgdtl   tp_gdt_desc - trampoline_blob
         mov     %cr0, %eax
-        or      $CR0_PE, %eax
+        or      $X86_CR0_PE, %eax
         mov     %eax, %cr0
         ljmpl   *(tp_jump32 - trampoline_blob)
 
@@ -34,7 +34,7 @@ trampoline_pm_entry:
         mov     %eax, %ss
 
         mov     %cr4, %eax
-        or      $CR4_PAE, %eax
+        or      $X86_CR4_PAE, %eax
         mov     %eax, %cr4
         mov     tp_cr3 - trampoline_blob(%ebx), %eax
         mov     %eax, %cr3
@@ -43,7 +43,7 @@ trampoline_pm_entry:
         or      tp_efer - trampoline_blob(%ebx), %eax
         wrmsr
         mov     %cr0, %eax
-        or      $(CR0_PG | CR0_WP), %eax
+        or      $(X86_CR0_PG | X86_CR0_WP), %eax
         mov     %eax, %cr0
         ljmpl   *(tp_jump64 - trampoline_blob)(%ebx)
 

@@ -81,18 +81,19 @@ int hvm_decode_current_insn(struct vcpu *v, struct insn *insn)
 /*
  * Moves RIP past the instruction that exited. Without a length from the
  * hardware (SVM without NRIP-save, as QEMU emulates it) the instruction is
- * decoded from guest memory and must be the one the exit says it was:
- * anything else means the guest changed its code under us, and it is
- * crashed rather than resumed at a guessed address.
+ * decoded from guest memory and must be the one the exit says it was
+ * (opcode, or opcode2 where an exit stands for two): anything else means
+ * the guest changed its code under us, and it is crashed rather than
+ * resumed at a guessed address.
  */
-static bool skip_insn(struct vcpu *v, enum insn_map map, uint8_t opcode)
+static bool skip_insn2(struct vcpu *v, enum insn_map map, uint8_t opcode, uint8_t opcode2)
 {
     unsigned int len = hvm->exit_insn_len(v);
     struct insn insn;
 
     if (!len) {
         int rc = hvm_decode_current_insn(v, &insn);
-        if (rc || insn.map != map || insn.opcode != opcode) {
+        if (rc || insn.map != map || (insn.opcode != opcode && insn.opcode != opcode2)) {
             domain_crash(v->domain, "vcpu %u: cannot decode the exiting instruction at "
                          "%#llx (%d)", v->id, (unsigned long long)hvm->get_rip(v), rc);
             return false;
@@ -101,6 +102,11 @@ static bool skip_insn(struct vcpu *v, enum insn_map map, uint8_t opcode)
     }
     hvm->set_rip(v, hvm->get_rip(v) + len);
     return true;
+}
+
+static bool skip_insn(struct vcpu *v, enum insn_map map, uint8_t opcode)
+{
+    return skip_insn2(v, map, opcode, opcode);
 }
 
 static void do_cpuid(struct vcpu *v)
@@ -181,7 +187,8 @@ static const char *const exit_names[HVM_EXIT_NR_REASONS] = {
     [HVM_EXIT_TRIPLE_FAULT] = "triple-fault", [HVM_EXIT_FORBIDDEN] = "forbidden",
     [HVM_EXIT_PAUSE] = "pause", [HVM_EXIT_ENTRY_FAILED] = "entry-failed",
     [HVM_EXIT_UNHANDLED] = "unhandled", [HVM_EXIT_INTR] = "interrupt",
-    [HVM_EXIT_INTR_WINDOW] = "intr-window",
+    [HVM_EXIT_INTR_WINDOW] = "intr-window", [HVM_EXIT_DR_ACCESS] = "dr-access",
+    [HVM_EXIT_CACHE_FLUSH] = "cache-flush", [HVM_EXIT_RDPMC] = "rdpmc",
 };
 
 void arch_vcpu_print_stats(const struct vcpu *v)
@@ -211,6 +218,21 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
     case HVM_EXIT_INTR:
     case HVM_EXIT_PAUSE:
     case HVM_EXIT_INTR_WINDOW:      /* the next entry injects */
+    case HVM_EXIT_DR_ACCESS:        /* the MOV DR runs again, natively */
+        break;
+    case HVM_EXIT_CACHE_FLUSH:
+        /* A domain without cache-flush permission (none has it: no device
+         * is passed through) has WBINVD and INVD skipped, as in Xen: a
+         * guest loop of them would stall the shared caches for everyone. */
+        /* WBINVD is 0F 09, INVD 0F 08: one exit reason, as QEMU's TCG
+         * (7.2) reports INVD under SVM as a WBINVD exit. */
+        skip_insn2(v, INSN_MAP_0F, 0x09, 0x08);
+        break;
+    case HVM_EXIT_RDPMC:
+        /* No vPMU (CPUID leaf 0xa reports none): no counter index is
+         * valid, and RDPMC with an invalid one is #GP(0) (SDM vol. 2B
+         * RDPMC). The host's counters are never read. */
+        hvm->inject_exception(v, VEC_GP, true, 0);
         break;
     case HVM_EXIT_CPUID:
         do_cpuid(v);

@@ -8,6 +8,7 @@
  */
 #include "backend.h"
 #include <asm/p2m.h>
+#include <asm/x86-defns.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/grant_table.h>
@@ -15,12 +16,6 @@
 #include <tessera/page_alloc.h>
 #include <tessera/guest_mem.h>
 
-#define CR0_PG      (1ull << 31)
-#define CR0_WP      (1ull << 16)
-#define CR4_PSE     (1ull << 4)
-#define CR4_PAE     (1ull << 5)
-#define CR4_LA57    (1ull << 12)
-#define EFER_LMA    (1ull << 10)
 #define PTE_P       (1ull << 0)
 #define PTE_RW      (1ull << 1)
 #define PTE_PS      (1ull << 7)
@@ -143,12 +138,12 @@ int guest_linear_to_gpa(struct vcpu *v, uint64_t la, bool write, uint64_t *gpa)
     bool wide;
 
     hvm->paging_state(v, &cr0, &cr3, &cr4, &efer);
-    if (!(cr0 & CR0_PG)) {
+    if (!(cr0 & X86_CR0_PG)) {
         *gpa = (efer & EFER_LMA) ? la : (uint32_t)la;
         return 0;
     }
     if (efer & EFER_LMA) {
-        levels = (cr4 & CR4_LA57) ? 5 : 4;
+        levels = (cr4 & X86_CR4_LA57) ? 5 : 4;
         unsigned int bits = levels == 5 ? 57 : 48;
         /* Canonical: bits 63..bits-1 all equal (SDM vol. 1 3.3.7.1). */
         if ((uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) != la)
@@ -156,7 +151,7 @@ int guest_linear_to_gpa(struct vcpu *v, uint64_t la, bool write, uint64_t *gpa)
         wide = true;
         table = cr3 & PTE_ADDR;
         shift = 12 + 9 * (levels - 1);
-    } else if (cr4 & CR4_PAE) {
+    } else if (cr4 & X86_CR4_PAE) {
         la = (uint32_t)la;
         /* PDPTE: four 8-byte entries at CR3[31:5] (SDM vol. 3 4.4.1). */
         if (copy_from_gpa(d, &entry, (cr3 & 0xffffffe0u) + (la >> 30) * 8, 8) ||
@@ -179,10 +174,10 @@ int guest_linear_to_gpa(struct vcpu *v, uint64_t la, bool write, uint64_t *gpa)
 
         if (read_entry(d, table, index, wide, &entry) || !(entry & PTE_P))
             return -EFAULT;
-        if (write && (cr0 & CR0_WP) && !(entry & PTE_RW))
+        if (write && (cr0 & X86_CR0_WP) && !(entry & PTE_RW))
             return -EFAULT;
         bool large = level > 1 && (entry & PTE_PS) &&
-                     (wide ? level <= 3 : (cr4 & CR4_PSE) != 0);
+                     (wide ? level <= 3 : (cr4 & X86_CR4_PSE) != 0);
         if (large || level == 1) {
             uint64_t base;
             if (!wide && large)     /* 4 MiB page: bits 20:13 are PA 39:32 */

@@ -13,16 +13,13 @@
 #include <asm/hvm_policy.h>
 #include <tessera/hypercall.h>
 
-#define MSR_TSC             0x10
 /* Intel's IA32_BIOS_SIGN_ID (the loaded microcode's revision in bits 63:32,
  * read after writing 0 and executing CPUID: SDM vol. 3 10.11.7.1) and
  * AMD's read-only PATCH_LEVEL share the number. */
 #define MSR_UCODE_REV       0x8b
 #define MSR_MTRRCAP         0xfe
 #define MSR_MISC_ENABLE     0x1a0
-#define MSR_PAT             0x277
 #define MSR_MTRR_DEF_TYPE   0x2ff
-#define MSR_TSC_AUX         0xc0000103u
 #define MSR_K8_INT_PENDING_MSG 0xc0010055u
 
 /* A PAT entry is one of UC, WC, WT, WP, WB, UC-: 0, 1, 4, 5, 6, 7; any
@@ -38,9 +35,6 @@ static bool pat_valid(uint64_t pat)
     return true;
 }
 
-#define EFER_SCE    (1ull << 0)
-#define EFER_LMA    (1ull << 10)
-
 int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     uint64_t cr0, cr3, cr4, efer;
@@ -48,13 +42,13 @@ int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     if (vlapic_msr_owned(msr))
         return vlapic_msr_read(v, msr, val);
     switch (msr) {
-    case MSR_TSC:
+    case MSR_IA32_TSC:
         *val = rdtsc();
         return 0;
     case MSR_UCODE_REV:
         *val = 0;           /* no microcode update was loaded */
         return 0;
-    case MSR_PAT:
+    case MSR_IA32_PAT:
         return hvm->get_pat(v, val);
     case MSR_MTRRCAP:
     case MSR_MTRR_DEF_TYPE:
@@ -87,7 +81,7 @@ int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         /* Linux (intel_get_microcode_revision) writes 0 before its CPUID;
          * the revision reads back 0 whatever was written. */
         return 0;
-    case MSR_PAT:
+    case MSR_IA32_PAT:
         return pat_valid(val) ? hvm->set_pat(v, val) : -EPERM;
     case MSR_MTRR_DEF_TYPE:
         return val == 0 ? 0 : -EPERM;

@@ -6,6 +6,7 @@
  * initial state.
  */
 #include "backend.h"
+#include <asm/x86-defns.h>
 #include <public/xen/errno.h>
 #include <public/xen/hvm/hvm_vcpu.h>
 #include <tessera/arch.h>
@@ -13,16 +14,10 @@
 #include <tessera/guest_mem.h>
 #include <tessera/lib.h>
 
-#define CR0_PE      (1ull << 0)
-#define CR0_ET      (1ull << 4)
-#define CR0_PG      (1ull << 31)
-#define CR4_PAE     (1ull << 5)
-#define GUEST_EFER_LME    (1ull << 8)
-#define GUEST_EFER_LMA    (1ull << 10)
 /* Bits a guest may set (SDM vol. 3 2.5; no VMX, SMX, PKS, CET for guests). */
 #define CR0_ALLOWED 0xe005003full
 #define CR4_ALLOWED 0x005f07ffull
-#define EFER_ALLOWED ((1ull << 0) | GUEST_EFER_LME | GUEST_EFER_LMA | (1ull << 11))
+#define EFER_ALLOWED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 /* The segment state is the ABI's flat one for both modes; a 32-bit
  * context with other bases or limits is refused rather than half-honoured. */
@@ -31,19 +26,19 @@ static int context_to_state(const struct vcpu_hvm_context *c, struct hvm_initial
     memset(s, 0, sizeof(*s));
     if (c->mode == VCPU_HVM_MODE_64B) {
         const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
-        if ((r->cr0 & (CR0_PE | CR0_PG)) != (CR0_PE | CR0_PG) || !(r->cr4 & CR4_PAE) ||
-            !(r->efer & GUEST_EFER_LME))
+        if ((r->cr0 & (X86_CR0_PE | X86_CR0_PG)) != (X86_CR0_PE | X86_CR0_PG) ||
+            !(r->cr4 & X86_CR4_PAE) || !(r->efer & EFER_LME))
             return -XEN_EINVAL;
         s->long_mode = true;
         s->rip = r->rip; s->rsp = r->rsp; s->rflags = r->rflags;
         s->cr0 = r->cr0; s->cr3 = r->cr3; s->cr4 = r->cr4;
-        s->efer = r->efer | GUEST_EFER_LMA;
+        s->efer = r->efer | EFER_LMA;
         s->regs.rax = r->rax; s->regs.rbx = r->rbx; s->regs.rcx = r->rcx;
         s->regs.rdx = r->rdx; s->regs.rsi = r->rsi; s->regs.rdi = r->rdi;
         s->regs.rbp = r->rbp;
     } else if (c->mode == VCPU_HVM_MODE_32B) {
         const struct vcpu_hvm_x86_32 *r = &c->cpu_regs.x86_32;
-        if (r->cs_base || r->ds_base || r->ss_base || r->es_base || !(r->cr0 & CR0_PE))
+        if (r->cs_base || r->ds_base || r->ss_base || r->es_base || !(r->cr0 & X86_CR0_PE))
             return -XEN_EINVAL;
         s->rip = r->eip; s->rsp = r->esp; s->rflags = r->eflags;
         s->cr0 = r->cr0; s->cr3 = r->cr3; s->cr4 = r->cr4; s->efer = r->efer;
@@ -55,7 +50,7 @@ static int context_to_state(const struct vcpu_hvm_context *c, struct hvm_initial
     }
     if ((s->cr0 & ~CR0_ALLOWED) || (s->cr4 & ~CR4_ALLOWED) || (s->efer & ~EFER_ALLOWED))
         return -XEN_EINVAL;
-    s->cr0 |= CR0_ET;
+    s->cr0 |= X86_CR0_ET;
     s->rflags = (s->rflags & 0x3f7fd7ull) | 2;     /* defined flag bits only */
     return 0;
 }

@@ -11,14 +11,12 @@
 #include <asm/percpu.h>
 #include <asm/vlapic.h>
 #include <asm/acpi_tables.h>
+#include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/lib.h>
 #include <tessera/time.h>
-
-#define MSR_APIC_BASE   0x1bu
-#define CR0_ET          (1ull << 4)
 
 /* ---- timer ---- */
 
@@ -116,7 +114,7 @@ static void do_sipi(struct vcpu *t, uint8_t vec)
     st.real_cs = (uint16_t)(vec << 8);
     st.rip = 0;
     st.rflags = 2;
-    st.cr0 = CR0_ET;
+    st.cr0 = X86_CR0_ET;
     if (hvm->set_initial_state(t, &st)) {
         domain_crash(d, "vcpu %u: cannot start vcpu %u at SIPI vector %#x", t->id, t->id,
                      vec);
@@ -218,14 +216,14 @@ static void apply(struct vcpu *v, unsigned int reg, const struct vlapic_effect *
 
 bool vlapic_msr_owned(uint32_t msr)
 {
-    return msr == MSR_APIC_BASE || (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST);
+    return msr == MSR_IA32_APIC_BASE || (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST);
 }
 
 int vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     struct vlapic *s = &v->arch.vlapic;
 
-    if (msr == MSR_APIC_BASE) {
+    if (msr == MSR_IA32_APIC_BASE) {
         *val = s->apic_base;
         return 0;
     }
@@ -242,7 +240,7 @@ int vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
     bool reset;
     int rc;
 
-    if (msr == MSR_APIC_BASE) {
+    if (msr == MSR_IA32_APIC_BASE) {
         rc = vlapic_base_write(s, val, &reset);
         if (!rc && reset)
             timer_update(v, false);

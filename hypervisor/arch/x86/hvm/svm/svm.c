@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * AMD-V (SVM) backend: one VMCB per vCPU, nested paging, every I/O port
- * and every MSR not switched by VMLOAD/VMSAVE intercepted. References are
- * to the AMD64 APM vol. 2, chapter 15.
+ * and every MSR not switched by VMLOAD/VMSAVE intercepted. This file holds
+ * the backend's ops table, the probe, per-CPU set-up, ASIDs, the run loop
+ * and event injection; the VMCB's set-up is vmcb.c, exit translation
+ * svm_exit.c. References are to the AMD64 APM vol. 2, chapter 15.
  */
-#include "../backend.h"
+#include <asm/hvm.h>
 #include <asm/hvm_intr.h>
 #include <asm/p2m.h>
 #include <asm/percpu.h>
@@ -13,7 +15,6 @@
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
-#include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
 
@@ -28,12 +29,10 @@ struct svm_cpu {
 
 static struct svm_cpu svm_cpus[MAX_CPUS];
 static uint32_t nr_asids;
-static bool has_nrips;
-static paddr_t iopm_pa, msrpm_pa;   /* shared by every vCPU */
+bool svm_has_nrips;
+static bool global_done;    /* the IOPM and MSRPM are built */
 
 void svm_enter(paddr_t vmcb_pa, struct guest_regs *regs, paddr_t host_area_pa);
-
-static inline struct svm_vcpu *svm(struct vcpu *v) { return v->arch.hw; }
 
 int svm_probe(void)
 {
@@ -55,43 +54,19 @@ int svm_probe(void)
         return -ENODEV;
     }
     nr_asids = b;
-    has_nrips = d & SVM_FEAT_NRIPS;
+    svm_has_nrips = d & SVM_FEAT_NRIPS;
     return 0;
-}
-
-/* MSRPM: two bits (read, write) per MSR in three 2 KiB ranges (APM2 15.11). */
-static void msrpm_allow(uint8_t *pm, uint32_t msr)
-{
-    uint32_t base;
-
-    if (msr < 0x2000)
-        base = 0;
-    else if (msr - 0xc0000000u < 0x2000)
-        base = 0x800, msr -= 0xc0000000u;
-    else
-        return;
-    pm[base + msr / 4] &= (uint8_t)~(3u << ((msr % 4) * 2));
 }
 
 static int svm_global_init(void)
 {
-    /* IOPM: 12 KiB, MSRPM: 8 KiB; every bit set means every access exits. */
-    iopm_pa = alloc_pages(2, 0);
-    msrpm_pa = alloc_pages(1, 0);
-    if (!iopm_pa || !msrpm_pa)
-        return -ENOMEM;
-    memset(phys_to_virt(iopm_pa), 0xff, 4 * PAGE_SIZE);
-    memset(phys_to_virt(msrpm_pa), 0xff, 2 * PAGE_SIZE);
-    /* State VMLOAD/VMSAVE switch (APM2 15.5.2): the guest may own it. */
-    static const uint32_t passthrough[] = {
-        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, 0xc0000081 /* STAR */,
-        0xc0000082 /* LSTAR */, 0xc0000083 /* CSTAR */, 0xc0000084 /* SFMASK */,
-        0x174, 0x175, 0x176 /* SYSENTER_CS/ESP/EIP */,
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(passthrough); i++)
-        msrpm_allow(phys_to_virt(msrpm_pa), passthrough[i]);
+    int rc = svm_vmcb_global_init();
+
+    if (rc)
+        return rc;
     printk("svm: %u ASIDs, %s\n", nr_asids,
-           has_nrips ? "NRIP-save" : "no NRIP-save: instruction lengths decoded");
+           svm_has_nrips ? "NRIP-save" : "no NRIP-save: instruction lengths decoded");
+    global_done = true;
     return 0;
 }
 
@@ -99,7 +74,7 @@ static int svm_cpu_init(void)
 {
     struct svm_cpu *sc = &svm_cpus[smp_processor_id()];
 
-    if (!iopm_pa) {             /* the boot CPU comes first */
+    if (!global_done) {         /* the boot CPU comes first */
         int rc = svm_global_init();
         if (rc)
             return rc;
@@ -117,116 +92,6 @@ static int svm_cpu_init(void)
     __asm__ volatile("vmsave %%rax" :: "a"(sc->host_area_pa) : "memory");
     sc->next_asid = 1;
     sc->asid_generation = 1;
-    return 0;
-}
-
-static int svm_vcpu_init(struct vcpu *v)
-{
-    struct svm_vcpu *s;
-    struct vmcb *vmcb;
-
-    s = xzalloc(sizeof(*s));
-    if (!s)
-        return -ENOMEM;
-    s->vmcb_pa = alloc_pages(0, PA_ZERO);
-    if (!s->vmcb_pa) {
-        xfree(s);
-        return -ENOMEM;
-    }
-    s->vmcb = vmcb = phys_to_virt(s->vmcb_pa);
-    s->asid_cpu = -1;
-    s->virq = -1;
-    v->arch.hw = s;
-
-    vmcb->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
-        INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_RSM | INTERCEPT_INVD |
-        INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO | INTERCEPT_MSR |
-        INTERCEPT_TASK_SWITCH | INTERCEPT_SHUTDOWN;
-    /* VMRUN must be intercepted (APM2 15.5.1); the other SVM instructions
-     * would let the guest reach the real SVM state through EFER.SVME,
-     * which has to stay set in the guest's EFER. */
-    vmcb->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
-        INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
-        INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_XSETBV | INTERCEPT_RDTSCP;
-    /* #MC belongs to the host (APM2 15.12: exit then handle it there). */
-    vmcb->intercept_exceptions = 1u << 18;
-    vmcb->iopm_base_pa = iopm_pa;
-    vmcb->msrpm_base_pa = msrpm_pa;
-    vmcb->nested_ctl = NESTED_CTL_NP_ENABLE;
-    vmcb->n_cr3 = p2m_root(v->domain->p2m);
-    /* V_INTR_MASKING: the guest's RFLAGS.IF masks only virtual interrupts,
-     * physical ones always exit (APM2 15.21.1). */
-    vmcb->vintr = 1ull << 24;
-    vmcb->g_pat = 0x0007040600070406ull;    /* the power-on PAT */
-    return 0;
-}
-
-static void svm_vcpu_destroy(struct vcpu *v)
-{
-    struct svm_vcpu *s = svm(v);
-
-    if (!s)
-        return;
-    free_pages(s->vmcb_pa, 0);
-    xfree(s);
-    v->arch.hw = NULL;
-}
-
-/* Segment attributes in the VMCB's packed form (APM2 15.5.1, table B-2). */
-#define SEG_ATTR(type, s, dpl, p, l, db, g) \
-    ((type) | ((s) << 4) | ((dpl) << 5) | ((p) << 7) | ((l) << 9) | ((db) << 10) | ((g) << 11))
-
-static void set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attr, uint32_t limit)
-{
-    seg->sel = sel;
-    seg->attr = attr;
-    seg->limit = limit;
-    seg->base = 0;
-}
-
-static int svm_set_initial_state(struct vcpu *v, const struct hvm_initial_state *st)
-{
-    struct vmcb *vmcb = svm(v)->vmcb;
-    bool real = !(st->cr0 & 1);
-    uint16_t code = st->long_mode ? SEG_ATTR(0xb, 1, 0, 1, 1, 0, 1)
-                    : real        ? SEG_ATTR(0xb, 1, 0, 1, 0, 0, 0)
-                                  : SEG_ATTR(0xb, 1, 0, 1, 0, 1, 1);
-    uint16_t data = real ? SEG_ATTR(0x3, 1, 0, 1, 0, 0, 0) : SEG_ATTR(0x3, 1, 0, 1, 0, 1, 1);
-    uint32_t limit = real ? 0xffff : 0xffffffff;
-    uint16_t ds = real ? 0 : 0x10;
-
-    /* Flat segments as the PVH ABI defines (xen docs/misc/pvh.pandoc), or
-     * the real-mode state a start-up IPI leaves. */
-    set_seg(&vmcb->cs, real ? st->real_cs : 0x8, code, limit);
-    if (real)
-        vmcb->cs.base = (uint64_t)st->real_cs << 4;
-    set_seg(&vmcb->ds, ds, data, limit);
-    set_seg(&vmcb->es, ds, data, limit);
-    set_seg(&vmcb->ss, ds, data, limit);
-    set_seg(&vmcb->fs, ds, data, limit);
-    set_seg(&vmcb->gs, ds, data, limit);
-    set_seg(&vmcb->tr, 0x18, SEG_ATTR(0xb, 0, 0, 1, 0, 0, 0), 0x67);
-    set_seg(&vmcb->ldtr, 0, SEG_ATTR(0x2, 0, 0, 1, 0, 0, 0), 0xffff);
-    set_seg(&vmcb->gdtr, 0, 0, 0xffff);
-    set_seg(&vmcb->idtr, 0, 0, 0xffff);
-    vmcb->cpl = 0;
-    vmcb->cr0 = st->cr0;
-    vmcb->cr3 = st->cr3;
-    vmcb->cr4 = st->cr4;
-    vmcb->efer = st->efer | EFER_SVME;
-    vmcb->rflags = st->rflags | 2;
-    vmcb->rip = st->rip;
-    vmcb->rsp = st->rsp;
-    vmcb->rax = st->regs.rax;
-    vmcb->dr6 = 0xffff0ff0;
-    vmcb->dr7 = 0x400;
-    vmcb->eventinj = 0;
-    vmcb->interrupt_shadow = 0;
-    svm(v)->virq = -1;                  /* update_vintr() at entry */
-    /* A vCPU (re)started by INIT or VCPUOP_initialise has no NMI in progress. */
-    vmcb->intercept_misc1 &= ~INTERCEPT_IRET;
-    svm(v)->nmi_masked = svm(v)->iret_seen = false;
-    v->arch.regs = st->regs;
     return 0;
 }
 
@@ -258,69 +123,33 @@ static void assign_asid(struct svm_vcpu *s, struct vmcb *vmcb)
     vmcb->asid = s->asid;
 }
 
-static void translate_exit(struct vcpu *v, struct vmcb *vmcb, struct hvm_exit *e)
+/*
+ * Debug registers. DR6 and DR7 are in the VMCB and switched by VMRUN and
+ * #VMEXIT, which also disables the host's breakpoints (APM2 15.5, 15.6);
+ * DR0-3 are not switched at all. Every MOV DR is intercepted until the
+ * vCPU first uses one: then its DR0-3 are loaded, the intercept is
+ * dropped and the instruction runs again, natively. When the vCPU leaves
+ * the CPU (svm_vcpu_put) they are saved and the intercept is back, so a
+ * vCPU never reads what another left there, and one that never touched
+ * them costs nothing. A vCPU that armed a breakpoint in DR7 gets its
+ * DR0-3 back at its next entry, before the CPU can match on them.
+ */
+static void svm_dr_load(struct svm_vcpu *s)
 {
-    uint64_t code = vmcb->exitcode, info1 = vmcb->exitinfo1;
+    load_dr0_3(s->dr);
+    s->vmcb->intercept_dr = 0;
+    s->dr_live = true;
+}
 
-    memset(e, 0, sizeof(*e));
-    e->raw = code;
-    switch (code) {
-    case VMEXIT_INTR:
-    case VMEXIT_NMI:
-    case VMEXIT_SMI:
-    case VMEXIT_INIT:
-    case VMEXIT_EXCP_BASE + 18:
-        e->reason = HVM_EXIT_INTR;
-        break;
-    case VMEXIT_CPUID:
-        e->reason = HVM_EXIT_CPUID;
-        break;
-    case VMEXIT_MSR:
-        e->reason = info1 ? HVM_EXIT_MSR_WRITE : HVM_EXIT_MSR_READ;
-        e->msr = (uint32_t)v->arch.regs.rcx;
-        break;
-    case VMEXIT_IOIO:
-        e->reason = HVM_EXIT_IO;
-        e->io.port = (uint16_t)(info1 >> 16);
-        e->io.size = (info1 & IOIO_SZ32) ? 4 : (info1 & IOIO_SZ16) ? 2 : 1;
-        e->io.in = info1 & IOIO_IN;
-        e->io.string = info1 & IOIO_STR;
-        e->io.rep = info1 & IOIO_REP;
-        e->io.next_rip = vmcb->exitinfo2;   /* APM2 15.10.2: rIP of the next insn */
-        break;
-    case VMEXIT_HLT:
-        e->reason = HVM_EXIT_HLT;
-        break;
-    case VMEXIT_VINTR:
-    case VMEXIT_IRET:       /* svm_run() noted it; the next entry may inject */
-        e->reason = HVM_EXIT_INTR_WINDOW;
-        break;
-    case VMEXIT_VMMCALL:
-        e->reason = HVM_EXIT_HYPERCALL;
-        break;
-    case VMEXIT_NPF:
-        e->reason = HVM_EXIT_NPF;
-        e->npf.gpa = vmcb->exitinfo2;
-        e->npf.present = info1 & NPF_PRESENT;
-        e->npf.write = info1 & NPF_WRITE;
-        e->npf.fetch = info1 & NPF_FETCH;
-        break;
-    case VMEXIT_SHUTDOWN:
-        e->reason = HVM_EXIT_TRIPLE_FAULT;
-        break;
-    case VMEXIT_RDTSCP:     /* hidden (cpuid.c): IA32_TSC_AUX is the host's */
-    case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
-    case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_INVLPGA: case VMEXIT_MONITOR:
-    case VMEXIT_MWAIT: case VMEXIT_XSETBV: case VMEXIT_RSM: case VMEXIT_INVD:
-        e->reason = HVM_EXIT_FORBIDDEN;
-        break;
-    case VMEXIT_INVALID:
-        e->reason = HVM_EXIT_ENTRY_FAILED;
-        break;
-    default:
-        e->reason = HVM_EXIT_UNHANDLED;
-        break;
-    }
+static void svm_vcpu_put(struct vcpu *v)
+{
+    struct svm_vcpu *s = svm(v);
+
+    if (!s->dr_live)
+        return;
+    save_dr0_3(s->dr);
+    s->vmcb->intercept_dr = INTERCEPT_DR_ALL;
+    s->dr_live = false;
 }
 
 static void svm_iret_exit(struct svm_vcpu *s, struct vmcb *vmcb);
@@ -330,6 +159,8 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
     struct svm_vcpu *s = svm(v);
     struct vmcb *vmcb = s->vmcb;
 
+    if (!s->dr_live && (vmcb->dr7 & X86_DR7_ENABLED))
+        svm_dr_load(s);
     assign_asid(s, vmcb);
     hvm_intr_assist(v);
     vmcb->rax = v->arch.regs.rax;
@@ -343,7 +174,9 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
         vmcb->eventinj = 0;
     if (vmcb->exitcode == VMEXIT_IRET)
         svm_iret_exit(s, vmcb);
-    translate_exit(v, vmcb, e);
+    if (vmcb->exitcode - VMEXIT_DR_READ_BASE < 0x20)
+        svm_dr_load(s);
+    svm_translate_exit(v, vmcb, e);
 }
 
 static uint64_t svm_get_rip(struct vcpu *v) { return svm(v)->vmcb->rip; }
@@ -357,9 +190,9 @@ static enum hvm_mode svm_mode(struct vcpu *v)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
 
-    if (!(vmcb->cr0 & 1))
+    if (!(vmcb->cr0 & X86_CR0_PE))
         return HVM_MODE_REAL;
-    if ((vmcb->efer & (1u << 10)) && (vmcb->cs.attr & (1u << 9)))
+    if ((vmcb->efer & EFER_LMA) && (vmcb->cs.attr & (1u << 9)))
         return HVM_MODE_LONG64;
     return (vmcb->cs.attr & (1u << 10)) ? HVM_MODE_PROT32 : HVM_MODE_PROT16;
 }
@@ -380,11 +213,10 @@ static void svm_paging_state(struct vcpu *v, uint64_t *cr0, uint64_t *cr3, uint6
 static int svm_set_efer(struct vcpu *v, uint64_t efer)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
-    const uint64_t lme = 1u << 8, lma = 1u << 10;
 
-    if ((vmcb->cr0 & (1ull << 31)) && ((efer ^ vmcb->efer) & lme))
+    if ((vmcb->cr0 & X86_CR0_PG) && ((efer ^ vmcb->efer) & EFER_LME))
         return -EPERM;
-    vmcb->efer = (efer & ~lma) | (vmcb->efer & lma) | EFER_SVME;
+    vmcb->efer = (efer & ~EFER_LMA) | (vmcb->efer & EFER_LMA) | EFER_SVME;
     return 0;
 }
 
@@ -411,15 +243,6 @@ static void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_e
     svm(v)->vmcb->eventinj = ev;
 }
 
-static unsigned int svm_exit_insn_len(struct vcpu *v)
-{
-    struct vmcb *vmcb = svm(v)->vmcb;
-
-    if (!has_nrips || vmcb->next_rip <= vmcb->rip || vmcb->next_rip - vmcb->rip > 15)
-        return 0;
-    return (unsigned int)(vmcb->next_rip - vmcb->rip);
-}
-
 static void svm_p2m_changed(struct vcpu *v)
 {
     __atomic_store_n(&svm(v)->flush, true, __ATOMIC_SEQ_CST);
@@ -430,7 +253,7 @@ static bool svm_intr_blocked(struct vcpu *v)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
 
-    return !(vmcb->rflags & (1u << 9)) || (vmcb->interrupt_shadow & 1) ||
+    return !(vmcb->rflags & X86_EFLAGS_IF) || (vmcb->interrupt_shadow & 1) ||
            (vmcb->eventinj & EVENT_VALID);
 }
 
@@ -558,29 +381,6 @@ static void svm_nmi_window(struct vcpu *v, bool on)
     update_vintr(s);
 }
 
-static void svm_dump(struct vcpu *v)
-{
-    struct vmcb *vmcb = svm(v)->vmcb;
-
-    printk("  exit %#llx info1 %#llx info2 %#llx intinfo %#llx\n",
-           (unsigned long long)vmcb->exitcode, (unsigned long long)vmcb->exitinfo1,
-           (unsigned long long)vmcb->exitinfo2, (unsigned long long)vmcb->exitintinfo);
-    printk("  rip %#llx rsp %#llx rflags %#llx cpl %u cs %#x/%#x\n",
-           (unsigned long long)vmcb->rip, (unsigned long long)vmcb->rsp,
-           (unsigned long long)vmcb->rflags, vmcb->cpl, vmcb->cs.sel, vmcb->cs.attr);
-    printk("  cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx\n",
-           (unsigned long long)vmcb->cr0, (unsigned long long)vmcb->cr3,
-           (unsigned long long)vmcb->cr4, (unsigned long long)vmcb->efer);
-    printk("  rax %#llx rbx %#llx rcx %#llx rdx %#llx\n",
-           (unsigned long long)v->arch.regs.rax, (unsigned long long)v->arch.regs.rbx,
-           (unsigned long long)v->arch.regs.rcx, (unsigned long long)v->arch.regs.rdx);
-    printk("  idtr %#llx/%#x gdtr %#llx/%#x vintr %#llx shadow %llu eventinj %#llx\n",
-           (unsigned long long)vmcb->idtr.base, vmcb->idtr.limit,
-           (unsigned long long)vmcb->gdtr.base, vmcb->gdtr.limit,
-           (unsigned long long)vmcb->vintr, (unsigned long long)vmcb->interrupt_shadow,
-           (unsigned long long)vmcb->eventinj);
-}
-
 const struct hvm_backend svm_backend = {
     .name = "svm",
     .p2m_format = P2M_NPT,
@@ -588,6 +388,7 @@ const struct hvm_backend svm_backend = {
     .cpu_init = svm_cpu_init,
     .vcpu_init = svm_vcpu_init,
     .vcpu_destroy = svm_vcpu_destroy,
+    .vcpu_put = svm_vcpu_put,
     .set_initial_state = svm_set_initial_state,
     .run = svm_run,
     .get_rip = svm_get_rip,

@@ -13,21 +13,7 @@
  * disabled; a VM exit leaves RFLAGS = 2 (IF clear) (28.5.3).
  */
 
-#define R_RAX   0
-#define R_RBX   8
-#define R_RCX   16
-#define R_RDX   24
-#define R_RSI   32
-#define R_RDI   40
-#define R_RBP   48
-#define R_R8    56
-#define R_R9    64
-#define R_R10   72
-#define R_R11   80
-#define R_R12   88
-#define R_R13   96
-#define R_R14   104
-#define R_R15   112
+#include <asm/guest_regs_asm.h>
 
 #define VMCS_HOST_RSP 0x6c14
 
@@ -49,21 +35,8 @@ vmx_enter:
 
     mov %rdi, %rax
     test %esi, %esi             /* ZF: not launched yet. MOVs keep the flags. */
-    mov R_RBX(%rax), %rbx
-    mov R_RCX(%rax), %rcx
-    mov R_RDX(%rax), %rdx
-    mov R_RSI(%rax), %rsi
-    mov R_RDI(%rax), %rdi
-    mov R_RBP(%rax), %rbp
-    mov R_R8(%rax), %r8
-    mov R_R9(%rax), %r9
-    mov R_R10(%rax), %r10
-    mov R_R11(%rax), %r11
-    mov R_R12(%rax), %r12
-    mov R_R13(%rax), %r13
-    mov R_R14(%rax), %r14
-    mov R_R15(%rax), %r15
-    mov R_RAX(%rax), %rax
+    GUEST_REGS_LOAD_FROM_RAX
+    mov GREG_RAX(%rax), %rax
     jnz 1f
     vmlaunch
     jmp .Lfail
@@ -81,21 +54,8 @@ vmx_enter:
 vmx_exit_stub:
     push %rax
     mov 8(%rsp), %rax           /* guest regs */
-    mov %rbx, R_RBX(%rax)
-    mov %rcx, R_RCX(%rax)
-    mov %rdx, R_RDX(%rax)
-    mov %rsi, R_RSI(%rax)
-    mov %rdi, R_RDI(%rax)
-    mov %rbp, R_RBP(%rax)
-    mov %r8, R_R8(%rax)
-    mov %r9, R_R9(%rax)
-    mov %r10, R_R10(%rax)
-    mov %r11, R_R11(%rax)
-    mov %r12, R_R12(%rax)
-    mov %r13, R_R13(%rax)
-    mov %r14, R_R14(%rax)
-    mov %r15, R_R15(%rax)
-    popq R_RAX(%rax)
+    GUEST_REGS_SAVE_TO_RAX
+    popq GREG_RAX(%rax)
     add $8, %rsp
     xor %eax, %eax
 

@@ -16,11 +16,6 @@
 
 #include "vmx_internal.h"
 
-#define G_CR0_PE    (1ull << 0)
-#define G_CR0_PG    (1ull << 31)
-#define G_CR4_PAE   (1ull << 5)
-#define EFER_LMA    (1ull << 10)
-
 paddr_t vmx_current_vmcs[MAX_CPUS];
 static bool write_failed[MAX_CPUS];     /* a VMWRITE failed on this CPU */
 
@@ -87,7 +82,7 @@ void vmcs_release(struct vcpu *v, struct vmcs_ctx *c)
  * IA32_VMX_CR0_FIXED0 for the guest (App. A.7, 27.3.1.1). */
 static uint64_t cr0_fixed0_guest(void)
 {
-    return vmx_caps.cr0_fixed0 & ~(G_CR0_PE | G_CR0_PG);
+    return vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 }
 
 uint64_t vmx_adjust_cr0(uint64_t cr0)
@@ -236,7 +231,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 int vmcs_set_guest_state(struct vcpu *v, const struct hvm_initial_state *st)
 {
     struct vmx_vcpu *s = vmx(v);
-    bool real = !(st->cr0 & G_CR0_PE);
+    bool real = !(st->cr0 & X86_CR0_PE);
     uint32_t code, data, entry;
     uint32_t limit = real ? 0xffff : 0xffffffff;
     uint16_t cs = real ? st->real_cs : 0x8, ds = real ? 0 : 0x10;
@@ -255,7 +250,7 @@ int vmcs_set_guest_state(struct vcpu *v, const struct hvm_initial_state *st)
     data = real ? AR(0x3, 1, 0, 1, 0, 0, 0) : AR(0x3, 1, 0, 1, 0, 1, 1);
     /* Bits the CPU cannot run with in VMX operation: refuse, not fix up. */
     if ((st->cr0 & 0xffffffffull & ~vmx_caps.cr0_fixed1) ||
-        (st->cr4 & 0xffffffffull & ~vmx_caps.cr4_fixed1) || (st->cr4 & (1ull << 13)))
+        (st->cr4 & 0xffffffffull & ~vmx_caps.cr4_fixed1) || (st->cr4 & X86_CR4_VMXE))
         return -EINVAL;
 
     set_seg(SEG_CS, cs, real ? (uint64_t)cs << 4 : 0, limit, code);
@@ -284,7 +279,7 @@ int vmcs_set_guest_state(struct vcpu *v, const struct hvm_initial_state *st)
     else
         entry &= ~ENTRY_IA32E_GUEST;
     vmw(ENTRY_CTLS, entry);
-    if ((st->cr0 & G_CR0_PG) && (st->cr4 & G_CR4_PAE) && !(efer & EFER_LMA) &&
+    if ((st->cr0 & X86_CR0_PG) && (st->cr4 & X86_CR4_PAE) && !(efer & EFER_LMA) &&
         vmx_load_pdptes(v, st->cr3))
         return -EINVAL;
     if (vmx_caps.pat)
@@ -292,8 +287,10 @@ int vmcs_set_guest_state(struct vcpu *v, const struct hvm_initial_state *st)
 
     vmw(GUEST_RIP, st->rip);
     vmw(GUEST_RSP, st->rsp);
-    vmw(GUEST_RFLAGS, st->rflags | 2);
-    vmw(GUEST_DR7, 0x400);
+    vmw(GUEST_RFLAGS, st->rflags | X86_EFLAGS_FIXED);
+    vmw(GUEST_DR7, X86_DR7_DEFAULT);
+    memset(vmx(v)->dr, 0, sizeof(vmx(v)->dr));     /* as INIT leaves them */
+    vmx(v)->dr6 = X86_DR6_DEFAULT;
     vmw(GUEST_IA32_DEBUGCTL, 0);
     vmw(GUEST_SYSENTER_CS, 0);
     vmw(GUEST_SYSENTER_ESP, 0);

@@ -20,8 +20,6 @@
 
 #include "vmx_internal.h"
 
-#define CR4_VMXE    (1ul << 13)
-
 struct vmx_cpu {
     paddr_t vmxon_pa;
     bool on;
@@ -38,8 +36,7 @@ static uint32_t next_vpid = 1;
  * comes back. FS/GS base and SYSENTER are in the VMCS.
  */
 static const uint32_t switched_msrs[5] = {
-    0xc0000081 /* STAR */, 0xc0000082 /* LSTAR */, 0xc0000083 /* CSTAR */,
-    0xc0000084 /* SFMASK */, MSR_KERNEL_GS_BASE,
+    MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_KERNEL_GS_BASE,
 };
 
 /* MSR bitmap (25.6.9): read-low, read-high, write-low, write-high, 1 KiB
@@ -62,8 +59,8 @@ static void msr_allow(uint8_t *bm, uint32_t msr)
 static int vmx_global_init(void)
 {
     static const uint32_t passthrough[] = {
-        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, 0xc0000081, 0xc0000082,
-        0xc0000083, 0xc0000084, 0x174, 0x175, 0x176,
+        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
+        MSR_SFMASK, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
     };
 
     /* I/O bitmaps A and B (25.6.4): every port exits. */
@@ -115,10 +112,10 @@ static int vmx_cpu_init(void)
     }
     *(uint32_t *)phys_to_virt(vc->vmxon_pa) = c->revision;
     write_cr0((read_cr0() | c->cr0_fixed0) & c->cr0_fixed1);
-    write_cr4((read_cr4() | c->cr4_fixed0 | CR4_VMXE) & c->cr4_fixed1);
+    write_cr4((read_cr4() | c->cr4_fixed0 | X86_CR4_VMXE) & c->cr4_fixed1);
     if (!vmxon(vc->vmxon_pa)) {
         printk(LOG_ERR "vmx: CPU %u: VMXON failed\n", cpu);
-        write_cr4(read_cr4() & ~CR4_VMXE);
+        write_cr4(read_cr4() & ~X86_CR4_VMXE);
         return -EIO;
     }
     vc->on = true;
@@ -199,6 +196,32 @@ static int vmx_set_initial_state(struct vcpu *v, const struct hvm_initial_state 
     return rc;
 }
 
+/*
+ * Debug registers. DR7 is in the VMCS (loaded at entry, saved at exit,
+ * which also sets the host's DR7 to 0x400: SDM vol. 3 28.3.1, 28.5.1);
+ * DR0-3 and DR6 are not switched at all. MOV DR exits until the vCPU
+ * first uses one: then its DR0-3 and DR6 are loaded, MOV-DR exiting is
+ * turned off and the instruction runs again, natively. When the vCPU
+ * leaves the CPU (vmx_vcpu_put) they are saved, and vmcs_load() turns
+ * the exiting back on wherever it runs next, so a vCPU never reads what
+ * another left there and one that never touched them costs nothing. A
+ * vCPU that armed a breakpoint in DR7 gets them back in vmcs_load().
+ */
+static void vmx_dr_intercept(bool on)
+{
+    uint32_t ctl = (uint32_t)vmread(CPU_BASED_CTLS);
+
+    vmw(CPU_BASED_CTLS, on ? ctl | CPU_MOV_DR_EXIT : ctl & ~CPU_MOV_DR_EXIT);
+}
+
+static void vmx_dr_load(struct vmx_vcpu *s)
+{
+    load_dr0_3(s->dr);
+    write_dr6(s->dr6);
+    vmx_dr_intercept(false);
+    s->dr_live = true;
+}
+
 /* The vCPU leaves this CPU (run.c): its VMCS is flushed to memory and
  * made inactive, so it may be loaded on any CPU next time (25.11.1). */
 static void vmx_vcpu_put(struct vcpu *v)
@@ -210,6 +233,11 @@ static void vmx_vcpu_put(struct vcpu *v)
         return;
     for (unsigned int i = 0; i < ARRAY_SIZE(switched_msrs); i++)
         s->syscall_msrs[i] = rdmsr(switched_msrs[i]);
+    if (s->dr_live) {
+        save_dr0_3(s->dr);
+        s->dr6 = read_dr6();
+        s->dr_live = false;
+    }
     vmclear(s->vmcs_pa);
     if (vmx_current_vmcs[cpu] == s->vmcs_pa)
         vmx_current_vmcs[cpu] = 0;
@@ -226,6 +254,11 @@ static void vmcs_load(struct vmx_vcpu *s, unsigned int cpu)
     vmcs_write_host_cpu_state();
     for (unsigned int i = 0; i < ARRAY_SIZE(switched_msrs); i++)
         wrmsr(switched_msrs[i], s->syscall_msrs[i]);
+    /* Not live since vmx_vcpu_put(); DR7 cannot change until they are. */
+    if (vmread(GUEST_DR7) & X86_DR7_ENABLED)
+        vmx_dr_load(s);
+    else
+        vmx_dr_intercept(true);
     /* Translations this vCPU left on the CPU it comes from are gone from
      * here, but the ones it left here earlier may be stale now. */
     if (s->last_cpu != (int)cpu)
@@ -371,6 +404,8 @@ static void vmx_run(struct vcpu *v, struct hvm_exit *e)
     s->idt_vec_info = (uint32_t)vmread(IDT_VECTORING_INFO);
     if (!(s->exit_reason & EXIT_REASON_ENTRY_FAILURE)) {
         s->launched = true;
+        if ((s->exit_reason & 0xffff) == EXIT_REASON_DR_ACCESS)
+            vmx_dr_load(s);
         reinject_idt_vectoring(s);
         restore_nmi_blocking(s);
     }

@@ -93,12 +93,15 @@ int vmx_probe(void)
         c->pin &= ~PIN_PREEMPT_TIMER;
     }
     /* CR8 accesses exit: without a TPR shadow a 64-bit guest's MOV to CR8
-     * would write the physical APIC's TPR (SDM vol. 3 27.3, 29.1). */
+     * would write the physical APIC's TPR (SDM vol. 3 27.3, 29.1). MOV DR
+     * exits until the vCPU uses its debug registers (vmx.c), RDPMC always:
+     * the counters are the host's (docs/vcpu-state.md). */
     rc = adjust("processor-based", truectl ? MSR_IA32_VMX_TRUE_PROCBASED
                                            : MSR_IA32_VMX_PROCBASED_CTLS,
                 CPU_HLT_EXIT | CPU_IO_BITMAPS | CPU_MSR_BITMAPS | CPU_SECONDARY_CTLS |
                 CPU_CR8_LOAD_EXIT | CPU_CR8_STORE_EXIT | CPU_MWAIT_EXIT | CPU_MONITOR_EXIT |
-                CPU_INTR_WINDOW_EXIT, CPU_NMI_WINDOW_EXIT, &c->cpu);
+                CPU_INTR_WINDOW_EXIT | CPU_MOV_DR_EXIT | CPU_RDPMC_EXIT, CPU_NMI_WINDOW_EXIT,
+                &c->cpu);
     if (rc)
         return rc;
     /* Interrupt-window exiting must exist (interrupt injection asks for it
@@ -115,19 +118,22 @@ int vmx_probe(void)
      * clear (p2m_ept.c). RDTSCP and INVPCID give #UD unless enabled
      * (25.6.2): INVPCID's feature bit is passed through, so it is enabled
      * where the CPU allows; RDTSCP is hidden (cpuid.c: IA32_TSC_AUX is
-     * not switched), so it stays #UD, as under SVM. */
+     * not switched), so it stays #UD, as under SVM. WBINVD exits where
+     * the CPU can make it (INVD always does, 26.1.2). */
     rc = adjust("secondary", MSR_IA32_VMX_PROCBASED_CTLS2,
                 CPU2_EPT | CPU2_UNRESTRICTED_GUEST,
-                CPU2_VPID | CPU2_INVPCID, &c->cpu2);
+                CPU2_VPID | CPU2_INVPCID | CPU2_WBINVD_EXIT, &c->cpu2);
     if (rc)
         return rc;
+    /* DR7 and DEBUGCTL are the guest's only with the debug controls, which
+     * the TRUE_* MSRs may allow clear (App. A.4, A.5; docs/vcpu-state.md). */
     rc = adjust("VM-exit", truectl ? MSR_IA32_VMX_TRUE_EXIT : MSR_IA32_VMX_EXIT_CTLS,
-                EXIT_HOST_64BIT | EXIT_LOAD_EFER | EXIT_SAVE_EFER,
+                EXIT_HOST_64BIT | EXIT_LOAD_EFER | EXIT_SAVE_EFER | EXIT_SAVE_DEBUG,
                 EXIT_LOAD_PAT | EXIT_SAVE_PAT, &c->exit);
     if (rc)
         return rc;
     rc = adjust("VM-entry", truectl ? MSR_IA32_VMX_TRUE_ENTRY : MSR_IA32_VMX_ENTRY_CTLS,
-                ENTRY_LOAD_EFER, ENTRY_LOAD_PAT, &c->entry);
+                ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG, ENTRY_LOAD_PAT, &c->entry);
     if (rc)
         return rc;
     if (c->entry & (ENTRY_IA32E_GUEST | ENTRY_SMM | ENTRY_DEACT_DUAL_MONITOR)) {
@@ -203,6 +209,8 @@ void vmx_print_caps(void)
            c->pat ? ", guest PAT" : "", c->preempt_timer ? ", preemption timer" : "");
     if (!c->vnmi)
         printk(LOG_WARN "vmx: no virtual NMIs: guests' NMIs are not delivered\n");
+    if (!(c->cpu2 & CPU2_WBINVD_EXIT))
+        printk(LOG_WARN "vmx: no WBINVD exiting: guests' WBINVD reaches the caches\n");
     printk("vmx: controls pin %#x cpu %#x cpu2 %#x exit %#x entry %#x; "
            "CR0 fixed %#llx/%#llx CR4 fixed %#llx/%#llx\n",
            c->pin, c->cpu, c->cpu2, c->exit, c->entry,

@@ -13,15 +13,6 @@
 
 #include "vmx_internal.h"
 
-#define G_CR0_PE      (1ull << 0)
-#define G_CR0_NW      (1ull << 29)
-#define G_CR0_CD      (1ull << 30)
-#define G_CR0_PG      (1ull << 31)
-#define G_CR4_PAE     (1ull << 5)
-#define G_CR4_VMXE    (1ull << 13)
-#define G_EFER_LME    (1ull << 8)
-#define G_EFER_LMA    (1ull << 10)
-
 #define VEC_GP      13
 
 /* The guest's view: its own bits, and the read shadow where we own them. */
@@ -70,7 +61,7 @@ static void set_gpr(struct vcpu *v, unsigned int n, uint64_t val)
 
 static bool long_mode(void)
 {
-    return vmread(GUEST_IA32_EFER) & G_EFER_LMA;
+    return vmread(GUEST_IA32_EFER) & EFER_LMA;
 }
 
 static void inject_gp(struct vcpu *v)
@@ -92,23 +83,23 @@ static bool guest_write_cr0(struct vcpu *v, uint64_t val)
 
     if (!long_mode())
         val = (uint32_t)val;
-    if ((val >> 32) || ((val & G_CR0_PG) && !(val & G_CR0_PE)) ||
-        ((val & G_CR0_NW) && !(val & G_CR0_CD)) || (val & ~vmx_caps.cr0_fixed1))
+    if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
+        ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) || (val & ~vmx_caps.cr0_fixed1))
         return false;
-    if (!(old & G_CR0_PG) && (val & G_CR0_PG) && (efer & G_EFER_LME)) {
-        if (!(cr4 & G_CR4_PAE))
+    if (!(old & X86_CR0_PG) && (val & X86_CR0_PG) && (efer & EFER_LME)) {
+        if (!(cr4 & X86_CR4_PAE))
             return false;
-        efer |= G_EFER_LMA;
+        efer |= EFER_LMA;
         entry |= ENTRY_IA32E_GUEST;
-    } else if ((old & G_CR0_PG) && !(val & G_CR0_PG) && (efer & G_EFER_LMA)) {
-        efer &= ~G_EFER_LMA;
+    } else if ((old & X86_CR0_PG) && !(val & X86_CR0_PG) && (efer & EFER_LMA)) {
+        efer &= ~EFER_LMA;
         entry &= ~ENTRY_IA32E_GUEST;
     }
     vmw(GUEST_CR0, vmx_adjust_cr0(val));
     vmw(CR0_READ_SHADOW, val);
     vmw(GUEST_IA32_EFER, efer);
     vmw(ENTRY_CTLS, entry);
-    if ((val & G_CR0_PG) && (cr4 & G_CR4_PAE) && !(efer & G_EFER_LMA) &&
+    if ((val & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(efer & EFER_LMA) &&
         vmx_load_pdptes(v, vmread(GUEST_CR3)))
         return false;
     vmx(v)->flush = true;
@@ -123,12 +114,12 @@ static bool guest_write_cr4(struct vcpu *v, uint64_t val)
 
     if (!long_mode())
         val = (uint32_t)val;
-    if ((val & G_CR4_VMXE) || (val & ~vmx_caps.cr4_fixed1) ||
-        (long_mode() && !(val & G_CR4_PAE)))
+    if ((val & X86_CR4_VMXE) || (val & ~vmx_caps.cr4_fixed1) ||
+        (long_mode() && !(val & X86_CR4_PAE)))
         return false;
     vmw(GUEST_CR4, vmx_adjust_cr4(val));
     vmw(CR4_READ_SHADOW, val);
-    if ((cr0 & G_CR0_PG) && (val & G_CR4_PAE) && !long_mode() &&
+    if ((cr0 & X86_CR0_PG) && (val & X86_CR4_PAE) && !long_mode() &&
         vmx_load_pdptes(v, vmread(GUEST_CR3)))
         return false;
     vmx(v)->flush = true;
@@ -144,7 +135,7 @@ static bool guest_write_cr3(struct vcpu *v, uint64_t val)
     if (!long_mode())
         val = (uint32_t)val;
     vmw(GUEST_CR3, val & ~(1ull << 63));
-    if ((cr0 & G_CR0_PG) && (cr4 & G_CR4_PAE) && !long_mode() && vmx_load_pdptes(v, val))
+    if ((cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !long_mode() && vmx_load_pdptes(v, val))
         return false;
     vmx(v)->flush = true;
     return true;
@@ -317,6 +308,16 @@ void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_PAUSE:
         e->reason = HVM_EXIT_PAUSE;
         break;
+    case EXIT_REASON_DR_ACCESS:         /* vmx_run() gave them */
+        e->reason = HVM_EXIT_DR_ACCESS;
+        break;
+    case EXIT_REASON_INVD:
+    case EXIT_REASON_WBINVD:
+        e->reason = HVM_EXIT_CACHE_FLUSH;
+        break;
+    case EXIT_REASON_RDPMC:
+        e->reason = HVM_EXIT_RDPMC;
+        break;
     case EXIT_REASON_INTR_WINDOW:
     case EXIT_REASON_NMI_WINDOW:
         e->reason = HVM_EXIT_INTR_WINDOW;
@@ -326,7 +327,7 @@ void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_VMPTRST: case EXIT_REASON_VMREAD: case EXIT_REASON_VMRESUME:
     case EXIT_REASON_VMWRITE: case EXIT_REASON_VMXOFF: case EXIT_REASON_VMXON:
     case EXIT_REASON_INVEPT: case EXIT_REASON_INVVPID: case EXIT_REASON_VMFUNC:
-    case EXIT_REASON_GETSEC: case EXIT_REASON_INVD: case EXIT_REASON_RSM:
+    case EXIT_REASON_GETSEC: case EXIT_REASON_RSM:
     case EXIT_REASON_MONITOR: case EXIT_REASON_MWAIT: case EXIT_REASON_XSETBV:
     case EXIT_REASON_ENCLS: case EXIT_REASON_XSAVES: case EXIT_REASON_XRSTORS:
         e->reason = HVM_EXIT_FORBIDDEN;

@@ -43,6 +43,10 @@ struct vmx_vcpu {
     uint64_t cr2;               /* VMX does not switch CR2 */
     uint64_t tpr;               /* CR8, kept here: CR8 accesses exit */
     uint64_t syscall_msrs[5];   /* switched by hand, see vmx.c */
+    /* Debug registers (vmx.c, vmx_dr_load): DR7 is in the VMCS; DR0-3 and
+     * DR6 are the CPU's, kept here while another vCPU may be there. */
+    bool dr_live;               /* on this CPU, MOV DR exiting off */
+    uint64_t dr[4], dr6;
     /* The last exit, for the shared exit code and dumps. */
     uint32_t exit_reason;
     uint64_t exit_qual;

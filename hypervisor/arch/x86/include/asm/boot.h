@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Constants shared by the boot assembly and C. */
+/* Constants shared by the boot assembly and C (CR/EFER/MSR: asm/x86-defns.h). */
 #ifndef ASM_BOOT_H
 #define ASM_BOOT_H
+
+#include <asm/x86-defns.h>
 
 #define HV_LOAD_ADDR        0x100000        /* 1 MiB: where loaders put us */
 #define BOOT_STACK_SIZE     16384
@@ -22,15 +24,6 @@
 #define PTE_D               0x040
 #define PTE_PS              0x080
 #define PTE_G               0x100
-
-#define CR0_PE              0x00000001
-#define CR0_WP              0x00010000
-#define CR0_PG              0x80000000
-#define CR4_PAE             0x00000020
-#define MSR_EFER_NUM        0xc0000080
-#define MSR_EFER            0xc0000080
-#define EFER_LME_BIT        0x00000100
-#define EFER_NXE_BIT        0x00000800
 
 #define MB1_BOOT_MAGIC      0x2badb002
 #define MB2_BOOT_MAGIC      0x36d76289

@@ -8,17 +8,22 @@
 #ifndef ASM_HVM_H
 #define ASM_HVM_H
 
+#include <asm/guest_regs_asm.h>
 #include <tessera/types.h>
 
 struct vcpu;
 struct p2m;
 
 /* General-purpose registers the backend does not keep in its control
- * structure. The order is fixed: the VM-entry assembly indexes it. */
+ * structure. The order is fixed: the VM-entry assembly indexes it
+ * (asm/guest_regs_asm.h). */
 struct guest_regs {
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
     uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
+_Static_assert(__builtin_offsetof(struct guest_regs, rdi) == GREG_RDI, "guest_regs rdi");
+_Static_assert(__builtin_offsetof(struct guest_regs, r8) == GREG_R8, "guest_regs r8");
+_Static_assert(__builtin_offsetof(struct guest_regs, r15) == GREG_R15, "guest_regs r15");
 
 enum hvm_exit_reason {
     HVM_EXIT_NONE,          /* handled (external interrupt, NMI): just re-enter */
@@ -36,6 +41,10 @@ enum hvm_exit_reason {
     HVM_EXIT_UNHANDLED,
     HVM_EXIT_INTR,          /* an external interrupt, NMI, SMI or INIT took the CPU back */
     HVM_EXIT_INTR_WINDOW,   /* the guest can take an interrupt now (as asked) */
+    HVM_EXIT_DR_ACCESS,     /* first MOV DR: the backend gave the vCPU its debug
+                             * registers, the instruction runs again natively */
+    HVM_EXIT_CACHE_FLUSH,   /* WBINVD or INVD: skipped (docs/vcpu-state.md) */
+    HVM_EXIT_RDPMC,         /* no vPMU: #GP(0) */
     HVM_EXIT_NR_REASONS
 };
 

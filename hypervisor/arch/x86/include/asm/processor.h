@@ -3,28 +3,9 @@
 #ifndef ASM_PROCESSOR_H
 #define ASM_PROCESSOR_H
 
+#include <asm/x86-defns.h>
 #include <tessera/types.h>
 
-#define X86_CR0_PE      (1UL << 0)
-#define X86_CR0_MP      (1UL << 1)
-#define X86_CR0_ET      (1UL << 4)
-#define X86_CR0_NE      (1UL << 5)
-#define X86_CR0_WP      (1UL << 16)
-#define X86_CR0_PG      (1UL << 31)
-#define X86_CR4_PAE     (1UL << 5)
-#define X86_CR4_PGE     (1UL << 7)
-#define X86_CR4_OSFXSR  (1UL << 9)
-
-#define MSR_IA32_APIC_BASE      0x0000001b
-#define MSR_IA32_TSC_DEADLINE   0x000006e0
-#define MSR_EFER                0xc0000080
-#define MSR_FS_BASE             0xc0000100
-#define MSR_GS_BASE             0xc0000101
-#define MSR_KERNEL_GS_BASE      0xc0000102
-#define EFER_LME                (1UL << 8)
-#define EFER_NXE                (1UL << 11)
-
-#define X86_EFLAGS_IF           (1UL << 9)
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -74,6 +55,35 @@ DEFINE_CR(2)
 DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
+
+#define DEFINE_DR(n) \
+    static inline unsigned long read_dr##n(void) \
+    { unsigned long v; __asm__ volatile("mov %%db" #n ", %0" : "=r"(v)); return v; } \
+    static inline void write_dr##n(unsigned long v) \
+    { __asm__ volatile("mov %0, %%db" #n :: "r"(v)); }
+DEFINE_DR(0)
+DEFINE_DR(1)
+DEFINE_DR(2)
+DEFINE_DR(3)
+DEFINE_DR(6)
+#undef DEFINE_DR
+
+/* The breakpoint addresses DR0-DR3, which no VM entry or exit switches. */
+static inline void save_dr0_3(uint64_t dr[4])
+{
+    dr[0] = read_dr0();
+    dr[1] = read_dr1();
+    dr[2] = read_dr2();
+    dr[3] = read_dr3();
+}
+
+static inline void load_dr0_3(const uint64_t dr[4])
+{
+    write_dr0(dr[0]);
+    write_dr1(dr[1]);
+    write_dr2(dr[2]);
+    write_dr3(dr[3]);
+}
 
 static inline void cpu_relax(void)      { __asm__ volatile("pause" ::: "memory"); }
 #ifdef __HOST_TEST__

@@ -7,12 +7,10 @@
 #ifndef ASM_SVM_H
 #define ASM_SVM_H
 
+#include <asm/x86-defns.h>
 #include <tessera/types.h>
 
-#define MSR_VM_CR           0xc0010114
-#define MSR_VM_HSAVE_PA     0xc0010117
-#define VM_CR_SVMDIS        (1u << 4)
-#define EFER_SVME           (1u << 12)
+#define VM_CR_SVMDIS        (1u << 4)     /* in MSR_VM_CR (asm/x86-defns.h) */
 
 /* CPUID 0x8000000a EDX (APM2 15.4, CPUID Fn8000_000A) */
 #define SVM_FEAT_NPT        (1u << 0)
@@ -32,6 +30,7 @@ struct vmcb_seg {
 #define INTERCEPT_NMI           (1u << 1)
 #define INTERCEPT_SMI           (1u << 2)
 #define INTERCEPT_INIT          (1u << 3)
+#define INTERCEPT_RDPMC         (1u << 15)
 #define INTERCEPT_CPUID         (1u << 18)
 #define INTERCEPT_RSM           (1u << 19)
 #define INTERCEPT_IRET          (1u << 20)
@@ -55,6 +54,9 @@ struct vmcb_seg {
 #define INTERCEPT_MONITOR       (1u << 10)
 #define INTERCEPT_MWAIT         (1u << 11)
 #define INTERCEPT_XSETBV        (1u << 13)
+
+/* intercept_dr: reads of DR0-15 in bits 0-15, writes in 16-31 (APM2 15.12) */
+#define INTERCEPT_DR_ALL        0xffffffffu
 
 #define TLB_CONTROL_NOTHING     0
 #define TLB_CONTROL_FLUSH_ASID  3
@@ -146,6 +148,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "vmcb g_pat");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb is one page");
 
 /* Exit codes, APM2 appendix C. */
+#define VMEXIT_DR_READ_BASE 0x020   /* + DR number */
+#define VMEXIT_DR_WRITE_BASE 0x030  /* + DR number */
 #define VMEXIT_EXCP_BASE    0x040   /* + vector */
 #define VMEXIT_INTR         0x060
 #define VMEXIT_NMI          0x061
@@ -153,6 +157,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb is one page");
 #define VMEXIT_INIT         0x063
 #define VMEXIT_VINTR        0x064
 #define VMEXIT_RDTSC        0x06e
+#define VMEXIT_RDPMC        0x06f
 #define VMEXIT_CPUID        0x072
 #define VMEXIT_RSM          0x073
 #define VMEXIT_IRET         0x074

@@ -64,7 +64,6 @@
 
 #define X2APIC_MSR_FIRST    0x800u
 #define X2APIC_MSR_LAST     0x8ffu
-#define MSR_TSC_DEADLINE    0x6e0u
 
 #define VLAPIC_NR_LVT       6       /* timer, thermal, perf, LINT0, LINT1, error */
 #define LVT_IDX(reg)        ((reg) - APIC_REG_LVT_TIMER)

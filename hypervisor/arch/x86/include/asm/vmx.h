@@ -8,14 +8,13 @@
 #ifndef ASM_VMX_H
 #define ASM_VMX_H
 
+#include <asm/x86-defns.h>
 #include <tessera/types.h>
 
 /* MSRs (SDM vol. 3 App. A; vol. 4) */
-#define MSR_IA32_FEATURE_CONTROL    0x0000003a
 #define FEATURE_CONTROL_LOCK        (1ull << 0)
 #define FEATURE_CONTROL_VMXON_SMX   (1ull << 1)
 #define FEATURE_CONTROL_VMXON       (1ull << 2)     /* outside SMX */
-#define MSR_IA32_PAT                0x00000277
 #define MSR_IA32_VMX_BASIC          0x00000480
 #define MSR_IA32_VMX_PINBASED_CTLS  0x00000481
 #define MSR_IA32_VMX_PROCBASED_CTLS 0x00000482
