@@ -312,10 +312,8 @@ static long op_reset(struct vcpu *v, const struct evtchn_reset *r)
         if (chn && chn->state != ECS_FREE && chn->state != ECS_XEN)
             evtchn_close_port(d, p, &flags, true);
     }
-    if (!ed->dead && ed->abi == EVTCHN_ABI_FIFO) {
-        /* Closing cleared the FIFO words; nothing may stay linked now. */
-        evtchn_fifo_destroy(d);
-    }
+    if (!ed->dead)
+        ed->ops->destroy(d);        /* back to 2-level */
     spin_unlock_irqrestore(&ed->lock, flags);
     return 0;
 }
