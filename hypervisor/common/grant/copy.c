@@ -71,11 +71,10 @@ long gnttab_copy_batch(struct vcpu *v, uint64_t uop, unsigned int n)
     struct gnttab_copy op;
 
     for (unsigned int i = 0; i < n; i++, uop += sizeof(op)) {
-        if (copy_from_guest(v, &op, uop, sizeof(op)))
+        if (copy_from_guest_obj(v, &op, uop))
             return -EFAULT;
         op.status = copy_one(v, &op);
-        if (copy_to_guest(v, uop + offsetof(struct gnttab_copy, status), &op.status,
-                          sizeof(op.status)))
+        if (copy_field_to_guest(v, uop, &op, status))
             return -EFAULT;
     }
     return 0;

@@ -120,10 +120,10 @@ long gnttab_map_batch(struct vcpu *v, uint64_t uop, unsigned int n)
     struct gnttab_map_grant_ref op;
 
     for (unsigned int i = 0; i < n; i++, uop += sizeof(op)) {
-        if (copy_from_guest(v, &op, uop, sizeof(op)))
+        if (copy_from_guest_obj(v, &op, uop))
             return -EFAULT;
         op.status = map_one(v, &op);
-        if (copy_to_guest(v, uop, &op, sizeof(op)))
+        if (copy_to_guest_obj(v, uop, &op))
             return -EFAULT;
     }
     return 0;
@@ -162,14 +162,14 @@ long gnttab_unmap_batch(struct vcpu *v, uint64_t uop, unsigned int n)
     long rc = 0;
 
     for (unsigned int i = 0; i < n && i < GNTTAB_BATCH; i++, uop += sizeof(op)) {
-        if (copy_from_guest(v, &op, uop, sizeof(op))) {
+        if (copy_from_guest_obj(v, &op, uop)) {
             rc = -EFAULT;
             break;
         }
         op.status = unmap_one(v->domain, &op, &done[nr_done]);
         if (op.status == GNTST_okay)
             nr_done++;
-        if (copy_to_guest(v, uop, &op, sizeof(op))) {
+        if (copy_to_guest_obj(v, uop, &op)) {
             rc = -EFAULT;
             break;
         }

@@ -38,12 +38,12 @@ static long batch(struct vcpu *v, uint64_t arg[6], unsigned int count, size_t si
 static long setup_table(struct vcpu *v, uint64_t uop, unsigned int count)
 {
     struct gnttab_setup_table op;
-    uint64_t gfns[GNTTAB_MAX_FRAMES];
+    xen_pfn_t gfns[GNTTAB_MAX_FRAMES];
     struct domain *d;
 
     if (count != 1)
         return -XEN_EINVAL;
-    if (copy_from_guest(v, &op, uop, sizeof(op)))
+    if (copy_from_guest_obj(v, &op, uop))
         return -XEN_EFAULT;
     d = op.dom == v->domain->id ? v->domain : gnttab_domain(v, op.dom);
     if (d != v->domain) {
@@ -57,13 +57,11 @@ static long setup_table(struct vcpu *v, uint64_t uop, unsigned int count)
         /* A translated guest is told where it placed each frame. */
         memcpy(gfns, gt->frame_gfn, op.nr_frames * sizeof(gfns[0]));
         spin_unlock_irqrestore(&gt->lock, flags);
-        for (unsigned int i = 0; op.status == GNTST_okay && i < op.nr_frames; i++)
-            if (copy_to_guest(v, op.frame_list.p + i * sizeof(xen_pfn_t), &gfns[i],
-                              sizeof(xen_pfn_t)))
-                op.status = GNTST_bad_virt_addr;
+        if (op.status == GNTST_okay &&
+            copy_to_guest_array(v, op.frame_list.p, gfns, op.nr_frames))
+            op.status = GNTST_bad_virt_addr;
     }
-    if (copy_to_guest(v, uop + offsetof(struct gnttab_setup_table, status), &op.status,
-                      sizeof(op.status)))
+    if (copy_field_to_guest(v, uop, &op, status))
         return -XEN_EFAULT;
     return 0;
 }
@@ -75,7 +73,7 @@ static long query_size(struct vcpu *v, uint64_t uop, unsigned int count)
 
     if (count != 1)
         return -XEN_EINVAL;
-    if (copy_from_guest(v, &op, uop, sizeof(op)))
+    if (copy_from_guest_obj(v, &op, uop))
         return -XEN_EFAULT;
     d = op.dom == v->domain->id ? v->domain : gnttab_domain(v, op.dom);
     if (d != v->domain) {
@@ -85,7 +83,7 @@ static long query_size(struct vcpu *v, uint64_t uop, unsigned int count)
         op.max_nr_frames = GNTTAB_MAX_FRAMES;
         op.status = GNTST_okay;
     }
-    return copy_to_guest(v, uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    return copy_to_guest_obj(v, uop, &op) ? -XEN_EFAULT : 0;
 }
 
 static long get_version(struct vcpu *v, uint64_t uop, unsigned int count)
@@ -94,13 +92,12 @@ static long get_version(struct vcpu *v, uint64_t uop, unsigned int count)
 
     if (count != 1)
         return -XEN_EINVAL;
-    if (copy_from_guest(v, &op, uop, sizeof(op)))
+    if (copy_from_guest_obj(v, &op, uop))
         return -XEN_EFAULT;
     if (op.dom != DOMID_SELF && op.dom != v->domain->id)
         return gnttab_foreign_status(op.dom) == GNTST_bad_domain ? -XEN_ESRCH : -XEN_EPERM;
     op.version = 1;
-    return copy_to_guest(v, uop + offsetof(struct gnttab_get_version, version), &op.version,
-                         sizeof(op.version)) ? -XEN_EFAULT : 0;
+    return copy_field_to_guest(v, uop, &op, version) ? -XEN_EFAULT : 0;
 }
 
 /* Xen with v2 unavailable: 2 gives -ENOSYS ("as before set_version was
@@ -113,11 +110,11 @@ static long set_version(struct vcpu *v, uint64_t uop, unsigned int count)
 
     if (count != 1)
         return -XEN_EINVAL;
-    if (copy_from_guest(v, &op, uop, sizeof(op)))
+    if (copy_from_guest_obj(v, &op, uop))
         return -XEN_EFAULT;
     rc = op.version == 1 ? 0 : op.version == 2 ? -XEN_ENOSYS : -XEN_EINVAL;
     op.version = 1;
-    if (copy_to_guest(v, uop, &op, sizeof(op)))
+    if (copy_to_guest_obj(v, uop, &op))
         return -XEN_EFAULT;
     return rc;
 }
