@@ -4,6 +4,7 @@
  * table of the domain named) or the caller's own frame (domid must then be
  * DOMID_SELF, as Xen requires). The grant is pinned only for the copy.
  */
+#include <public/xen/errno.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/guest_mem.h>
@@ -72,10 +73,10 @@ long gnttab_copy_batch(struct vcpu *v, uint64_t uop, unsigned int n)
 
     for (unsigned int i = 0; i < n; i++, uop += sizeof(op)) {
         if (copy_from_guest_obj(v, &op, uop))
-            return -EFAULT;
+            return -XEN_EFAULT;
         op.status = copy_one(v, &op);
         if (copy_field_to_guest(v, uop, &op, status))
-            return -EFAULT;
+            return -XEN_EFAULT;
     }
     return 0;
 }

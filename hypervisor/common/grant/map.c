@@ -10,6 +10,7 @@
  * unpopulated gfns); unmap needs the same host_addr as the map.
  */
 #include <asm/p2m.h>
+#include <public/xen/errno.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/guest_mem.h>
@@ -121,10 +122,10 @@ long gnttab_map_batch(struct vcpu *v, uint64_t uop, unsigned int n)
 
     for (unsigned int i = 0; i < n; i++, uop += sizeof(op)) {
         if (copy_from_guest_obj(v, &op, uop))
-            return -EFAULT;
+            return -XEN_EFAULT;
         op.status = map_one(v, &op);
         if (copy_to_guest_obj(v, uop, &op))
-            return -EFAULT;
+            return -XEN_EFAULT;
     }
     return 0;
 }
@@ -163,14 +164,14 @@ long gnttab_unmap_batch(struct vcpu *v, uint64_t uop, unsigned int n)
 
     for (unsigned int i = 0; i < n && i < GNTTAB_BATCH; i++, uop += sizeof(op)) {
         if (copy_from_guest_obj(v, &op, uop)) {
-            rc = -EFAULT;
+            rc = -XEN_EFAULT;
             break;
         }
         op.status = unmap_one(v->domain, &op, &done[nr_done]);
         if (op.status == GNTST_okay)
             nr_done++;
         if (copy_to_guest_obj(v, uop, &op)) {
-            rc = -EFAULT;
+            rc = -XEN_EFAULT;
             break;
         }
     }
