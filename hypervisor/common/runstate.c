@@ -38,7 +38,7 @@ long runstate_register(struct vcpu *v, struct vcpu *t, uint64_t arg)
     uint64_t gpa;
     enum p2m_type type;
 
-    if (copy_from_guest(v, &area, arg, sizeof(area)))
+    if (copy_from_guest_obj(v, &area, arg))
         return -XEN_EFAULT;
     if (!area.addr.p) {
         t->runstate_gpa = 0;

@@ -34,7 +34,7 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
     uint64_t mfn;
     unsigned long flags;
 
-    if (copy_from_guest(v, &r, arg, sizeof(r)))
+    if (copy_from_guest_obj(v, &r, arg))
         return -XEN_EFAULT;
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.mfn >> P2M_GFN_BITS)
         return -XEN_EINVAL;
@@ -106,7 +106,7 @@ long do_vcpu_op(struct vcpu *v, uint64_t arg[6])
     case VCPUOP_stop_singleshot_timer:
         return pv_timer_vcpu_op(v, t, cmd, arg[2]);
     case VCPUOP_get_runstate_info:
-        return copy_to_guest(v, arg[2], &t->runstate, sizeof(t->runstate)) ? -XEN_EFAULT : 0;
+        return copy_to_guest_obj(v, arg[2], &t->runstate) ? -XEN_EFAULT : 0;
     case VCPUOP_register_runstate_memory_area:
         return runstate_register(v, t, arg[2]);
     case VCPUOP_register_vcpu_info:

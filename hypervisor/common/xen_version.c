@@ -42,11 +42,11 @@ long do_xen_version(struct vcpu *v, uint64_t arg[6])
         strlcpy(info.compile_by, "tessera", sizeof(info.compile_by));
         strlcpy(info.compile_domain, "tessera", sizeof(info.compile_domain));
         strlcpy(info.compile_date, __DATE__, sizeof(info.compile_date));
-        return copy_to_guest(v, la, &info, sizeof(info)) ? -XEN_EFAULT : 0;
+        return copy_to_guest_obj(v, la, &info) ? -XEN_EFAULT : 0;
     }
     case XENVER_get_features: {
         struct xen_feature_info fi;
-        if (copy_from_guest(v, &fi, la, sizeof(fi)))
+        if (copy_from_guest_obj(v, &fi, la))
             return -XEN_EFAULT;
         /* PVH: the guest's physical addresses are translated by the
          * hypervisor's second-stage tables; its TSC is the host's, so the
@@ -55,14 +55,14 @@ long do_xen_version(struct vcpu *v, uint64_t arg[6])
         fi.submap = fi.submap_idx == 0 ? (1u << XENFEAT_auto_translated_physmap) |
                                          (1u << XENFEAT_hvm_safe_pvclock) |
                                          (1u << XENFEAT_hvm_callback_vector) : 0;
-        return copy_to_guest(v, la, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
+        return copy_to_guest_obj(v, la, &fi) ? -XEN_EFAULT : 0;
     }
     case XENVER_pagesize:
         return PAGE_SIZE;
     case XENVER_guest_handle: {
         xen_domain_handle_t handle;
         memset(handle, 0, sizeof(handle));
-        return copy_to_guest(v, la, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
+        return copy_to_guest_obj(v, la, &handle) ? -XEN_EFAULT : 0;
     }
     case XENVER_commandline:
     case XENVER_build_id:

@@ -30,7 +30,8 @@ static struct vcpu *signal(struct vcpu *v, evtchn_port_t port)
     return evtchn_mark_upcall(v);
 }
 
-struct vcpu *evtchn_2l_set_pending(struct domain *d, struct vcpu *v, evtchn_port_t port)
+static struct vcpu *evtchn_2l_set_pending(struct domain *d, struct vcpu *v, struct evtchn *chn,
+                                          evtchn_port_t port)
 {
     struct shared_info *s = d->shared_info;
 
@@ -43,7 +44,8 @@ struct vcpu *evtchn_2l_set_pending(struct domain *d, struct vcpu *v, evtchn_port
     return signal(v, port);
 }
 
-struct vcpu *evtchn_2l_unmask(struct domain *d, struct vcpu *v, evtchn_port_t port)
+static struct vcpu *evtchn_2l_unmask(struct domain *d, struct vcpu *v, struct evtchn *chn,
+                                     evtchn_port_t port)
 {
     struct shared_info *s = d->shared_info;
 
@@ -55,15 +57,35 @@ struct vcpu *evtchn_2l_unmask(struct domain *d, struct vcpu *v, evtchn_port_t po
     return NULL;
 }
 
-void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port)
+static void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port)
 {
     if (port < EVTCHN_2L_NR_CHANNELS)
         bit_test_and_clear64(&d->shared_info->evtchn_pending[port / BITS_PER_WORD],
                              port % BITS_PER_WORD);
 }
 
-bool evtchn_2l_is_pending(struct domain *d, evtchn_port_t port)
+static bool evtchn_2l_is_pending(struct domain *d, evtchn_port_t port)
 {
     return port < EVTCHN_2L_NR_CHANNELS &&
            bit_test64(&d->shared_info->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD);
 }
+
+/* A closed port's bits were cleared by clear_pending: free at once. */
+static bool evtchn_2l_is_busy(struct domain *d, evtchn_port_t port)
+{
+    return false;
+}
+
+/* The state lives in shared_info, which outlives the ABI: nothing to drop. */
+static void evtchn_2l_destroy(struct domain *d)
+{
+}
+
+const struct evtchn_port_ops evtchn_2l_ops = {
+    .set_pending = evtchn_2l_set_pending,
+    .unmask = evtchn_2l_unmask,
+    .clear_pending = evtchn_2l_clear_pending,
+    .is_pending = evtchn_2l_is_pending,
+    .is_busy = evtchn_2l_is_busy,
+    .destroy = evtchn_2l_destroy,
+};

@@ -88,8 +88,8 @@ static bool set_link(event_word_t *word, evtchn_port_t link)
     return true;
 }
 
-struct vcpu *evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct evtchn *chn,
-                                     evtchn_port_t port)
+static struct vcpu *evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct evtchn *chn,
+                                            evtchn_port_t port)
 {
     struct evtchn_domain *ed = evd(d);
     struct evtchn_fifo_queues *q = &ed->vcpus[v->id].fifo;
@@ -129,8 +129,8 @@ struct vcpu *evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct ev
     return NULL;
 }
 
-struct vcpu *evtchn_fifo_unmask(struct domain *d, struct vcpu *v, struct evtchn *chn,
-                                evtchn_port_t port)
+static struct vcpu *evtchn_fifo_unmask(struct domain *d, struct vcpu *v, struct evtchn *chn,
+                                       evtchn_port_t port)
 {
     event_word_t *word = word_of(d, port);
 
@@ -142,7 +142,7 @@ struct vcpu *evtchn_fifo_unmask(struct domain *d, struct vcpu *v, struct evtchn 
     return NULL;
 }
 
-void evtchn_fifo_clear_pending(struct domain *d, evtchn_port_t port)
+static void evtchn_fifo_clear_pending(struct domain *d, evtchn_port_t port)
 {
     event_word_t *word = word_of(d, port);
 
@@ -150,14 +150,16 @@ void evtchn_fifo_clear_pending(struct domain *d, evtchn_port_t port)
         bit_clear32(word, EVTCHN_FIFO_PENDING);
 }
 
-bool evtchn_fifo_is_linked(struct domain *d, evtchn_port_t port)
+/* A closed port still linked in a guest queue is not reused until the
+ * guest has taken it off (Xen's evtchn_port_is_busy). */
+static bool evtchn_fifo_is_busy(struct domain *d, evtchn_port_t port)
 {
     event_word_t *word = word_of(d, port);
 
     return word && bit_test32(word, EVTCHN_FIFO_LINKED);
 }
 
-bool evtchn_fifo_is_pending(struct domain *d, evtchn_port_t port)
+static bool evtchn_fifo_is_pending(struct domain *d, evtchn_port_t port)
 {
     event_word_t *word = word_of(d, port);
 
@@ -185,7 +187,6 @@ long evtchn_fifo_init_control(struct vcpu *caller, struct evtchn_init_control *i
 {
     struct domain *d = caller->domain;
     struct evtchn_domain *ed = evd(d);
-    struct evtchn_fifo *fresh = NULL;
     long rc = 0;
 
     if (ic->vcpu >= d->nr_vcpus)
@@ -195,11 +196,11 @@ long evtchn_fifo_init_control(struct vcpu *caller, struct evtchn_init_control *i
     uint8_t *page = guest_ram_page(d, ic->control_gfn);
     if (!page)
         return -XEN_EINVAL;
-    if (ed->abi != EVTCHN_ABI_FIFO) {
-        fresh = xzalloc(sizeof(*fresh));
-        if (!fresh)
-            return -XEN_ENOMEM;
-    }
+    /* Whether the domain is still on 2-level is only known under the lock:
+     * allocated in case, freed if not used. */
+    struct evtchn_fifo *fresh = xzalloc(sizeof(*fresh));
+    if (!fresh)
+        return -XEN_ENOMEM;
 
     unsigned long flags = spin_lock_irqsave(&ed->lock);
     struct evtchn_fifo_queues *q = ed->dead || ed->closing ? NULL : &ed->vcpus[ic->vcpu].fifo;
@@ -208,21 +209,18 @@ long evtchn_fifo_init_control(struct vcpu *caller, struct evtchn_init_control *i
     } else if (q->cb) {
         rc = -XEN_EINVAL;           /* one control block per vCPU, as in Xen */
     } else {
-        if (ed->abi != EVTCHN_ABI_FIFO) {
-            if (!fresh) {
-                rc = -XEN_EAGAIN;   /* switched back meanwhile: call again */
-                goto out;
-            }
+        if (ed->ops != &evtchn_fifo_ops) {
+            /* The switch: under ed->lock, as every call through ed->ops
+             * is (private.h), so no raise sees half of it. */
             ed->fifo = fresh;
             fresh = NULL;
             convert_ports(d);
-            ed->abi = EVTCHN_ABI_FIFO;
+            ed->ops = &evtchn_fifo_ops;
             ed->max_ports = ed->fifo_max_ports;
         }
         memset(q->tail, 0, sizeof(q->tail));
         q->cb = (struct evtchn_fifo_control_block *)(page + ic->offset);
     }
-out:
     spin_unlock_irqrestore(&ed->lock, flags);
     xfree(fresh);
     ic->link_bits = EVTCHN_FIFO_LINK_BITS;
@@ -243,7 +241,7 @@ long evtchn_fifo_expand_array(struct vcpu *caller, const struct evtchn_expand_ar
     struct evtchn_fifo *f = ed->fifo;
     if (ed->dead || ed->closing) {
         rc = -XEN_ESRCH;
-    } else if (ed->abi != EVTCHN_ABI_FIFO) {
+    } else if (ed->ops != &evtchn_fifo_ops) {
         rc = -XEN_EOPNOTSUPP;
     } else if (f->nr_pages >= ed->fifo_max_ports / EVTCHN_FIFO_WORDS_PER_PAGE) {
         rc = -XEN_ENOSPC;
@@ -278,7 +276,7 @@ long evtchn_fifo_set_priority(struct domain *d, const struct evtchn_set_priority
         return -XEN_EINVAL;
     unsigned long flags = spin_lock_irqsave(&ed->lock);
     struct evtchn *chn = evtchn_lookup(d, sp->port);
-    if (ed->abi != EVTCHN_ABI_FIFO)
+    if (ed->ops != &evtchn_fifo_ops)
         rc = -XEN_ENOSYS;
     else if (!chn)
         rc = -XEN_EINVAL;
@@ -288,7 +286,7 @@ long evtchn_fifo_set_priority(struct domain *d, const struct evtchn_set_priority
     return rc;
 }
 
-void evtchn_fifo_destroy(struct domain *d)
+static void evtchn_fifo_destroy(struct domain *d)
 {
     struct evtchn_domain *ed = evd(d);
 
@@ -297,6 +295,15 @@ void evtchn_fifo_destroy(struct domain *d)
     if (ed->vcpus)
         for (unsigned int i = 0; i < d->nr_vcpus; i++)
             memset(&ed->vcpus[i].fifo, 0, sizeof(ed->vcpus[i].fifo));
-    ed->abi = EVTCHN_ABI_2L;
+    ed->ops = &evtchn_2l_ops;
     ed->max_ports = EVTCHN_2L_MAX_PORTS;
 }
+
+const struct evtchn_port_ops evtchn_fifo_ops = {
+    .set_pending = evtchn_fifo_set_pending,
+    .unmask = evtchn_fifo_unmask,
+    .clear_pending = evtchn_fifo_clear_pending,
+    .is_pending = evtchn_fifo_is_pending,
+    .is_busy = evtchn_fifo_is_busy,
+    .destroy = evtchn_fifo_destroy,
+};

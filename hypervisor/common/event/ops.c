@@ -312,10 +312,8 @@ static long op_reset(struct vcpu *v, const struct evtchn_reset *r)
         if (chn && chn->state != ECS_FREE && chn->state != ECS_XEN)
             evtchn_close_port(d, p, &flags, true);
     }
-    if (!ed->dead && ed->abi == EVTCHN_ABI_FIFO) {
-        /* Closing cleared the FIFO words; nothing may stay linked now. */
-        evtchn_fifo_destroy(d);
-    }
+    if (!ed->dead)
+        ed->ops->destroy(d);        /* back to 2-level */
     spin_unlock_irqrestore(&ed->lock, flags);
     return 0;
 }
@@ -409,12 +407,12 @@ long do_event_channel_op_compat(struct vcpu *v, uint64_t arg[6])
     union evtchn_args buf;
     bool out;
 
-    if (copy_from_guest(v, &buf.compat, arg[0], sizeof(buf.compat)))
+    if (copy_from_guest_obj(v, &buf.compat, arg[0]))
         return -XEN_EFAULT;
     if (buf.compat.cmd > EVTCHNOP_unmask || buf.compat.cmd == EVTCHNOP_bind_pirq)
         return -XEN_ENOSYS;
     long rc = evtchn_op(v, buf.compat.cmd, &buf.compat.u, &out);
-    if (out && rc == 0 && copy_to_guest(v, arg[0], &buf.compat, sizeof(buf.compat)))
+    if (out && rc == 0 && copy_to_guest_obj(v, arg[0], &buf.compat))
         return -XEN_EFAULT;
     return rc;
 }

@@ -30,9 +30,7 @@ static long any_pending(struct domain *d, const evtchn_port_t *ports, unsigned i
     for (unsigned int i = 0; i < nr; i++) {
         if (!evtchn_lookup(d, ports[i]))
             return -XEN_EINVAL;
-        bool pending = evd(d)->abi == EVTCHN_ABI_FIFO ? evtchn_fifo_is_pending(d, ports[i])
-                                                      : evtchn_2l_is_pending(d, ports[i]);
-        if (pending)
+        if (evd(d)->ops->is_pending(d, ports[i]))
             return 1;
     }
     return 0;

@@ -90,17 +90,12 @@ void evtchn_release(struct domain *d, evtchn_port_t port)
     if (!chn)
         return;
     init_slot(chn);
-    if (evd(d)->abi == EVTCHN_ABI_FIFO)
-        evtchn_fifo_clear_pending(d, port);
-    else
-        evtchn_2l_clear_pending(d, port);
+    evd(d)->ops->clear_pending(d, port);
 }
 
-/* A closed FIFO port still linked in a guest queue is not reused until the
- * guest has taken it off (Xen's evtchn_port_is_busy). */
 bool evtchn_port_busy(struct domain *d, evtchn_port_t port)
 {
-    return evd(d)->abi == EVTCHN_ABI_FIFO && evtchn_fifo_is_linked(d, port);
+    return evd(d)->ops->is_busy(d, port);
 }
 
 /* The port's slot and the vCPU it notifies, or NULL. */
@@ -121,8 +116,7 @@ struct vcpu *evtchn_raise(struct domain *d, evtchn_port_t port)
 
     if (!chn)
         return NULL;
-    struct vcpu *kick = evd(d)->abi == EVTCHN_ABI_FIFO ? evtchn_fifo_set_pending(d, v, chn, port)
-                                                       : evtchn_2l_set_pending(d, v, port);
+    struct vcpu *kick = evd(d)->ops->set_pending(d, v, chn, port);
     evtchn_wake_pollers(d);
     return kick;
 }
@@ -134,9 +128,7 @@ struct vcpu *evtchn_do_unmask(struct domain *d, evtchn_port_t port)
 
     if (!chn)
         return NULL;
-    if (evd(d)->abi == EVTCHN_ABI_FIFO)
-        return evtchn_fifo_unmask(d, v, chn, port);
-    return evtchn_2l_unmask(d, v, port);
+    return evd(d)->ops->unmask(d, v, chn, port);
 }
 
 void evtchn_kick(struct vcpu *v)
@@ -240,7 +232,7 @@ int evtchn_domain_init(struct domain *d)
     struct evtchn_domain *ed = evd(d);
 
     ed->lock = (spinlock_t)SPINLOCK_INIT;
-    ed->abi = EVTCHN_ABI_2L;
+    ed->ops = &evtchn_2l_ops;
     ed->max_ports = EVTCHN_2L_MAX_PORTS;
     ed->fifo_max_ports = evtchn_fifo_port_limit;
     if (ed->fifo_max_ports > EVTCHN_FIFO_MAX_PORTS || ed->fifo_max_ports < EVTCHN_BUCKET_PORTS)
@@ -280,7 +272,7 @@ void evtchn_domain_destroy(struct domain *d)
         if (chn && chn->state != ECS_FREE)
             evtchn_close_port(d, p, &flags, false);
     }
-    evtchn_fifo_destroy(d);
+    ed->ops->destroy(d);
     for (unsigned int b = 0; b < ed->nr_ports / EVTCHN_BUCKET_PORTS; b++)
         xfree(ed->buckets[b]);
     xfree(ed->buckets);

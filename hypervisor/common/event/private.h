@@ -132,24 +132,43 @@ long evtchn_close_port(struct domain *d, evtchn_port_t port, unsigned long *flag
  * port they wait for; they look again). */
 void evtchn_wake_pollers(struct domain *d);
 
-/* 2level.c */
-struct vcpu *evtchn_2l_set_pending(struct domain *d, struct vcpu *v, evtchn_port_t port);
-struct vcpu *evtchn_2l_unmask(struct domain *d, struct vcpu *v, evtchn_port_t port);
-void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port);
-bool evtchn_2l_is_pending(struct domain *d, evtchn_port_t port);
-
-/* fifo.c */
-struct vcpu *evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct evtchn *chn,
-                                     evtchn_port_t port);
-struct vcpu *evtchn_fifo_unmask(struct domain *d, struct vcpu *v, struct evtchn *chn,
+/*
+ * What differs between the 2-level and FIFO ABIs, one table per ABI
+ * (2level.c, fifo.c); ed->ops names the one the domain uses. It is
+ * 2-level from evtchn_domain_init, FIFO from the first successful
+ * EVTCHNOP_init_control, 2-level again after EVTCHNOP_reset and at the
+ * domain's end (destroy).
+ *
+ * Switching is safe because ed->ops is only written, and only called
+ * through, with ed->lock held: the switch happens inside that lock, and
+ * every raise (a vCPU of this domain, a peer domain's send through
+ * evtchn_lock_pair, a VIRQ from a timer, the hypervisor's own ports), every
+ * unmask, close and poll look takes it first. So no call ever runs on one
+ * ABI's state while the other is being set up or torn down, and a port
+ * pending under 2-level when FIFO starts is carried over (fifo.c).
+ */
+struct evtchn_port_ops {
+    /* Marks the port pending toward v (chn: its slot); returns the vCPU to
+     * kick once the lock is dropped, or NULL. */
+    struct vcpu *(*set_pending)(struct domain *d, struct vcpu *v, struct evtchn *chn,
                                 evtchn_port_t port);
+    /* Clears the port's mask; if it is pending, signals it like a raise. */
+    struct vcpu *(*unmask)(struct domain *d, struct vcpu *v, struct evtchn *chn,
+                           evtchn_port_t port);
+    void (*clear_pending)(struct domain *d, evtchn_port_t port);
+    bool (*is_pending)(struct domain *d, evtchn_port_t port);
+    /* The port is closed but may not be reused yet (Xen's is_busy). */
+    bool (*is_busy)(struct domain *d, evtchn_port_t port);
+    /* Drops the ABI's state and sets ed->ops back to 2-level. */
+    void (*destroy)(struct domain *d);
+};
+
+extern const struct evtchn_port_ops evtchn_2l_ops;
+extern const struct evtchn_port_ops evtchn_fifo_ops;
+
+/* fifo.c: the FIFO hypercalls; init_control is what switches to FIFO. */
 long evtchn_fifo_init_control(struct vcpu *caller, struct evtchn_init_control *ic);
 long evtchn_fifo_expand_array(struct vcpu *caller, const struct evtchn_expand_array *ea);
 long evtchn_fifo_set_priority(struct domain *d, const struct evtchn_set_priority *sp);
-void evtchn_fifo_clear_pending(struct domain *d, evtchn_port_t port);
-bool evtchn_fifo_is_linked(struct domain *d, evtchn_port_t port);
-bool evtchn_fifo_is_pending(struct domain *d, evtchn_port_t port);
-/* Back to 2-level (EVTCHNOP_reset, teardown); with the lock held. */
-void evtchn_fifo_destroy(struct domain *d);
 
 #endif

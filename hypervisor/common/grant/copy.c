@@ -4,6 +4,7 @@
  * table of the domain named) or the caller's own frame (domid must then be
  * DOMID_SELF, as Xen requires). The grant is pinned only for the copy.
  */
+#include <public/xen/errno.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/guest_mem.h>
@@ -71,12 +72,11 @@ long gnttab_copy_batch(struct vcpu *v, uint64_t uop, unsigned int n)
     struct gnttab_copy op;
 
     for (unsigned int i = 0; i < n; i++, uop += sizeof(op)) {
-        if (copy_from_guest(v, &op, uop, sizeof(op)))
-            return -EFAULT;
+        if (copy_from_guest_obj(v, &op, uop))
+            return -XEN_EFAULT;
         op.status = copy_one(v, &op);
-        if (copy_to_guest(v, uop + offsetof(struct gnttab_copy, status), &op.status,
-                          sizeof(op.status)))
-            return -EFAULT;
+        if (copy_field_to_guest(v, uop, &op, status))
+            return -XEN_EFAULT;
     }
     return 0;
 }

@@ -9,6 +9,7 @@
  * Ours must be a hole in the caller's p2m (Linux maps into ballooned-out or
  * unpopulated gfns); unmap needs the same host_addr as the map.
  */
+#include <public/xen/errno.h>
 #include <tessera/p2m.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -120,11 +121,11 @@ long gnttab_map_batch(struct vcpu *v, uint64_t uop, unsigned int n)
     struct gnttab_map_grant_ref op;
 
     for (unsigned int i = 0; i < n; i++, uop += sizeof(op)) {
-        if (copy_from_guest(v, &op, uop, sizeof(op)))
-            return -EFAULT;
+        if (copy_from_guest_obj(v, &op, uop))
+            return -XEN_EFAULT;
         op.status = map_one(v, &op);
-        if (copy_to_guest(v, uop, &op, sizeof(op)))
-            return -EFAULT;
+        if (copy_to_guest_obj(v, uop, &op))
+            return -XEN_EFAULT;
     }
     return 0;
 }
@@ -162,15 +163,15 @@ long gnttab_unmap_batch(struct vcpu *v, uint64_t uop, unsigned int n)
     long rc = 0;
 
     for (unsigned int i = 0; i < n && i < GNTTAB_BATCH; i++, uop += sizeof(op)) {
-        if (copy_from_guest(v, &op, uop, sizeof(op))) {
-            rc = -EFAULT;
+        if (copy_from_guest_obj(v, &op, uop)) {
+            rc = -XEN_EFAULT;
             break;
         }
         op.status = unmap_one(v->domain, &op, &done[nr_done]);
         if (op.status == GNTST_okay)
             nr_done++;
-        if (copy_to_guest(v, uop, &op, sizeof(op))) {
-            rc = -EFAULT;
+        if (copy_to_guest_obj(v, uop, &op)) {
+            rc = -XEN_EFAULT;
             break;
         }
     }

@@ -34,89 +34,88 @@ static long batch(struct vcpu *v, uint64_t arg[6], unsigned int count, size_t si
     return HYPERCALL_CONTINUE;
 }
 
-static long setup_table(struct vcpu *v, uint64_t uop, unsigned int count)
+typedef long (*single_fn)(struct vcpu *v, uint64_t uop);
+
+/* The commands that take one struct: count must be 1, as in Xen. */
+static long single(struct vcpu *v, unsigned int count, uint64_t uop, single_fn fn)
+{
+    return count == 1 ? fn(v, uop) : -XEN_EINVAL;
+}
+
+/* GNTST_okay if dom names the caller's own domain, else why its table is
+ * not the caller's to set up or query (there is no privileged domain). */
+static int16_t own_table_status(struct vcpu *v, domid_t dom)
+{
+    if (dom == v->domain->id || gnttab_domain(v, dom) == v->domain)
+        return GNTST_okay;
+    return gnttab_foreign_status(dom);
+}
+
+static long setup_table(struct vcpu *v, uint64_t uop)
 {
     struct gnttab_setup_table op;
-    uint64_t gfns[GNTTAB_MAX_FRAMES];
-    struct domain *d;
+    xen_pfn_t gfns[GNTTAB_MAX_FRAMES];
 
-    if (count != 1)
-        return -XEN_EINVAL;
-    if (copy_from_guest(v, &op, uop, sizeof(op)))
+    if (copy_from_guest_obj(v, &op, uop))
         return -XEN_EFAULT;
-    d = op.dom == v->domain->id ? v->domain : gnttab_domain(v, op.dom);
-    if (d != v->domain) {
-        op.status = gnttab_foreign_status(op.dom);
-    } else if (op.nr_frames > GNTTAB_MAX_FRAMES) {
+    op.status = own_table_status(v, op.dom);
+    if (op.status == GNTST_okay && op.nr_frames > GNTTAB_MAX_FRAMES)
         op.status = GNTST_general_error;
-    } else {
-        struct grant_table *gt = d->grant_table;
+    if (op.status == GNTST_okay) {
+        struct grant_table *gt = v->domain->grant_table;
         unsigned long flags = spin_lock_irqsave(&gt->lock);
         op.status = gnttab_grow(gt, op.nr_frames) ? GNTST_general_error : GNTST_okay;
         /* A translated guest is told where it placed each frame. */
         memcpy(gfns, gt->frame_gfn, op.nr_frames * sizeof(gfns[0]));
         spin_unlock_irqrestore(&gt->lock, flags);
-        for (unsigned int i = 0; op.status == GNTST_okay && i < op.nr_frames; i++)
-            if (copy_to_guest(v, op.frame_list.p + i * sizeof(xen_pfn_t), &gfns[i],
-                              sizeof(xen_pfn_t)))
-                op.status = GNTST_bad_virt_addr;
+        if (op.status == GNTST_okay &&
+            copy_to_guest_array(v, op.frame_list.p, gfns, op.nr_frames))
+            op.status = GNTST_bad_virt_addr;
     }
-    if (copy_to_guest(v, uop + offsetof(struct gnttab_setup_table, status), &op.status,
-                      sizeof(op.status)))
+    if (copy_field_to_guest(v, uop, &op, status))
         return -XEN_EFAULT;
     return 0;
 }
 
-static long query_size(struct vcpu *v, uint64_t uop, unsigned int count)
+static long query_size(struct vcpu *v, uint64_t uop)
 {
     struct gnttab_query_size op;
-    struct domain *d;
 
-    if (count != 1)
-        return -XEN_EINVAL;
-    if (copy_from_guest(v, &op, uop, sizeof(op)))
+    if (copy_from_guest_obj(v, &op, uop))
         return -XEN_EFAULT;
-    d = op.dom == v->domain->id ? v->domain : gnttab_domain(v, op.dom);
-    if (d != v->domain) {
-        op.status = gnttab_foreign_status(op.dom);
-    } else {
-        op.nr_frames = __atomic_load_n(&d->grant_table->nr_frames, __ATOMIC_ACQUIRE);
+    op.status = own_table_status(v, op.dom);
+    if (op.status == GNTST_okay) {
+        op.nr_frames = __atomic_load_n(&v->domain->grant_table->nr_frames, __ATOMIC_ACQUIRE);
         op.max_nr_frames = GNTTAB_MAX_FRAMES;
-        op.status = GNTST_okay;
     }
-    return copy_to_guest(v, uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    return copy_to_guest_obj(v, uop, &op) ? -XEN_EFAULT : 0;
 }
 
-static long get_version(struct vcpu *v, uint64_t uop, unsigned int count)
+static long get_version(struct vcpu *v, uint64_t uop)
 {
     struct gnttab_get_version op;
 
-    if (count != 1)
-        return -XEN_EINVAL;
-    if (copy_from_guest(v, &op, uop, sizeof(op)))
+    if (copy_from_guest_obj(v, &op, uop))
         return -XEN_EFAULT;
     if (op.dom != DOMID_SELF && op.dom != v->domain->id)
         return gnttab_foreign_status(op.dom) == GNTST_bad_domain ? -XEN_ESRCH : -XEN_EPERM;
     op.version = 1;
-    return copy_to_guest(v, uop + offsetof(struct gnttab_get_version, version), &op.version,
-                         sizeof(op.version)) ? -XEN_EFAULT : 0;
+    return copy_field_to_guest(v, uop, &op, version) ? -XEN_EFAULT : 0;
 }
 
 /* Xen with v2 unavailable: 2 gives -ENOSYS ("as before set_version was
  * introduced"), anything but 1 or 2 -EINVAL; either way the version in
  * force is written back. */
-static long set_version(struct vcpu *v, uint64_t uop, unsigned int count)
+static long set_version(struct vcpu *v, uint64_t uop)
 {
     struct gnttab_set_version op;
     long rc;
 
-    if (count != 1)
-        return -XEN_EINVAL;
-    if (copy_from_guest(v, &op, uop, sizeof(op)))
+    if (copy_from_guest_obj(v, &op, uop))
         return -XEN_EFAULT;
     rc = op.version == 1 ? 0 : op.version == 2 ? -XEN_ENOSYS : -XEN_EINVAL;
     op.version = 1;
-    if (copy_to_guest(v, uop, &op, sizeof(op)))
+    if (copy_to_guest_obj(v, uop, &op))
         return -XEN_EFAULT;
     return rc;
 }
@@ -139,13 +138,13 @@ long do_grant_table_op(struct vcpu *v, uint64_t arg[6])
     case GNTTABOP_copy:
         return batch(v, arg, count, sizeof(struct gnttab_copy), gnttab_copy_batch);
     case GNTTABOP_setup_table:
-        return setup_table(v, arg[1], count);
+        return single(v, count, arg[1], setup_table);
     case GNTTABOP_query_size:
-        return query_size(v, arg[1], count);
+        return single(v, count, arg[1], query_size);
     case GNTTABOP_get_version:
-        return get_version(v, arg[1], count);
+        return single(v, count, arg[1], get_version);
     case GNTTABOP_set_version:
-        return set_version(v, arg[1], count);
+        return single(v, count, arg[1], set_version);
     }
     return -XEN_ENOSYS;
 }

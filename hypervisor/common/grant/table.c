@@ -4,6 +4,7 @@
  * the guest once it places them in its physmap), their growth, and the
  * domain's end.
  */
+#include <public/xen/errno.h>
 #include <tessera/p2m.h>
 #include <public/xen/memory.h>
 #include <tessera/domain.h>
@@ -91,9 +92,9 @@ int gnttab_add_to_physmap(struct domain *d, uint64_t idx, uint64_t gfn)
     int rc;
 
     if (idx & XENMAPIDX_grant_table_status)
-        return -EINVAL;                 /* status frames are v2 only */
+        return -XEN_EINVAL;             /* status frames are v2 only */
     if (idx >= GNTTAB_MAX_FRAMES || gfn >= (1ULL << P2M_GFN_BITS))
-        return -EINVAL;
+        return -XEN_EINVAL;
 
     unsigned long flags = spin_lock_irqsave(&gt->map_lock);
     spin_lock(&gt->lock);
@@ -105,7 +106,7 @@ int gnttab_add_to_physmap(struct domain *d, uint64_t idx, uint64_t gfn)
     if (rc == 0 && old_mfn == mfn)
         goto out;                       /* already there */
     if (rc == 0 && type != P2M_RAM_RW && type != P2M_RAM_RO) {
-        rc = -EBUSY;
+        rc = -XEN_EBUSY;
         goto out;
     }
     if (rc && rc != -ENOENT)

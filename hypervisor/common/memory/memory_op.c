@@ -19,15 +19,15 @@ long do_memory_op(struct vcpu *v, uint64_t arg[6])
 
     switch (arg[0] & CMD_MASK) {
     case XENMEM_memory_map:
-        if (copy_from_guest(v, &map, arg[1], sizeof(map)))
+        if (copy_from_guest_obj(v, &map, arg[1]))
             return -XEN_EFAULT;
         if (!d->nr_e820)
             return -XEN_ENOSYS;
         /* As Xen does: as many entries as fit, and say how many. */
         if (map.nr_entries > d->nr_e820)
             map.nr_entries = d->nr_e820;
-        if (copy_to_guest(v, map.buffer.p, d->e820, map.nr_entries * sizeof(d->e820[0])) ||
-            copy_to_guest(v, arg[1], &map, sizeof(map)))
+        if (copy_to_guest_array(v, map.buffer.p, d->e820, map.nr_entries) ||
+            copy_to_guest_obj(v, arg[1], &map))
             return -XEN_EFAULT;
         return 0;
     case XENMEM_add_to_physmap:

@@ -50,7 +50,7 @@ long memory_add_to_physmap(struct vcpu *v, uint64_t arg)
     unsigned long flags;
     int rc;
 
-    if (copy_from_guest(v, &x, arg, sizeof(x)))
+    if (copy_from_guest_obj(v, &x, arg))
         return -XEN_EFAULT;
     if (x.domid != DOMID_SELF && x.domid != d->id)
         return domain_by_id(x.domid) ? -XEN_EPERM : -XEN_ESRCH;  /* no toolstack domain yet */

@@ -8,7 +8,8 @@
  * Locking: each pool has a lock, taken by every entry point that touches
  * the pool or its units. The pool table (create/destroy) additionally takes
  * pools_lock, always before a pool lock. A CPU's pool may change (create and
- * destroy move idle CPUs), so sched_pick re-checks it after locking.
+ * destroy move idle CPUs), so sched_pick re-checks it after locking; the
+ * entry points on a unit do the same with its pool (lock_unit_pool).
  * Inserting, removing and configuring one unit are serialized by the caller
  * (they happen in domain management, one operation per vCPU at a time).
  */
@@ -88,6 +89,23 @@ static unsigned long lock_pool(struct sched_pool *p)
 static void unlock_pool(struct sched_pool *p, unsigned long f)
 {
     sched_unlock(&p->lock, f);
+}
+
+/* The entry points on one unit start here: its pool, locked (*f for
+ * unlock_pool), or NULL if it is in none. u->pool is written under the pool
+ * lock (insert, remove), so it is looked at again once locked, as
+ * sched_pick does for a CPU: a unit removed meanwhile is in none. */
+static struct sched_pool *lock_unit_pool(const struct sched_unit *u, unsigned long *f)
+{
+    for (;;) {
+        struct sched_pool *p = __atomic_load_n(&u->pool, __ATOMIC_ACQUIRE);
+        if (!p)
+            return NULL;
+        *f = lock_pool(p);
+        if (u->pool == p)
+            return p;
+        unlock_pool(p, *f);
+    }
 }
 
 /* ---- pools ---- */
@@ -403,13 +421,12 @@ out:
 
 int sched_unit_remove(struct sched_unit *u, uint64_t now)
 {
-    struct sched_pool *p = u->pool;
     unsigned long f;
+    struct sched_pool *p = lock_unit_pool(u, &f);
     int kick = -1;
 
     if (!p)
         return -1;
-    f = lock_pool(p);
     if (u->cpu >= 0) {
         struct sched_cpu *c = &cpu_state[u->cpu];
         account_cpu(c, now);
@@ -436,27 +453,22 @@ int sched_unit_remove(struct sched_unit *u, uint64_t now)
 
 int sched_unit_set_params(struct sched_unit *u, uint32_t weight, uint32_t cap)
 {
-    struct sched_pool *p = u->pool;
     unsigned long f;
 
     if (weight < SCHED_MIN_WEIGHT || weight > SCHED_MAX_WEIGHT || cap > SCHED_MAX_CAP)
         return -EINVAL;
-    if (!p) {
-        u->weight = weight;
-        u->cap = cap;
-        return 0;
-    }
-    f = lock_pool(p);
+    struct sched_pool *p = lock_unit_pool(u, &f);
     u->weight = weight;         /* applies from the next accounting on */
     u->cap = cap;
-    unlock_pool(p, f);
+    if (p)
+        unlock_pool(p, f);
     return 0;
 }
 
 int sched_unit_set_affinity(struct sched_unit *u, const cpumask_t *mask, uint64_t now)
 {
-    struct sched_pool *p = u->pool;
     unsigned long f;
+    struct sched_pool *p = lock_unit_pool(u, &f);
     int rc = -1;
 
     if (!p) {
@@ -465,7 +477,6 @@ int sched_unit_set_affinity(struct sched_unit *u, const cpumask_t *mask, uint64_
         u->affinity = *mask;
         return -1;
     }
-    f = lock_pool(p);
     if (!cpumask_intersects(mask, &p->cpus)) {
         printk(LOG_ERR "sched: d%uv%u: new affinity has no CPU of pool '%s'\n",
                u->domid, u->vcpu_id, p->name);
@@ -500,13 +511,12 @@ int sched_unit_set_affinity(struct sched_unit *u, const cpumask_t *mask, uint64_
 
 int sched_wake(struct sched_unit *u, uint64_t now)
 {
-    struct sched_pool *p = u->pool;
     unsigned long f;
+    struct sched_pool *p = lock_unit_pool(u, &f);
     int kick = -1;
 
     if (!p)
         return -1;
-    f = lock_pool(p);
     if (u->state != SCHED_BLOCKED) {
         /* Already runnable or running, or gone: nothing to do. */
     } else if (u->cpu >= 0) {
@@ -524,12 +534,11 @@ int sched_wake(struct sched_unit *u, uint64_t now)
 
 void sched_block(struct sched_unit *u, uint64_t now)
 {
-    struct sched_pool *p = u->pool;
     unsigned long f;
+    struct sched_pool *p = lock_unit_pool(u, &f);
 
     if (!p)
         return;
-    f = lock_pool(p);
     if (u->state == SCHED_RUNNING) {
         set_state(u, SCHED_BLOCKED, now);      /* stays current until its CPU picks */
     } else if (u->state == SCHED_RUNNABLE) {
@@ -541,12 +550,11 @@ void sched_block(struct sched_unit *u, uint64_t now)
 
 void sched_unit_yield(struct sched_unit *u, uint64_t now)
 {
-    struct sched_pool *p = u->pool;
     unsigned long f;
+    struct sched_pool *p = lock_unit_pool(u, &f);
 
     if (!p)
         return;
-    f = lock_pool(p);
     if (u->state == SCHED_RUNNING && p->ops->yield)
         p->ops->yield(p, u, now);
     unlock_pool(p, f);
@@ -622,13 +630,12 @@ int sched_cpu_stats(unsigned int cpu, uint64_t now, struct sched_cpu_stats *out)
 
 uint64_t sched_unit_runtime(const struct sched_unit *u, uint64_t now)
 {
-    struct sched_pool *p = u->pool;
     unsigned long f;
+    struct sched_pool *p = lock_unit_pool(u, &f);
     uint64_t rt;
 
     if (!p)
         return u->runtime_ns;
-    f = lock_pool(p);
     rt = u->runtime_ns;
     if (u->cpu >= 0)
         rt += elapsed(cpu_state[u->cpu].since_ns, now);

@@ -14,11 +14,11 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
     evtchn_port_t ports[EVTCHN_POLL_MAX_PORTS];
     struct sched_poll p;
 
-    if (copy_from_guest(v, &p, arg, sizeof(p)))
+    if (copy_from_guest_obj(v, &p, arg))
         return -XEN_EFAULT;
     if (p.nr_ports > EVTCHN_POLL_MAX_PORTS)
         return -XEN_EINVAL;
-    if (copy_from_guest(v, ports, p.ports.p, p.nr_ports * sizeof(ports[0])))
+    if (copy_from_guest_array(v, ports, p.ports.p, p.nr_ports))
         return -XEN_EFAULT;
     return evtchn_poll(v, ports, p.nr_ports, p.timeout);
 }
@@ -41,7 +41,7 @@ long do_sched_op(struct vcpu *v, uint64_t arg[6])
     case SCHEDOP_poll:
         return sched_poll(v, arg[1]);
     case SCHEDOP_shutdown:
-        if (copy_from_guest(v, &sd, arg[1], sizeof(sd)))
+        if (copy_from_guest_obj(v, &sd, arg[1]))
             return -XEN_EFAULT;
         switch (sd.reason) {
         case SHUTDOWN_poweroff:

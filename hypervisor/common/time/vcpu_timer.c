@@ -235,7 +235,7 @@ long pv_timer_vcpu_op(struct vcpu *v, struct vcpu *t, uint64_t cmd, uint64_t arg
 
     switch (cmd) {
     case VCPUOP_set_periodic_timer:
-        if (copy_from_guest(v, &pt, arg, sizeof(pt)))
+        if (copy_from_guest_obj(v, &pt, arg))
             return -XEN_EFAULT;
         if (pt.period_ns < PERIOD_MIN_NS || pt.period_ns > PERIOD_MAX_NS)
             return -XEN_EINVAL;
@@ -245,7 +245,7 @@ long pv_timer_vcpu_op(struct vcpu *v, struct vcpu *t, uint64_t cmd, uint64_t arg
     case VCPUOP_set_singleshot_timer:
         if (t != v)
             return -XEN_EINVAL;
-        if (copy_from_guest(v, &ss, arg, sizeof(ss)))
+        if (copy_from_guest_obj(v, &ss, arg))
             return -XEN_EFAULT;
         if ((ss.flags & VCPU_SSHOTTMR_future) && ss.timeout_abs_ns < time_now_ns())
             return -XEN_ETIME;

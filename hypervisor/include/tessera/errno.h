@@ -1,8 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Error numbers. The values are the guest ABI's (Xen's public errno.h, which
- * uses Linux's numbering): hypercalls return them negated. */
+/*
+ * Error numbers inside the hypervisor.
+ *
+ * Two spellings, one numbering (Linux's, which Xen's ABI uses too):
+ * - -XEN_E* (public/xen/errno.h) is what a guest is given: every value a
+ *   hypercall handler returns, and what a helper returns for its handler
+ *   to hand on unchanged (gnttab_add_to_physmap, the event and grant batch
+ *   functions).
+ * - -E* (this file) is for the hypervisor's interfaces between its own
+ *   parts (allocation, p2m, scheduler, domain building, hypervisor-bound
+ *   event channels); their callers decide what a guest sees.
+ * Write -XEN_E* where the value can reach the guest. The numbers agree
+ * (checked below), so an internal -E* error a handler passes through
+ * unchanged (-ENOMEM from p2m_map, say) is still the right guest value.
+ */
 #ifndef TESSERA_ERRNO_H
 #define TESSERA_ERRNO_H
+
+#include <public/xen/errno.h>
 
 #ifdef __HOST_TEST__
 #include <errno.h>
@@ -56,5 +71,12 @@
 #define ETIMEDOUT      110
 #define ECONNREFUSED   111
 #endif
+
+/* The errors that cross from internal interfaces to guests unchanged. */
+_Static_assert(EPERM == XEN_EPERM && ENOENT == XEN_ENOENT && ESRCH == XEN_ESRCH &&
+               EAGAIN == XEN_EAGAIN && ENOMEM == XEN_ENOMEM && EFAULT == XEN_EFAULT &&
+               EBUSY == XEN_EBUSY && EEXIST == XEN_EEXIST && EINVAL == XEN_EINVAL &&
+               ENOSPC == XEN_ENOSPC && ENOSYS == XEN_ENOSYS && EOPNOTSUPP == XEN_EOPNOTSUPP,
+               "internal errno values are the guest ABI's");
 
 #endif

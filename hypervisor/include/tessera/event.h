@@ -22,6 +22,7 @@ struct vcpu;
 struct evtchn;
 struct evtchn_vcpu;
 struct evtchn_fifo;
+struct evtchn_port_ops;
 
 /* Largest port count per ABI: 2-level is what shared_info's bitmaps hold;
  * FIFO what the ABI's 17-bit links name. evtchn_fifo_port_limit (a multiple
@@ -31,15 +32,13 @@ struct evtchn_fifo;
 #define EVTCHN_FIFO_MAX_PORTS   131072u
 extern uint32_t evtchn_fifo_port_limit;
 
-enum evtchn_abi { EVTCHN_ABI_2L, EVTCHN_ABI_FIFO };
-
 /* Embedded in struct domain; lives until the domain is freed, so a peer
  * may always take the lock. Everything it points to goes at teardown. */
 struct evtchn_domain {
     spinlock_t lock;
     bool closing;                   /* teardown begun: no new ports */
     bool dead;                      /* tables freed */
-    enum evtchn_abi abi;
+    const struct evtchn_port_ops *ops;  /* the ABI in use; changed under lock */
     uint32_t nr_ports;              /* port slots allocated so far */
     uint32_t max_ports;             /* the current ABI's limit */
     uint32_t fifo_max_ports;        /* this domain's FIFO limit */

@@ -44,7 +44,7 @@ long do_hvm_op(struct vcpu *v, uint64_t arg[6])
 
     if (op != HVMOP_set_param && op != HVMOP_get_param)
         return -XEN_ENOSYS;
-    if (copy_from_guest(v, &p, arg[1], sizeof(p)))
+    if (copy_from_guest_obj(v, &p, arg[1]))
         return -XEN_EFAULT;
     if (p.domid != DOMID_SELF && p.domid != d->id)
         return -XEN_EPERM;
@@ -62,5 +62,5 @@ long do_hvm_op(struct vcpu *v, uint64_t arg[6])
         return 0;
     }
     p.value = d->params[p.index];
-    return copy_to_guest(v, arg[1], &p, sizeof(p)) ? -XEN_EFAULT : 0;
+    return copy_to_guest_obj(v, arg[1], &p) ? -XEN_EFAULT : 0;
 }

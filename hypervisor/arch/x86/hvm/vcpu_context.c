@@ -61,7 +61,7 @@ long arch_vcpu_initialise(struct vcpu *v, struct vcpu *t, uint64_t arg)
     struct hvm_initial_state st;
     int rc;
 
-    if (copy_from_guest(v, &ctx, arg, sizeof(ctx)))
+    if (copy_from_guest_obj(v, &ctx, arg))
         return -XEN_EFAULT;
     rc = context_to_state(&ctx, &st);
     if (rc)
