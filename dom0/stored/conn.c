@@ -91,27 +91,73 @@ void conn_reap(void)
 	}
 }
 
+/* xenstore.txt / Xen's send_event: an event identical to one still queued
+ * (same path and token) tells the client nothing new; special @ events are
+ * always sent. */
+static bool event_pending(const struct conn *c, const void *data, size_t len)
+{
+	const struct outmsg *m;
+
+	if (len && *(const char *)data == '@')
+		return false;
+	for (m = c->out_head; m; m = m->next)
+		if (m->event && m->len == sizeof(struct xs_hdr) + len &&
+		    memcmp(m->data + sizeof(struct xs_hdr), data, len) == 0)
+			return true;
+	return false;
+}
+
+/* Events cannot be throttled like replies. Over the pending-output quota a
+ * privileged connection loses the event (a guest's writes must never cost
+ * dom0 its connection), and an unprivileged one that let them pile up past
+ * twice the quota is closed. Returns false if the event is not queued. */
+static bool event_admitted(struct conn *c, size_t size)
+{
+	if (domain_priv(c->dom)) {
+		if (c->out_bytes + size <= quota.outstanding)
+			return true;
+		if (!c->events_dropped++)
+			logmsg("conn %u (domain %u): pending output over quota, dropping events",
+			       c->id, c->dom->domid);
+		return false;
+	}
+	if (c->out_bytes + size <= 2 * (size_t)quota.outstanding)
+		return true;
+	logmsg("conn %u (domain %u): pending output over quota, closing", c->id,
+	       c->dom->domid);
+	conn_kill(c, "pending output quota");
+	return false;
+}
+
 void conn_queue(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
 		const void *data, size_t len)
 {
 	struct outmsg *m;
-	struct xs_hdr h = { type, req_id, tx_id, (uint32_t)len };
+	bool event = type == XS_WATCH_EVENT;
+	struct xs_hdr h;
 
 	if (c->dead)
 		return;
-	/* Replies are throttled by not reading requests; events cannot be, so
-	 * a connection that lets them pile up past twice its quota is closed. */
-	if (c->out_bytes + len + sizeof(h) > 2 * (size_t)quota.outstanding) {
-		logmsg("conn %u (domain %u): pending output over quota, closing", c->id,
-		       c->dom->domid);
-		conn_kill(c, "pending output quota");
-		return;
+	/* xs_wire.h: no message carries more than XENSTORE_PAYLOAD_MAX bytes.
+	 * Such a reply becomes E2BIG (libxenstore then uses DIRECTORY_PART);
+	 * such an event is not sent (Xen's send_reply and send_event). */
+	if (len > XS_PAYLOAD_MAX) {
+		if (event)
+			return;
+		type = XS_ERROR;
+		data = "E2BIG";
+		len = sizeof("E2BIG");
 	}
+	/* Replies need no check: they are throttled by not reading requests. */
+	if (event && (event_pending(c, data, len) || !event_admitted(c, sizeof(h) + len)))
+		return;
+	h = (struct xs_hdr){ type, req_id, tx_id, (uint32_t)len };
 	trace_msg('>', c->id, c->dom->domid, type, req_id, tx_id, data, len);
 	m = xmalloc(sizeof(*m) + sizeof(h) + len);
 	m->next = NULL;
 	m->len = sizeof(h) + len;
 	m->off = 0;
+	m->event = event;
 	memcpy(m->data, &h, sizeof(h));
 	if (len)
 		memcpy(m->data + sizeof(h), data, len);

@@ -6,6 +6,7 @@
 #define TESS_STORED_CONN_H
 #include "xs_proto.h"
 #include "txn.h"
+#include <stdbool.h>
 #include <stddef.h>
 
 struct conn;
@@ -24,6 +25,7 @@ struct transport {
 struct outmsg {
 	struct outmsg *next;
 	size_t len, off;
+	bool event;		/* a WATCH_EVENT (may be merged with a new one) */
 	char data[];
 };
 
@@ -52,6 +54,7 @@ struct conn {
 	/* replies and events waiting to be sent */
 	struct outmsg *out_head, *out_tail;
 	size_t out_bytes;
+	unsigned long events_dropped;	/* privileged: over the output quota */
 	struct watch *watches;
 	unsigned nwatches;
 	struct txn *txns;

@@ -51,6 +51,9 @@ int control_run(const char **vec, int n, struct buf *out)
 	} else if (!strcmp(cmd, "quota") && n == 3) {
 		if (!(q = quota_field(vec[1])) || !parse_uint(vec[2], 0xffffffffUL, &v))
 			return EINVAL;
+		/* Below one full reply, no connection would ever be read again. */
+		if (q == &quota.outstanding && v < 8192)
+			return EINVAL;
 		*q = v;
 		buf_adds(out, "OK");
 	} else if (!strcmp(cmd, "memreport")) {

@@ -35,6 +35,10 @@ struct domain *domain_get(unsigned domid);	/* NULL if unknown */
 struct domain *domain_lookup_or_new(unsigned domid);
 bool domain_priv(const struct domain *d);
 unsigned perm_for(const struct domain *d, const struct perm *p, uint32_t np);
+static inline unsigned node_perm(const struct domain *d, const struct node *n)
+{
+	return perm_for(d, n->perms, n->nperms);
+}
 char *domain_home(unsigned domid, char *buf, size_t len);
 unsigned domain_count(void);
 

@@ -85,9 +85,11 @@ static int nstrings(struct req *r, int min)
 	return (r->nvec < min || r->nvec > MAXVEC) ? EINVAL : 0;
 }
 
-/* A missing node reads as EACCES when its nearest existing ancestor is not
- * readable, so names cannot be probed through unreadable parents. */
-static int missing_errno(struct req *r, const char *path)
+/* A missing node (Xen's errno_from_parents): the caller learns ENOENT only
+ * if it has one of the `need` rights on the nearest existing ancestor, else
+ * EACCES. So creating (need WRITE) requires write access to that ancestor,
+ * and names cannot be probed through unreadable parents. */
+static int missing_errno(struct req *r, const char *path, unsigned need)
 {
 	char *p = xstrdup(path), *q;
 	struct node *n = NULL;
@@ -99,7 +101,7 @@ static int missing_errno(struct req *r, const char *path)
 		if ((n = txn_get(r->t, p)))
 			break;
 	}
-	if (n && !(perm_for(r->c->dom, n->perms, n->nperms) & XS_PERM_READ))
+	if (n && !(node_perm(r->c->dom, n) & need))
 		err = EACCES;
 	free(p);
 	return err;
@@ -110,8 +112,8 @@ static int get_node(struct req *r, const char *path, unsigned need, struct node 
 	struct node *n = txn_get(r->t, path);
 
 	if (!n)
-		return missing_errno(r, path);
-	if ((perm_for(r->c->dom, n->perms, n->nperms) & need) != need)
+		return missing_errno(r, path, need);
+	if ((node_perm(r->c->dom, n) & need) != need)
 		return EACCES;
 	*out = n;
 	return 0;
@@ -188,14 +190,12 @@ static int do_write(struct req *r)
 	vlen = r->h->len - (val - r->data);
 	if ((err = canon(r, r->data, path, NULL)))
 		return err;
-	n = txn_get(r->t, path);
-	if (n) {
-		if (!(perm_for(r->c->dom, n->perms, n->nperms) & XS_PERM_WRITE))
-			return EACCES;
+	err = get_node(r, path, XS_PERM_WRITE, &n);
+	if (!err) {
 		if ((err = node_size_ok(r, vlen, n->nperms)))
 			return err;
 	} else {
-		if ((err = missing_errno(r, path)) != ENOENT)
+		if (err != ENOENT)
 			return err;
 		if ((err = node_size_ok(r, vlen, 1)) || (err = create_path(r, path, &n)))
 			return err;

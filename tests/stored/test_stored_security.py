@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Regression tests for the store findings of security review 1 (S1-S5,
+docs/reference/security-review-1.md): what a guest can do to dom0's part of
+the store, to quotas, to the next domain with its id and to dom0's tools."""
+import os
+import subprocess
+import time
+
+import pytest
+
+from xsclient import RingGuest, XsError, enc
+
+BE = "/local/domain/0/backend/vbd/5/51712"
+
+
+def err(fn, *a, **kw):
+    with pytest.raises(XsError) as e:
+        fn(*a, **kw)
+    return e.value.err
+
+
+def introduce(xs, tmp_path, domid):
+    g = RingGuest(tmp_path, domid)
+    xs.introduce(domid, 0, 1)
+    xs.write(f"/local/domain/{domid}", "")
+    xs.set_perms(f"/local/domain/{domid}", [f"n{domid}"])
+    return g
+
+
+@pytest.fixture
+def guest(daemon, xs, tmp_path):
+    g = introduce(xs, tmp_path, 5)
+    yield g
+    g.close()
+
+
+# S1: creating a node needs WRITE on its nearest existing ancestor.
+
+def test_s1_no_create_under_readonly_parent(xs, guest):
+    g = guest
+    xs.write(BE + "/params", "/dev/vg/g5")
+    xs.set_perms(BE, ["n0", "r5"])
+    xs.set_perms(BE + "/params", ["n0", "r5"])
+    assert g.read(BE + "/params") == b"/dev/vg/g5"
+    assert err(g.write, BE + "/params", "x") == "EACCES"
+    # every request that could create, directly, through missing
+    # intermediate nodes and inside a transaction
+    assert err(g.write, BE + "/physical-device", "8:0") == "EACCES"
+    assert err(g.write, BE + "/new/deep/node", "1") == "EACCES"
+    assert err(g.mkdir, BE + "/hotplug-status") == "EACCES"
+    assert err(g.mkdir, BE + "/a/b") == "EACCES"
+    t = g.tx_start()
+    assert err(g.write, BE + "/script", "/bin/x", tx=t) == "EACCES"
+    assert err(g.mkdir, BE + "/dir", tx=t) == "EACCES"
+    g.tx_end(t)
+    assert err(g.set_perms, BE + "/missing", ["n5"]) == "EACCES"
+    # removing a missing child needs write access too (Xen's do_rm)
+    assert err(g.rm, BE + "/missing") == "EACCES"
+    # reading a missing child of a readable node is an honest ENOENT
+    assert err(g.read, BE + "/missing") == "ENOENT"
+    assert xs.ls(BE) == ["params"]
+    assert xs.get_perms(BE + "/params") == ["n0", "r5"]
+
+
+def test_s1_create_with_write_access(xs, guest):
+    g = guest
+    xs.mkdir(BE)
+    xs.set_perms(BE, ["n0", "b5"])
+    assert g.write(BE + "/state", "4") == b"OK\0"
+    assert g.get_perms(BE + "/state") == ["n5", "b5"]   # the creator owns it
+    assert g.mkdir(BE + "/x/y") == b"OK\0"
+    # a world-writable ancestor (first entry w) lets anybody create
+    xs.mkdir("/pub")
+    xs.set_perms("/pub", ["n0", "w5"])
+    assert g.write("/pub/a/b", "1") == b"OK\0"
+    assert err(g.read, "/pub/zz") == "EACCES"            # w only: no probing
+    # dom0 is not bound by permissions
+    xs.set_perms(BE, ["n5"])
+    xs.write(BE + "/dom0", "1")
+
+
+# S4: a guest's writes never get a dom0 connection closed.
+
+def test_s4_guest_events_never_close_dom0(daemon, xs, guest):
+    g = guest
+    xs.request("CONTROL", enc("quota", "outstanding", "65536"))
+    w = daemon.client()
+    w.watch("/local/domain/5", "tok")          # and then does not read
+    name = "x" * 2000
+    for i in range(1200):                      # identical events: merged
+        g.write(name, str(i))
+    for i in range(400):                       # distinct events: ~800 KB
+        g.write(f"d{i:03d}" + "y" * 1990, "")
+    assert g.read(name) == b"1199"
+    w.s.settimeout(10)
+    seen = [w.wait_event()]                    # the registration event
+    # the connection works: what was queued arrives, then the reply
+    assert w.request("GET_DOMAIN_PATH", enc("0")) == b"/local/domain/0\0"
+    seen += w.events
+    paths = [p.decode() for p, _ in seen]
+    assert paths[0] == "/local/domain/5"
+    # the kernel's socket buffer holds some events; the rest were merged
+    assert 1 <= paths.count("/local/domain/5/" + name) < 600
+    assert len(paths) < 1 + 600 + 400          # over quota: some dropped
+    assert b"dropping events" in open(daemon.log, "rb").read()
+    w.events.clear()
+    g.write(name, "after")                     # and later events arrive
+    assert w.wait_event() == (("/local/domain/5/" + name).encode(), b"tok")
+    w.close()
+
+
+def test_s4_identical_events_merged(daemon, xs, guest):
+    """A guest's ring holds 1 KiB, the rest waits in the daemon: 1000
+    identical 2 KB events while it does not read are one queued event."""
+    g = guest
+    xs.request("CONTROL", enc("quota", "outstanding", "65536"))
+    g.watch("big", "tok")
+    path = "/local/domain/5/big/" + "x" * 2000
+    for i in range(1000):
+        xs.write(path, str(i))
+    assert g.wait_event() == (b"big", b"tok")
+    ev = []
+    g.write("sync", "")                        # a round trip, events first
+    ev = g.events
+    assert ev and len(ev) <= 2, len(ev)
+    assert set(ev) == {(b"big/" + b"x" * 2000, b"tok")}
+    assert g.read(path) == b"999"
+
+
+# S5: replies over XENSTORE_PAYLOAD_MAX get E2BIG; DIRECTORY_PART works.
+
+def directory_part(c, path):
+    """libxenstore's xs_directory_part: restart if the generation changes."""
+    got, off, gen = b"", 0, None
+    while True:
+        data = c.request("DIRECTORY_PART", enc(path, str(off)))
+        g, rest = data.split(b"\0", 1)
+        if gen is not None and g != gen:
+            got, off, gen = b"", 0, None
+            continue
+        gen = g
+        got += rest
+        off += len(rest)
+        if off <= 1 or got[-2:] == b"\0\0" or rest == b"\0":
+            break
+    return [x.decode() for x in got.split(b"\0") if x]
+
+
+def fill_home(g, n=200):
+    names = [f"c{i:03d}-" + "n" * 40 for i in range(n)]       # 45-byte names
+    for name in names:
+        g.write(name, "v")
+    return names
+
+
+def test_s5_directory_over_payload_max(daemon, xs, guest):
+    names = fill_home(guest)
+    for c in (xs, guest):
+        assert err(c.ls, "/local/domain/5") == "E2BIG"
+        assert directory_part(c, "/local/domain/5") == names
+        assert c.read("/local/domain/5/" + names[0]) == b"v"   # still served
+
+
+def test_s5_every_reply_type_capped(daemon, xs, guest):
+    # The cap is at the one place every reply and event goes through.
+    # Only a child list is longer than the request (READ and GET_PERMS echo
+    # at most what a request wrote), inside a transaction too.
+    names = fill_home(guest)
+    t = guest.tx_start()
+    guest.write("extra", "", tx=t)
+    assert err(guest.ls, "/local/domain/5", tx=t) == "E2BIG"
+    data = guest.request("DIRECTORY_PART", enc("/local/domain/5", "0"), tx=t)
+    assert len(data) <= 4096 and data.split(b"\0")[1] == names[0].encode()
+    guest.tx_end(t)
+    # a watch event that would be too long is not sent, nothing else breaks
+    w = daemon.client()
+    w.watch("/e/" + "p" * 2000, "t" * 2080)
+    w.wait_event()
+    xs.write("/e/" + "p" * 2000 + "/" + "q" * 1000, "1")
+    assert w.request("GET_DOMAIN_PATH", enc("0")) == b"/local/domain/0\0"
+    assert w.events == []
+    w.close()
+
+
+def test_s5_debian_tools_list_big_directory(daemon, xs, guest):
+    names = fill_home(guest)
+    env = dict(os.environ, XENSTORED_PATH=daemon.sock)
+
+    def run(*cmd):
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, (cmd, r.stdout, r.stderr)
+        return r.stdout
+
+    assert run("xenstore-list", "/local/domain/5").split() == names
+    ls = run("xenstore-ls", "/local/domain")
+    for name in names:
+        assert f"\n {name} = \"v\"\n" in ls
+    assert xs.read("/local/domain/5/" + names[-1]) == b"v"
