@@ -15,6 +15,7 @@ static unsigned *quota_field(const char *name)
 	if (!strcmp(name, "node-size")) return &quota.node_size;
 	if (!strcmp(name, "watches")) return &quota.watches;
 	if (!strcmp(name, "transactions")) return &quota.transactions;
+	if (!strcmp(name, "transaction-nodes")) return &quota.transaction_nodes;
 	if (!strcmp(name, "outstanding")) return &quota.outstanding;
 	return NULL;
 }
@@ -44,8 +45,9 @@ int control_run(const char **vec, int n, struct buf *out)
 		buf_adds(out, "OK");
 	} else if (!strcmp(cmd, "quota") && n == 1) {
 		static const char *const names[] = { "nodes", "node-size", "watches",
-						     "transactions", "outstanding" };
-		for (size_t i = 0; i < 5; i++)
+						     "transactions", "transaction-nodes",
+						     "outstanding" };
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			outf(out, "%s %lu\n", *quota_field(names[i]), names[i]);
 		buf_add(out, "", 1);
 	} else if (!strcmp(cmd, "quota") && n == 3) {

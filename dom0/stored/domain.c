@@ -10,6 +10,7 @@ struct quota quota = {
 	.node_size = 2048,
 	.watches = 128,
 	.transactions = 10,
+	.transaction_nodes = 1024,
 	.outstanding = 1 << 20,
 	.priv_watches = 1 << 20,
 	.priv_transactions = 1024,

@@ -12,6 +12,7 @@ struct quota {
 	unsigned node_size;	/* value + perms bytes of one node */
 	unsigned watches;	/* per domain */
 	unsigned transactions;	/* open at once, per domain */
+	unsigned transaction_nodes;	/* nodes one transaction may copy */
 	unsigned outstanding;	/* bytes of pending output per connection */
 	unsigned priv_watches;	/* safety caps for privileged connections */
 	unsigned priv_transactions;

@@ -39,6 +39,7 @@ static void usage(FILE *f)
 "      --quota-node-size N     bytes of value+perms per node (default %u)\n"
 "      --quota-watches N       watches per domain (default %u)\n"
 "      --quota-transactions N  open transactions per domain (default %u)\n"
+"      --quota-transaction-nodes N  nodes one transaction may copy (default %u)\n"
 "      --quota-outstanding N   pending output bytes per connection before its\n"
 "                              requests are throttled; twice this closes it\n"
 "                              (default %u)\n"
@@ -46,7 +47,7 @@ static void usage(FILE *f)
 "Quotas apply to unprivileged domains, as in Xen; dom0 is capped at %u\n"
 "watches and %u transactions per connection. See docs/stored.md.\n",
 		quota.nodes, quota.node_size, quota.watches, quota.transactions,
-		quota.outstanding, quota.priv_watches, quota.priv_transactions);
+		quota.transaction_nodes, quota.outstanding, quota.priv_watches, quota.priv_transactions);
 }
 
 static void on_signal(int sig)
@@ -126,7 +127,7 @@ static void event_loop(int listen_fd)
 
 int main(int argc, char **argv)
 {
-	enum { Q_NODES = 256, Q_SIZE, Q_WATCHES, Q_TXNS, Q_OUT };
+	enum { Q_NODES = 256, Q_SIZE, Q_WATCHES, Q_TXNS, Q_TXNODES, Q_OUT };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'F' },
 		{ "socket", required_argument, NULL, 's' },
@@ -139,6 +140,7 @@ int main(int argc, char **argv)
 		{ "quota-node-size", required_argument, NULL, Q_SIZE },
 		{ "quota-watches", required_argument, NULL, Q_WATCHES },
 		{ "quota-transactions", required_argument, NULL, Q_TXNS },
+		{ "quota-transaction-nodes", required_argument, NULL, Q_TXNODES },
 		{ "quota-outstanding", required_argument, NULL, Q_OUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -161,6 +163,9 @@ int main(int argc, char **argv)
 		case Q_SIZE: quota.node_size = num_arg("--quota-node-size", optarg); break;
 		case Q_WATCHES: quota.watches = num_arg("--quota-watches", optarg); break;
 		case Q_TXNS: quota.transactions = num_arg("--quota-transactions", optarg); break;
+		case Q_TXNODES:
+			quota.transaction_nodes = num_arg("--quota-transaction-nodes", optarg);
+			break;
 		case Q_OUT: quota.outstanding = num_arg("--quota-outstanding", optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

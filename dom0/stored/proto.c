@@ -405,6 +405,26 @@ static int do_transaction_start(struct req *r)
 	return reply_str(r, id);
 }
 
+/* Xen's acc_fix_domains at TRANSACTION_END: a guest's commit is checked
+ * again against the node quota as the store is now, so transactions that
+ * each stayed within it cannot add up past it. */
+static int admit_commit(const struct owner_delta *d, size_t n, void *arg)
+{
+	const struct conn *c = arg;
+	struct domain *owner;
+	size_t i;
+
+	if (domain_priv(c->dom))
+		return 0;
+	for (i = 0; i < n; i++) {
+		owner = domain_get(d[i].domid);
+		if (d[i].nodes > 0 && owner && !domain_priv(owner) &&
+		    owner->nodes + d[i].nodes > (long)quota.nodes)
+			return ENOSPC;
+	}
+	return 0;
+}
+
 static int do_transaction_end(struct req *r)
 {
 	struct conn *c = r->c;
@@ -424,7 +444,7 @@ static int do_transaction_end(struct req *r)
 	c->ntxns--;
 	c->dom->txns--;
 	if (commit)
-		err = txn_commit(t);
+		err = txn_commit(t, admit_commit, c);
 	if (commit && !err)
 		watch_fire_changes(t);
 	txn_destroy(t);
@@ -642,6 +662,15 @@ void proto_handle(struct conn *c, const struct xs_hdr *h, const char *data)
 		}
 	}
 	r.t = t;
+	/* Xen's transaction-nodes quota: a guest's transaction copies at most
+	 * about that many nodes (one request may add a path's ancestors or a
+	 * removed subtree past it), so its open transactions cannot hold
+	 * copies of the whole store. */
+	if (t != &direct && !domain_priv(c->dom) &&
+	    t->overlay.count >= quota.transaction_nodes) {
+		err = ENOSPC;
+		goto out;
+	}
 	err = dispatch(&r);
 out:
 	if (err) {

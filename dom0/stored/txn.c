@@ -286,10 +286,44 @@ void txn_remove(struct txn *t, struct node *n)
 	remove_tree(t, n);
 }
 
-int txn_commit(struct txn *t)
+static void delta_add(struct owner_delta **d, size_t *n, unsigned domid, long v)
 {
 	size_t i;
+
+	for (i = 0; i < *n && (*d)[i].domid != domid; i++)
+		;
+	if (i == *n) {
+		*d = xrealloc(*d, (*n + 1) * sizeof(**d));
+		(*d)[(*n)++] = (struct owner_delta){ domid, 0 };
+	}
+	(*d)[i].nodes += v;
+}
+
+/* Nodes owned per domain that applying the overlay adds (or removes). */
+static size_t owner_deltas(struct txn *t, struct owner_delta **d)
+{
+	struct node *o, *m;
+	size_t i, n = 0;
+
+	*d = NULL;
+	for (i = 0; i < t->overlay.nb; i++)
+		for (o = t->overlay.b[i]; o; o = o->hnext) {
+			if (!o->dirty)
+				continue;
+			if ((m = ht_find(&main_store, o->path)))
+				delta_add(d, &n, m->perms[0].id, -1);
+			if (!o->deleted)
+				delta_add(d, &n, o->perms[0].id, 1);
+		}
+	return n;
+}
+
+int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg)
+{
+	struct owner_delta *d;
 	struct node *o, *m, *next;
+	size_t i, n;
+	int err;
 
 	if (t->direct)
 		return 0;
@@ -299,6 +333,11 @@ int txn_commit(struct txn *t)
 			if ((m ? m->gen : 0) != o->seen_gen)
 				return EAGAIN;
 		}
+	n = owner_deltas(t, &d);
+	err = admit(d, n, arg);
+	free(d);
+	if (err)
+		return err;
 	for (i = 0; i < t->overlay.nb; i++) {
 		for (o = t->overlay.b[i]; o; o = next) {
 			next = o->hnext;

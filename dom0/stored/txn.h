@@ -42,8 +42,17 @@ void txn_set_perms(struct txn *t, struct node *n, const struct perm *p, uint32_t
 void txn_remove(struct txn *t, struct node *n);
 /* Make n->children valid (overlay copies fetch the list lazily). */
 void txn_children(struct txn *t, struct node *n);
-/* Returns 0 or EAGAIN; on success changes stay recorded for watches. */
-int txn_commit(struct txn *t);
+/* Change in the number of nodes a domain owns that a commit would make. */
+struct owner_delta {
+	unsigned domid;
+	long nodes;
+};
+/* Accepts (0) or refuses (an errno) a commit's ownership changes. */
+typedef int txn_admit_fn(const struct owner_delta *d, size_t n, void *arg);
+/* Returns 0, EAGAIN if a node the transaction touched changed meanwhile, or
+ * the errno admit() refused the commit with; only 0 applies the overlay.
+ * On success changes stay recorded for watches. */
+int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg);
 void txn_clear_changes(struct txn *t);
 char *path_parent(const char *path);	/* malloc'd; NULL for "/" */
 const char *path_base(const char *path);

@@ -79,6 +79,82 @@ def test_s1_create_with_write_access(xs, guest):
     xs.write(BE + "/dom0", "1")
 
 
+# S2: quotas hold across transactions.
+
+def owned_nodes(xs, path):
+    n = 1
+    for c in xs.ls(path):
+        n += owned_nodes(xs, f"{path}/{c}")
+    return n
+
+
+def test_s2_transactions_cannot_multiply_node_quota(xs, guest):
+    g = guest
+    xs.request("CONTROL", enc("quota", "nodes", "20"))
+    for i in range(10):
+        g.mkdir(f"d{i}")                       # 11 nodes with its home
+    ts = [g.tx_start() for _ in range(10)]
+    for k, t in enumerate(ts):                 # each fits the quota alone
+        for j in range(9):
+            g.write(f"d{k}/n{j}", "", tx=t)
+    results = []
+    for t in ts:
+        try:
+            results.append(g.tx_end(t))
+        except XsError as e:
+            results.append(e.err)
+    assert results == [b"OK\0"] + ["ENOSPC"] * 9
+    assert owned_nodes(xs, "/local/domain/5") == 20
+    assert err(g.write, "more", "") == "ENOSPC"
+
+
+def test_s2_commit_sees_writes_made_meanwhile(xs, guest):
+    g = guest
+    xs.request("CONTROL", enc("quota", "nodes", "10"))
+    g.mkdir("tx")
+    g.mkdir("dd")                              # 3 owned with its home
+    t = g.tx_start()
+    for j in range(5):
+        g.write(f"tx/t{j}", "", tx=t)          # 8 as the transaction sees it
+    for j in range(4):
+        g.write(f"dd/d{j}", "")                # 7 owned
+    assert err(g.tx_end, t) == "ENOSPC"        # 7 + 5 > 10
+    assert err(g.read, "tx/t0") == "ENOENT"    # nothing of it applied
+    for j in range(4, 7):
+        g.write(f"dd/d{j}", "")                # 10 owned
+    t = g.tx_start()                           # frees as many as it adds
+    for j in range(3):
+        g.rm(f"dd/d{j}", tx=t)
+        g.write(f"tx/n{j}", "", tx=t)
+    assert g.tx_end(t) == b"OK\0"
+    assert owned_nodes(xs, "/local/domain/5") == 10
+
+
+def test_s2_transaction_copies_bounded(xs, guest):
+    """Ten open transactions must not hold ten copies of the store: each
+    copies at most about transaction-nodes nodes (Xen's quota)."""
+    g = guest
+    xs.request("CONTROL", enc("quota", "transaction-nodes", "100"))
+    for i in range(300):
+        xs.write(f"/tool/big/n{i}", "v" * 1000)
+    t = g.tx_start()
+    errs = []
+    for i in range(300):
+        try:
+            g.read(f"/tool/big/n{i}", tx=t)
+        except XsError as e:
+            errs.append((i, e.err))
+    first_enospc = min(i for i, e in errs if e == "ENOSPC")
+    assert 90 <= first_enospc <= 100
+    assert all(e == "ENOSPC" for i, e in errs if i >= first_enospc)
+    g.tx_end(t, commit=False)
+    assert g.write("after", "1") == b"OK\0"
+    t = xs.tx_start()                          # dom0 has no such quota
+    for i in range(300):
+        xs.read(f"/tool/big/n{i}", tx=t)
+    xs.tx_end(t)
+
+
 # S4: a guest's writes never get a dom0 connection closed.
 
 def test_s4_guest_events_never_close_dom0(daemon, xs, guest):
