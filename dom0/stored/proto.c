@@ -518,9 +518,11 @@ static int do_release(struct req *r)
 	}
 	d->introduced = false;
 	d->target = -1;
+	domain_released(d);
 	txn_init(&t, true, 0);
 	if ((n = txn_get(&t, domain_home(d->domid, home, sizeof(home)))))
 		txn_remove(&t, n);
+	store_forget_domain(&t, d->domid);
 	watch_fire_changes(&t);
 	txn_destroy(&t);
 	logmsg("released domain %u", d->domid);

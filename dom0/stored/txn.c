@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "txn.h"
+#include "domain.h"
 #include "util.h"
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,11 @@ static void main_remove(struct node *n)
 	main_mem -= node_mem(n);
 	store_account(n->perms[0].id, -1);
 	node_free(n);
+}
+
+uint64_t store_gen_next(void)
+{
+	return ++gen_counter;
 }
 
 void store_init(void)
@@ -125,6 +131,7 @@ static void record_change(struct txn *t, const struct node *n, bool recursive)
 	c->recursive = recursive;
 	c->nperms = n->nperms;
 	c->perms = xmemdup(n->perms, n->nperms * sizeof(struct perm));
+	c->perms_gen = n->perms_gen;
 }
 
 /* Overlay entry for path, copied from the main store on first access; an
@@ -174,11 +181,13 @@ struct node *txn_create(struct txn *t, const char *path, const struct perm *p, u
 	if (t->direct) {
 		n = node_new(path);
 		node_set_perms(n, p, np);
+		n->perms_gen = gen_counter;
 		main_insert(n);
 	} else {
 		n = overlay_entry(t, path);
 		n->deleted = false;
 		node_set_perms(n, p, np);
+		n->perms_gen = gen_counter;
 		t->created++;
 	}
 	if (parent) {
@@ -210,6 +219,7 @@ void txn_set_perms(struct txn *t, struct node *n, const struct perm *p, uint32_t
 		main_mem -= node_mem(n);
 	}
 	node_set_perms(n, p, np);
+	n->perms_gen = gen_counter;
 	if (t->direct)
 		main_mem += node_mem(n);
 	txn_dirty(t, n);
@@ -333,6 +343,11 @@ int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg)
 			if ((m ? m->gen : 0) != o->seen_gen)
 				return EAGAIN;
 		}
+	/* Permissions copied before a RELEASE name the old domain. */
+	for (i = 0; i < t->overlay.nb; i++)
+		for (o = t->overlay.b[i]; o; o = o->hnext)
+			if (o->dirty && !o->deleted)
+				o->nperms = perms_drop_stale(o->perms, o->nperms, o->perms_gen);
 	n = owner_deltas(t, &d);
 	err = admit(d, n, arg);
 	free(d);
@@ -364,4 +379,45 @@ int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg)
 		}
 	}
 	return 0;
+}
+
+/* RELEASE of domid (Xen's domain_tree_remove, XSA-419 default): the nodes
+ * it owned go with their subtrees, recorded in t (direct) so watches fire,
+ * and entries naming it go from every other node's permissions. A node
+ * whose entries change gets a new generation, so transactions holding a
+ * copy of it fail with EAGAIN instead of restoring them. */
+void store_forget_domain(struct txn *t, unsigned domid)
+{
+	char **owned = NULL;
+	size_t nowned = 0, i;
+	struct node *n;
+	uint32_t k, np;
+
+	for (i = 0; i < main_store.nb; i++)
+		for (n = main_store.b[i]; n; n = n->hnext) {
+			if (n->perms[0].id == domid && strcmp(n->path, "/")) {
+				owned = xrealloc(owned, (nowned + 1) * sizeof(*owned));
+				owned[nowned++] = xstrdup(n->path);
+				continue;
+			}
+			for (k = np = 1; k < n->nperms; k++)
+				if (n->perms[k].id != domid)
+					n->perms[np++] = n->perms[k];
+			if (n->perms[0].id == domid) {
+				n->perms[0].id = 0;	/* "/" itself stays */
+				store_account(domid, -1);
+				store_account(0, 1);
+			} else if (np == n->nperms) {
+				continue;
+			}
+			main_mem -= (n->nperms - np) * sizeof(struct perm);
+			n->nperms = np;
+			n->gen = ++gen_counter;
+		}
+	for (i = 0; i < nowned; i++) {
+		if ((n = txn_get(t, owned[i])))
+			txn_remove(t, n);
+		free(owned[i]);
+	}
+	free(owned);
 }

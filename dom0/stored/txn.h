@@ -11,6 +11,7 @@ struct change {
 	bool recursive;		/* a removal: watches below path fire too */
 	uint32_t nperms;
 	struct perm *perms;	/* perms of the node when it changed */
+	uint64_t perms_gen;
 };
 
 struct txn {
@@ -25,6 +26,7 @@ struct txn {
 
 void store_init(void);
 void store_reset(void);	/* drop every node (fuzzing) */
+uint64_t store_gen_next(void);	/* a generation newer than every node's */
 struct htab *store_main(void);
 size_t store_mem(void);
 /* Called when a node owned by domid appears (+1) or goes (-1). */
@@ -54,6 +56,9 @@ typedef int txn_admit_fn(const struct owner_delta *d, size_t n, void *arg);
  * On success changes stay recorded for watches. */
 int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg);
 void txn_clear_changes(struct txn *t);
+/* RELEASE of domid: its nodes and every permission entry naming it go;
+ * the removals are recorded in t, a direct view. */
+void store_forget_domain(struct txn *t, unsigned domid);
 char *path_parent(const char *path);	/* malloc'd; NULL for "/" */
 const char *path_base(const char *path);
 

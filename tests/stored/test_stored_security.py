@@ -155,6 +155,100 @@ def test_s2_transaction_copies_bounded(xs, guest):
     xs.tx_end(t)
 
 
+# S3: permissions naming a released domain id do not pass to the next
+# domain with that id.
+
+def test_s3_released_domid_rights_do_not_pass(daemon, xs, tmp_path):
+    xs.request("CONTROL", enc("quota", "nodes", "20"))
+    g = introduce(xs, tmp_path, 5)
+    xs.mkdir("/tool/x")
+    xs.set_perms("/tool/x", ["n0", "b5"])
+    g.write("/tool/x/planted", "evil")          # owned by 5
+    g.write("/tool/x/planted/sub", "1")
+    xs.write("/tool/x/planted/sub/dom0", "0")    # dom0's, below 5's node
+    xs.write("/tool/shared", "s")
+    xs.set_perms("/tool/shared", ["n0", "r5", "w6"])
+    xs.write("/tool/pub", "p")
+    xs.set_perms("/tool/pub", ["n5", "r0"])      # dom0 gave it away
+    for i in range(15):
+        g.write(f"/tool/x/q{i}", "")
+    w = daemon.client()
+    w.watch("/tool/x", "x")
+    w.wait_event()
+    # dom0 sets perms naming 5 in a transaction it commits after RELEASE
+    xs.mkdir("/vm")
+    t = xs.tx_start()
+    xs.write("/vm/late", "l", tx=t)
+    xs.set_perms("/vm/late", ["n0", "r5"], tx=t)
+    xs.write("/vm/late2", "l", tx=t)
+    xs.set_perms("/vm/late2", ["n5"], tx=t)
+    g.close()
+    xs.release(5)
+    assert xs.tx_end(t) == b"OK\0"
+    # XSA-419: what 5 owned is gone with its subtree, watches fired
+    assert err(xs.read, "/tool/x/planted") == "ENOENT"
+    assert err(xs.read, "/tool/pub") == "ENOENT"
+    assert w.wait_event() in ((b"/tool/x/planted", b"x"), (b"/tool/x/q0", b"x"))
+    # entries naming 5 are gone; what the late commit set is dropped
+    assert xs.get_perms("/tool/x") == ["n0"]
+    assert xs.get_perms("/tool/shared") == ["n0", "w6"]
+    assert xs.get_perms("/vm/late") == ["n0"]
+    assert xs.get_perms("/vm/late2") == ["n0"]
+    # perms written for the next domain 5 before it is introduced (as
+    # libxl does) are its own
+    xs.write("/tool/next", "n")
+    xs.set_perms("/tool/next", ["n0", "r5"])
+    g2 = introduce(xs, tmp_path, 5)
+    assert g2.read("/tool/next") == b"n"
+    for path in ("/tool/shared", "/vm/late", "/vm/late2"):
+        assert err(g2.read, path) == "EACCES"
+    assert err(g2.write, "/tool/x/planted", "again") == "EACCES"
+    for i in range(19):                          # its quota is all its own
+        g2.write(f"n{i}", "")
+    assert err(g2.write, "n19", "") == "ENOSPC"
+    g2.close()
+    w.close()
+
+
+def test_s3_stub_domain_loses_released_target(daemon, xs, tmp_path):
+    g = introduce(xs, tmp_path, 5)
+    stub = RingGuest(tmp_path, 6)
+    xs.introduce(6, 0, 2)
+    xs.request("SET_TARGET", enc("6", "5"))
+    g.write("data", "v")
+    assert stub.read("/local/domain/5/data") == b"v"
+    g.close()
+    xs.release(5)
+    g2 = introduce(xs, tmp_path, 5)
+    g2.write("data", "new")
+    assert err(stub.read, "/local/domain/5/data") == "EACCES"
+    g2.close()
+    stub.close()
+
+
+def test_s3_copy_in_open_transaction_grants_nothing(daemon, xs, tmp_path):
+    """The generation check itself: a stub domain's transaction holds a
+    copy of a node naming r5, taken for the old domain 5; acting for the
+    next domain 5, that copy grants nothing."""
+    g = introduce(xs, tmp_path, 5)
+    stub = RingGuest(tmp_path, 6)
+    xs.introduce(6, 0, 2)
+    xs.request("SET_TARGET", enc("6", "5"))
+    xs.write("/tool/secret", "s")
+    xs.set_perms("/tool/secret", ["n0", "r5"])
+    t = stub.tx_start()
+    assert stub.read("/tool/secret", tx=t) == b"s"
+    g.close()
+    xs.release(5)
+    g2 = introduce(xs, tmp_path, 5)
+    xs.request("SET_TARGET", enc("6", "5"))
+    assert err(stub.read, "/tool/secret", tx=t) == "EACCES"
+    assert err(stub.read, "/tool/secret") == "EACCES"
+    stub.tx_end(t, commit=False)
+    g2.close()
+    stub.close()
+
+
 # S4: a guest's writes never get a dom0 connection closed.
 
 def test_s4_guest_events_never_close_dom0(daemon, xs, guest):
