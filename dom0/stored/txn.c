@@ -164,11 +164,13 @@ struct node *txn_get(struct txn *t, const char *path)
 	return o->deleted ? NULL : o;
 }
 
+/* A changed node gets a new generation in its view too: DIRECTORY_PART
+ * readers in a transaction see its child list change. Conflicts are judged
+ * by seen_gen, and committing gives overlay nodes a new one anyway. */
 static void mark(struct txn *t, struct node *n)
 {
-	if (t->direct)
-		n->gen = ++gen_counter;
-	else
+	n->gen = ++gen_counter;
+	if (!t->direct)
 		n->dirty = true;
 }
 
@@ -285,12 +287,9 @@ void txn_remove(struct txn *t, struct node *n)
 			node_child_op(parent, '-', path_base(n->path));
 		else
 			node_child_del(parent, path_base(n->path));
-		if (t->direct) {
+		if (t->direct)
 			main_mem += node_mem(parent);
-			parent->gen = ++gen_counter;
-		} else {
-			parent->dirty = true;
-		}
+		mark(t, parent);
 	}
 	free(ppath);
 	remove_tree(t, n);

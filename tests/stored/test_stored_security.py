@@ -341,6 +341,9 @@ def test_s5_every_reply_type_capped(daemon, xs, guest):
     assert err(guest.ls, "/local/domain/5", tx=t) == "E2BIG"
     data = guest.request("DIRECTORY_PART", enc("/local/domain/5", "0"), tx=t)
     assert len(data) <= 4096 and data.split(b"\0")[1] == names[0].encode()
+    guest.write("extra2", "", tx=t)            # the list changed: new generation
+    data2 = guest.request("DIRECTORY_PART", enc("/local/domain/5", "0"), tx=t)
+    assert data2.split(b"\0")[0] != data.split(b"\0")[0]
     guest.tx_end(t)
     # a watch event that would be too long is not sent, nothing else breaks
     w = daemon.client()
