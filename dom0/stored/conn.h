@@ -24,8 +24,10 @@ struct transport {
 
 struct outmsg {
 	struct outmsg *next;
+	struct outmsg *hnext;	/* an event's chain in the connection's index */
+	uint32_t hash;
+	bool event;		/* a WATCH_EVENT (a new identical one is merged) */
 	size_t len, off;
-	bool event;		/* a WATCH_EVENT (may be merged with a new one) */
 	char data[];
 };
 
@@ -55,6 +57,8 @@ struct conn {
 	struct outmsg *out_head, *out_tail;
 	size_t out_bytes;
 	unsigned long events_dropped;	/* privileged: over the output quota */
+	struct outmsg **evidx;	/* queued events by hash of path and token */
+	size_t evidx_nb, nevents;
 	struct watch *watches;
 	unsigned nwatches;
 	struct txn *txns;
