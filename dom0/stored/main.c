@@ -41,13 +41,14 @@ static void usage(FILE *f)
 "      --quota-transactions N  open transactions per domain (default %u)\n"
 "      --quota-transaction-nodes N  nodes one transaction may copy (default %u)\n"
 "      --quota-outstanding N   pending output bytes per connection before its\n"
-"                              requests are throttled; twice this closes it\n"
-"                              (default %u)\n"
+"                              requests are throttled and dom0 loses events;\n"
+"                              twice this closes a guest's (default %u)\n"
 "  -h, --help                  show this help\n\n"
 "Quotas apply to unprivileged domains, as in Xen; dom0 is capped at %u\n"
 "watches and %u transactions per connection. See docs/stored.md.\n",
 		quota.nodes, quota.node_size, quota.watches, quota.transactions,
-		quota.transaction_nodes, quota.outstanding, quota.priv_watches, quota.priv_transactions);
+		quota.transaction_nodes, quota.outstanding, quota.priv_watches,
+		quota.priv_transactions);
 }
 
 static void on_signal(int sig)

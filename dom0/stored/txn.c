@@ -388,14 +388,17 @@ int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg)
 void store_forget_domain(struct txn *t, unsigned domid)
 {
 	char **owned = NULL;
-	size_t nowned = 0, i;
+	size_t nowned = 0, cap = 0, i;
 	struct node *n;
 	uint32_t k, np;
 
 	for (i = 0; i < main_store.nb; i++)
 		for (n = main_store.b[i]; n; n = n->hnext) {
 			if (n->perms[0].id == domid && strcmp(n->path, "/")) {
-				owned = xrealloc(owned, (nowned + 1) * sizeof(*owned));
+				if (nowned == cap) {
+					cap = cap * 2 + 16;
+					owned = xrealloc(owned, cap * sizeof(*owned));
+				}
 				owned[nowned++] = xstrdup(n->path);
 				continue;
 			}
