@@ -20,10 +20,28 @@ const struct ring_backend *ring_backend;
 static struct domain *domains[DOMID_FIRST_RESERVED];
 static unsigned ndomains;
 
-static void account(unsigned domid, int delta)
+/* Each domain counts the main-store nodes it owns and keeps them on a
+ * list, so RELEASE finds them without walking the store. */
+static void account(struct node *n, int delta)
 {
-	if (domid < DOMID_FIRST_RESERVED)
-		domain_lookup_or_new(domid)->nodes += delta;
+	unsigned domid = n->perms[0].id;
+	struct domain *d;
+
+	if (domid >= DOMID_FIRST_RESERVED)
+		return;
+	d = domain_lookup_or_new(domid);
+	d->nodes += delta;
+	if (delta > 0) {
+		n->onext = d->owned;
+		n->opprev = &d->owned;
+		d->owned = n;
+		if (n->onext)
+			n->onext->opprev = &n->onext;
+	} else {
+		*n->opprev = n->onext;
+		if (n->onext)
+			n->onext->opprev = n->opprev;
+	}
 }
 
 void domain_init(void)

@@ -29,6 +29,7 @@ struct domain {
 	unsigned watches;
 	unsigned txns;
 	struct conn *conn;	/* ring connection, if any */
+	struct node *owned;	/* main-store nodes it owns (node->onext) */
 	/* Store generation at the last RELEASE of this id (0: never). A
 	 * permission entry naming the id that was set before it is stale. */
 	uint64_t released_gen;

@@ -135,6 +135,7 @@ static int create_path(struct req *r, const char *path, struct node **out)
 	struct node *parent = txn_get(r->t, pp), *n;
 	struct domain *d = r->c->dom;
 	struct perm *p;
+	uint32_t np;
 	int err = 0;
 
 	if (!parent)
@@ -145,9 +146,10 @@ static int create_path(struct req *r, const char *path, struct node **out)
 	if (!domain_priv(d) && d->nodes + r->t->created >= (long)quota.nodes)
 		return ENOSPC;
 	p = xmemdup(parent->perms, parent->nperms * sizeof(*p));
+	np = perms_drop_stale(p, parent->nperms, parent->perms_gen);
 	if (!domain_priv(d))
 		p[0].id = d->domid;
-	n = txn_create(r->t, path, p, parent->nperms);
+	n = txn_create(r->t, path, p, np);
 	free(p);
 	*out = n;
 	return 0;
@@ -297,15 +299,21 @@ static int do_get_perms(struct req *r)
 	char one[16];
 	struct buf b = { 0 };
 	struct node *n;
-	uint32_t i;
+	struct perm *p;
+	uint32_t i, np;
 	int err;
 
 	if ((err = readable_arg(r, &n)))
 		return err;
-	for (i = 0; i < n->nperms; i++) {
-		snprintf(one, sizeof(one), "%c%u", letters[n->perms[i].bits & 3], n->perms[i].id);
+	/* Not the entries naming a released domain: a tool that reads,
+	 * edits and writes back permissions must not revive them. */
+	p = xmemdup(n->perms, n->nperms * sizeof(*p));
+	np = perms_drop_stale(p, n->nperms, n->perms_gen);
+	for (i = 0; i < np; i++) {
+		snprintf(one, sizeof(one), "%c%u", letters[p[i].bits & 3], p[i].id);
 		buf_adds(&b, one);
 	}
+	free(p);
 	reply(r, XS_GET_PERMS, b.p, b.len);
 	buf_free(&b);
 	return 0;
@@ -522,7 +530,7 @@ static int do_release(struct req *r)
 	txn_init(&t, true, 0);
 	if ((n = txn_get(&t, domain_home(d->domid, home, sizeof(home)))))
 		txn_remove(&t, n);
-	store_forget_domain(&t, d->domid);
+	store_forget_owned(&t, d->owned);
 	watch_fire_changes(&t);
 	txn_destroy(&t);
 	logmsg("released domain %u", d->domid);

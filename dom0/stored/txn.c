@@ -10,10 +10,10 @@ static struct htab main_store;
 static uint64_t gen_counter;
 static size_t main_mem;
 
-static void account_none(unsigned domid, int delta)
+static void account_none(struct node *n, int delta)
 {
 }
-void (*store_account)(unsigned domid, int delta) = account_none;
+void (*store_account)(struct node *n, int delta) = account_none;
 
 struct htab *store_main(void)
 {
@@ -31,14 +31,14 @@ static void main_insert(struct node *n)
 	n->dirty = n->deleted = false;
 	ht_insert(&main_store, n);
 	main_mem += node_mem(n);
-	store_account(n->perms[0].id, 1);
+	store_account(n, 1);
 }
 
 static void main_remove(struct node *n)
 {
 	ht_unlink(&main_store, n);
 	main_mem -= node_mem(n);
-	store_account(n->perms[0].id, -1);
+	store_account(n, -1);
 	node_free(n);
 }
 
@@ -63,6 +63,12 @@ void store_init(void)
 
 void store_reset(void)
 {
+	struct node *n;
+	size_t i;
+
+	for (i = 0; i < main_store.nb; i++)
+		for (n = main_store.b[i]; n; n = n->hnext)
+			store_account(n, -1);
 	ht_destroy(&main_store);
 	main_mem = 0;
 	store_init();
@@ -216,14 +222,15 @@ void txn_dirty(struct txn *t, struct node *n)
 void txn_set_perms(struct txn *t, struct node *n, const struct perm *p, uint32_t np)
 {
 	if (t->direct) {
-		store_account(n->perms[0].id, -1);
-		store_account(p[0].id, 1);
+		store_account(n, -1);
 		main_mem -= node_mem(n);
 	}
 	node_set_perms(n, p, np);
 	n->perms_gen = gen_counter;
-	if (t->direct)
+	if (t->direct) {
+		store_account(n, 1);
 		main_mem += node_mem(n);
+	}
 	txn_dirty(t, n);
 }
 
@@ -381,45 +388,33 @@ int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg)
 }
 
 /* RELEASE of domid (Xen's domain_tree_remove, XSA-419 default): the nodes
- * it owned go with their subtrees, recorded in t (direct) so watches fire,
- * and entries naming it go from every other node's permissions. A node
- * whose entries change gets a new generation, so transactions holding a
- * copy of it fail with EAGAIN instead of restoring them. */
-void store_forget_domain(struct txn *t, unsigned domid)
+ * it owns (the owner's list, owned[0..n)) go with their subtrees, recorded
+ * in t (direct) so watches fire; "/" is given to dom0 instead. */
+void store_forget_owned(struct txn *t, struct node *owned)
 {
-	char **owned = NULL;
-	size_t nowned = 0, cap = 0, i;
-	struct node *n;
-	uint32_t k, np;
+	char **paths = NULL;
+	size_t n = 0, cap = 0, i;
+	struct node *x;
 
-	for (i = 0; i < main_store.nb; i++)
-		for (n = main_store.b[i]; n; n = n->hnext) {
-			if (n->perms[0].id == domid && strcmp(n->path, "/")) {
-				if (nowned == cap) {
-					cap = cap * 2 + 16;
-					owned = xrealloc(owned, cap * sizeof(*owned));
-				}
-				owned[nowned++] = xstrdup(n->path);
-				continue;
-			}
-			for (k = np = 1; k < n->nperms; k++)
-				if (n->perms[k].id != domid)
-					n->perms[np++] = n->perms[k];
-			if (n->perms[0].id == domid) {
-				n->perms[0].id = 0;	/* "/" itself stays */
-				store_account(domid, -1);
-				store_account(0, 1);
-			} else if (np == n->nperms) {
-				continue;
-			}
-			main_mem -= (n->nperms - np) * sizeof(struct perm);
-			n->nperms = np;
-			n->gen = ++gen_counter;
+	for (x = owned; x; x = x->onext) {
+		if (n == cap) {
+			cap = cap * 2 + 16;
+			paths = xrealloc(paths, cap * sizeof(*paths));
 		}
-	for (i = 0; i < nowned; i++) {
-		if ((n = txn_get(t, owned[i])))
-			txn_remove(t, n);
-		free(owned[i]);
+		paths[n++] = xstrdup(x->path);
 	}
-	free(owned);
+	for (i = 0; i < n; i++) {
+		if ((x = txn_get(t, paths[i]))) {
+			if (strcmp(x->path, "/")) {
+				txn_remove(t, x);
+			} else {
+				struct perm *p = xmemdup(x->perms, x->nperms * sizeof(*p));
+				p[0].id = 0;
+				txn_set_perms(t, x, p, x->nperms);
+				free(p);
+			}
+		}
+		free(paths[i]);
+	}
+	free(paths);
 }

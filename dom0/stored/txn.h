@@ -29,8 +29,9 @@ void store_reset(void);	/* drop every node (fuzzing) */
 uint64_t store_gen_next(void);	/* a generation newer than every node's */
 struct htab *store_main(void);
 size_t store_mem(void);
-/* Called when a node owned by domid appears (+1) or goes (-1). */
-extern void (*store_account)(unsigned domid, int delta);
+/* Called when node n of the main store starts (+1) or stops (-1) being
+ * owned by n->perms[0].id. */
+extern void (*store_account)(struct node *n, int delta);
 
 void txn_init(struct txn *t, bool direct, uint32_t id);
 void txn_destroy(struct txn *t);
@@ -56,9 +57,9 @@ typedef int txn_admit_fn(const struct owner_delta *d, size_t n, void *arg);
  * On success changes stay recorded for watches. */
 int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg);
 void txn_clear_changes(struct txn *t);
-/* RELEASE of domid: its nodes and every permission entry naming it go;
- * the removals are recorded in t, a direct view. */
-void store_forget_domain(struct txn *t, unsigned domid);
+/* RELEASE: the nodes of an owner's list go with their subtrees; the
+ * removals are recorded in t, a direct view. */
+void store_forget_owned(struct txn *t, struct node *owned);
 char *path_parent(const char *path);	/* malloc'd; NULL for "/" */
 const char *path_base(const char *path);
 
