@@ -155,14 +155,15 @@ static bool event_pending(const struct conn *c, const char *data, size_t len, ui
 	return false;
 }
 
-/* Events cannot be throttled like replies. Over the pending-output quota a
- * privileged connection loses the event (a guest's writes must never cost
- * dom0 its connection), and an unprivileged one that let them pile up past
- * twice the quota is closed. Returns false if the event is not queued. */
+/* Events cannot be throttled like replies. A privileged connection over its
+ * own, larger, pending-output quota loses the event (a guest's writes must
+ * never cost dom0 its connection, and a slow backend should rarely lose
+ * one); an unprivileged one that let them pile up past twice the quota is
+ * closed. Returns false if the event is not queued. */
 static bool event_admitted(struct conn *c, size_t size)
 {
 	if (domain_priv(c->dom)) {
-		if (c->out_bytes + size <= quota.outstanding)
+		if (c->out_bytes + size <= quota.priv_outstanding)
 			return true;
 		if (!c->events_dropped++)
 			logmsg("conn %u (domain %u): pending output over quota, dropping events",

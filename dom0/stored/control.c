@@ -17,6 +17,7 @@ static unsigned *quota_field(const char *name)
 	if (!strcmp(name, "transactions")) return &quota.transactions;
 	if (!strcmp(name, "transaction-nodes")) return &quota.transaction_nodes;
 	if (!strcmp(name, "outstanding")) return &quota.outstanding;
+	if (!strcmp(name, "priv-outstanding")) return &quota.priv_outstanding;
 	return NULL;
 }
 
@@ -46,7 +47,7 @@ int control_run(const char **vec, int n, struct buf *out)
 	} else if (!strcmp(cmd, "quota") && n == 1) {
 		static const char *const names[] = { "nodes", "node-size", "watches",
 						     "transactions", "transaction-nodes",
-						     "outstanding" };
+						     "outstanding", "priv-outstanding" };
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			outf(out, "%s %lu\n", *quota_field(names[i]), names[i]);
 		buf_add(out, "", 1);
@@ -54,7 +55,7 @@ int control_run(const char **vec, int n, struct buf *out)
 		if (!(q = quota_field(vec[1])) || !parse_uint(vec[2], 0xffffffffUL, &v))
 			return EINVAL;
 		/* Below one full reply, no connection would ever be read again. */
-		if (q == &quota.outstanding && v < 8192)
+		if ((q == &quota.outstanding || q == &quota.priv_outstanding) && v < 8192)
 			return EINVAL;
 		*q = v;
 		buf_adds(out, "OK");

@@ -12,6 +12,7 @@ struct quota quota = {
 	.transactions = 10,
 	.transaction_nodes = 1024,
 	.outstanding = 1 << 20,
+	.priv_outstanding = 16 << 20,
 	.priv_watches = 1 << 20,
 	.priv_transactions = 1024,
 };

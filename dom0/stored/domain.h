@@ -14,6 +14,7 @@ struct quota {
 	unsigned transactions;	/* open at once, per domain */
 	unsigned transaction_nodes;	/* nodes one transaction may copy */
 	unsigned outstanding;	/* bytes of pending output per connection */
+	unsigned priv_outstanding;	/* privileged: pending bytes before events drop */
 	unsigned priv_watches;	/* safety caps for privileged connections */
 	unsigned priv_transactions;
 };

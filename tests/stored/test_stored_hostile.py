@@ -95,9 +95,10 @@ def test_flood_without_reading(daemon, xs):
 def test_event_flood_closes_non_reader(daemon, xs, tmp_path):
     """Watch events cannot be throttled like replies. A guest's connection
     that never reads is closed at twice the outstanding quota; a dom0 one
-    that does not read loses events instead and stays (identical events
-    are merged, so these are all distinct)."""
+    that does not read loses events over its own quota instead and stays
+    (identical events are merged, so these are all distinct)."""
     xs.request("CONTROL", enc("quota", "outstanding", "65536"))
+    xs.request("CONTROL", enc("quota", "priv-outstanding", "65536"))
     home = "/local/domain/7"
     g = RingGuest(tmp_path, 7)
     xs.introduce(7, 0, 1)
