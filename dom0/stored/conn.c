@@ -10,7 +10,7 @@
 #include <time.h>
 
 struct conn *conn_list;
-uint64_t stat_requests, stat_handle_ns;
+uint64_t stat_requests, stat_handle_ns, stat_events_merged, stat_events_dropped;
 
 static uint64_t now_ns(void)
 {
@@ -150,8 +150,10 @@ static bool event_pending(const struct conn *c, const char *data, size_t len, ui
 		return false;
 	for (m = c->evidx[h & (c->evidx_nb - 1)]; m; m = m->hnext)
 		if (m->hash == h && m->len == sizeof(struct xs_hdr) + len &&
-		    memcmp(m->data + sizeof(struct xs_hdr), data, len) == 0)
+		    memcmp(m->data + sizeof(struct xs_hdr), data, len) == 0) {
+			stat_events_merged++;
 			return true;
+		}
 	return false;
 }
 
@@ -165,6 +167,7 @@ static bool event_admitted(struct conn *c, size_t size)
 	if (domain_priv(c->dom)) {
 		if (c->out_bytes + size <= quota.priv_outstanding)
 			return true;
+		stat_events_dropped++;
 		if (!c->events_dropped++)
 			logmsg("conn %u (domain %u): pending output over quota, dropping events",
 			       c->id, c->dom->domid);

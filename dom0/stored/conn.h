@@ -68,8 +68,10 @@ struct conn {
 };
 
 extern struct conn *conn_list;
-/* Requests handled and time spent handling them (store time, no I/O). */
-extern uint64_t stat_requests, stat_handle_ns;
+/* Requests handled and time spent handling them (store time, no I/O);
+ * watch events merged with an identical queued one, or dropped because a
+ * privileged connection was over its quota. */
+extern uint64_t stat_requests, stat_handle_ns, stat_events_merged, stat_events_dropped;
 struct conn *conn_new(const struct transport *tp, void *tp_data, int fd, struct domain *d);
 void conn_kill(struct conn *c, const char *why);	/* marks dead */
 void conn_reap(void);			/* frees dead connections */

@@ -69,6 +69,8 @@ int control_run(const char **vec, int n, struct buf *out)
 		outf(out, "%s %lu\n", domain_count(), "domains");
 		outf(out, "%s %lu\n", stat_requests, "requests");
 		outf(out, "%s %lu\n", stat_handle_ns, "handle-ns");
+		outf(out, "%s %lu\n", stat_events_merged, "events-merged");
+		outf(out, "%s %lu\n", stat_events_dropped, "events-dropped");
 		buf_add(out, "", 1);
 	} else if (!strcmp(cmd, "help")) {
 		buf_adds(out, "check\nlog on|off\nprint STRING\nquota [NAME VALUE]\nmemreport\nhelp\n");
