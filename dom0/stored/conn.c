@@ -10,7 +10,7 @@
 #include <time.h>
 
 struct conn *conn_list;
-uint64_t stat_requests, stat_handle_ns;
+uint64_t stat_requests, stat_handle_ns, stat_events_merged, stat_events_dropped;
 
 static uint64_t now_ns(void)
 {
@@ -56,6 +56,9 @@ void conn_drop_state(struct conn *c)
 		c->out_head = m->next;
 		free(m);
 	}
+	free(c->evidx);
+	c->evidx = NULL;
+	c->evidx_nb = c->nevents = 0;
 	c->out_tail = NULL;
 	c->out_bytes = 0;
 	c->got = 0;
@@ -91,27 +94,126 @@ void conn_reap(void)
 	}
 }
 
+/* The payload of an event is "path\0token\0". */
+static uint32_t event_hash(const char *data)
+{
+	return hash_str(data) * 31 + hash_str(data + strlen(data) + 1);
+}
+
+static void evidx_link(struct conn *c, struct outmsg *m)
+{
+	struct outmsg **b = &c->evidx[m->hash & (c->evidx_nb - 1)];
+
+	m->hnext = *b;
+	*b = m;
+	c->nevents++;
+}
+
+/* Queues m's index entry; a full index is rebuilt twice as big from the
+ * events on the queue (m is not on it yet). */
+static void evidx_insert(struct conn *c, struct outmsg *m)
+{
+	struct outmsg *x;
+
+	if (c->nevents >= c->evidx_nb) {
+		c->evidx_nb = c->evidx_nb ? c->evidx_nb * 2 : 16;
+		free(c->evidx);
+		c->evidx = xzalloc(c->evidx_nb * sizeof(*c->evidx));
+		c->nevents = 0;
+		for (x = c->out_head; x; x = x->next)
+			if (x->event)
+				evidx_link(c, x);
+	}
+	evidx_link(c, m);
+}
+
+static void evidx_unlink(struct conn *c, struct outmsg *m)
+{
+	struct outmsg **pp = &c->evidx[m->hash & (c->evidx_nb - 1)];
+
+	for (; *pp; pp = &(*pp)->hnext)
+		if (*pp == m) {
+			*pp = m->hnext;
+			c->nevents--;
+			return;
+		}
+}
+
+/* xenstore.txt / Xen's send_event: an event identical to one still queued
+ * (same path and token) tells the client nothing new; special @ events are
+ * always sent. */
+static bool event_pending(const struct conn *c, const char *data, size_t len, uint32_t h)
+{
+	const struct outmsg *m;
+
+	if (data[0] == '@' || !c->evidx_nb)
+		return false;
+	for (m = c->evidx[h & (c->evidx_nb - 1)]; m; m = m->hnext)
+		if (m->hash == h && m->len == sizeof(struct xs_hdr) + len &&
+		    memcmp(m->data + sizeof(struct xs_hdr), data, len) == 0) {
+			stat_events_merged++;
+			return true;
+		}
+	return false;
+}
+
+/* Events cannot be throttled like replies. A privileged connection over its
+ * own, larger, pending-output quota loses the event (a guest's writes must
+ * never cost dom0 its connection, and a slow backend should rarely lose
+ * one); an unprivileged one that let them pile up past twice the quota is
+ * closed. Returns false if the event is not queued. */
+static bool event_admitted(struct conn *c, size_t size)
+{
+	if (domain_priv(c->dom)) {
+		if (c->out_bytes + size <= quota.priv_outstanding)
+			return true;
+		stat_events_dropped++;
+		if (!c->events_dropped++)
+			logmsg("conn %u (domain %u): pending output over quota, dropping events",
+			       c->id, c->dom->domid);
+		return false;
+	}
+	if (c->out_bytes + size <= 2 * (size_t)quota.outstanding)
+		return true;
+	logmsg("conn %u (domain %u): pending output over quota, closing", c->id,
+	       c->dom->domid);
+	conn_kill(c, "pending output quota");
+	return false;
+}
+
 void conn_queue(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
 		const void *data, size_t len)
 {
 	struct outmsg *m;
-	struct xs_hdr h = { type, req_id, tx_id, (uint32_t)len };
+	bool event = type == XS_WATCH_EVENT;
+	uint32_t hash = event ? event_hash(data) : 0;
+	struct xs_hdr h;
 
 	if (c->dead)
 		return;
-	/* Replies are throttled by not reading requests; events cannot be, so
-	 * a connection that lets them pile up past twice its quota is closed. */
-	if (c->out_bytes + len + sizeof(h) > 2 * (size_t)quota.outstanding) {
-		logmsg("conn %u (domain %u): pending output over quota, closing", c->id,
-		       c->dom->domid);
-		conn_kill(c, "pending output quota");
-		return;
+	/* xs_wire.h: no message carries more than XENSTORE_PAYLOAD_MAX bytes.
+	 * Such a reply becomes E2BIG (libxenstore then uses DIRECTORY_PART);
+	 * such an event is not sent (Xen's send_reply and send_event). */
+	if (len > XS_PAYLOAD_MAX) {
+		if (event)
+			return;
+		type = XS_ERROR;
+		data = "E2BIG";
+		len = sizeof("E2BIG");
 	}
+	/* Replies need no check: they are throttled by not reading requests. */
+	if (event && (event_pending(c, data, len, hash) || !event_admitted(c, sizeof(h) + len)))
+		return;
+	h = (struct xs_hdr){ type, req_id, tx_id, (uint32_t)len };
 	trace_msg('>', c->id, c->dom->domid, type, req_id, tx_id, data, len);
 	m = xmalloc(sizeof(*m) + sizeof(h) + len);
 	m->next = NULL;
 	m->len = sizeof(h) + len;
 	m->off = 0;
+	m->event = event;
+	m->hash = hash;
+	if (event)
+		evidx_insert(c, m);
 	memcpy(m->data, &h, sizeof(h));
 	if (len)
 		memcpy(m->data + sizeof(h), data, len);
@@ -142,6 +244,8 @@ void conn_flush(struct conn *c)
 			c->out_head = m->next;
 			if (!c->out_head)
 				c->out_tail = NULL;
+			if (m->event)
+				evidx_unlink(c, m);
 			free(m);
 		}
 	}

@@ -6,6 +6,7 @@
 #define TESS_STORED_CONN_H
 #include "xs_proto.h"
 #include "txn.h"
+#include <stdbool.h>
 #include <stddef.h>
 
 struct conn;
@@ -23,6 +24,9 @@ struct transport {
 
 struct outmsg {
 	struct outmsg *next;
+	struct outmsg *hnext;	/* an event's chain in the connection's index */
+	uint32_t hash;
+	bool event;		/* a WATCH_EVENT (a new identical one is merged) */
 	size_t len, off;
 	char data[];
 };
@@ -52,6 +56,9 @@ struct conn {
 	/* replies and events waiting to be sent */
 	struct outmsg *out_head, *out_tail;
 	size_t out_bytes;
+	unsigned long events_dropped;	/* privileged: over the output quota */
+	struct outmsg **evidx;	/* queued events by hash of path and token */
+	size_t evidx_nb, nevents;
 	struct watch *watches;
 	unsigned nwatches;
 	struct txn *txns;
@@ -61,8 +68,10 @@ struct conn {
 };
 
 extern struct conn *conn_list;
-/* Requests handled and time spent handling them (store time, no I/O). */
-extern uint64_t stat_requests, stat_handle_ns;
+/* Requests handled and time spent handling them (store time, no I/O);
+ * watch events merged with an identical queued one, or dropped because a
+ * privileged connection was over its quota. */
+extern uint64_t stat_requests, stat_handle_ns, stat_events_merged, stat_events_dropped;
 struct conn *conn_new(const struct transport *tp, void *tp_data, int fd, struct domain *d);
 void conn_kill(struct conn *c, const char *why);	/* marks dead */
 void conn_reap(void);			/* frees dead connections */

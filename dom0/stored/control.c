@@ -15,7 +15,9 @@ static unsigned *quota_field(const char *name)
 	if (!strcmp(name, "node-size")) return &quota.node_size;
 	if (!strcmp(name, "watches")) return &quota.watches;
 	if (!strcmp(name, "transactions")) return &quota.transactions;
+	if (!strcmp(name, "transaction-nodes")) return &quota.transaction_nodes;
 	if (!strcmp(name, "outstanding")) return &quota.outstanding;
+	if (!strcmp(name, "priv-outstanding")) return &quota.priv_outstanding;
 	return NULL;
 }
 
@@ -44,12 +46,16 @@ int control_run(const char **vec, int n, struct buf *out)
 		buf_adds(out, "OK");
 	} else if (!strcmp(cmd, "quota") && n == 1) {
 		static const char *const names[] = { "nodes", "node-size", "watches",
-						     "transactions", "outstanding" };
-		for (size_t i = 0; i < 5; i++)
+						     "transactions", "transaction-nodes",
+						     "outstanding", "priv-outstanding" };
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			outf(out, "%s %lu\n", *quota_field(names[i]), names[i]);
 		buf_add(out, "", 1);
 	} else if (!strcmp(cmd, "quota") && n == 3) {
 		if (!(q = quota_field(vec[1])) || !parse_uint(vec[2], 0xffffffffUL, &v))
+			return EINVAL;
+		/* Below one full reply, no connection would ever be read again. */
+		if ((q == &quota.outstanding || q == &quota.priv_outstanding) && v < 8192)
 			return EINVAL;
 		*q = v;
 		buf_adds(out, "OK");
@@ -63,6 +69,8 @@ int control_run(const char **vec, int n, struct buf *out)
 		outf(out, "%s %lu\n", domain_count(), "domains");
 		outf(out, "%s %lu\n", stat_requests, "requests");
 		outf(out, "%s %lu\n", stat_handle_ns, "handle-ns");
+		outf(out, "%s %lu\n", stat_events_merged, "events-merged");
+		outf(out, "%s %lu\n", stat_events_dropped, "events-dropped");
 		buf_add(out, "", 1);
 	} else if (!strcmp(cmd, "help")) {
 		buf_adds(out, "check\nlog on|off\nprint STRING\nquota [NAME VALUE]\nmemreport\nhelp\n");

@@ -39,14 +39,20 @@ static void usage(FILE *f)
 "      --quota-node-size N     bytes of value+perms per node (default %u)\n"
 "      --quota-watches N       watches per domain (default %u)\n"
 "      --quota-transactions N  open transactions per domain (default %u)\n"
+"      --quota-transaction-nodes N  nodes one transaction may copy (default %u)\n"
 "      --quota-outstanding N   pending output bytes per connection before its\n"
-"                              requests are throttled; twice this closes it\n"
+"                              requests are throttled; twice this closes a\n"
+"                              guest's (default %u)\n"
+"      --quota-priv-outstanding N  pending output bytes of a dom0 connection\n"
+"                              past which its watch events are dropped\n"
 "                              (default %u)\n"
 "  -h, --help                  show this help\n\n"
 "Quotas apply to unprivileged domains, as in Xen; dom0 is capped at %u\n"
 "watches and %u transactions per connection. See docs/stored.md.\n",
 		quota.nodes, quota.node_size, quota.watches, quota.transactions,
-		quota.outstanding, quota.priv_watches, quota.priv_transactions);
+		quota.transaction_nodes, quota.outstanding, quota.priv_outstanding,
+		quota.priv_watches,
+		quota.priv_transactions);
 }
 
 static void on_signal(int sig)
@@ -126,7 +132,7 @@ static void event_loop(int listen_fd)
 
 int main(int argc, char **argv)
 {
-	enum { Q_NODES = 256, Q_SIZE, Q_WATCHES, Q_TXNS, Q_OUT };
+	enum { Q_NODES = 256, Q_SIZE, Q_WATCHES, Q_TXNS, Q_TXNODES, Q_OUT, Q_PRIV_OUT };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'F' },
 		{ "socket", required_argument, NULL, 's' },
@@ -139,7 +145,9 @@ int main(int argc, char **argv)
 		{ "quota-node-size", required_argument, NULL, Q_SIZE },
 		{ "quota-watches", required_argument, NULL, Q_WATCHES },
 		{ "quota-transactions", required_argument, NULL, Q_TXNS },
+		{ "quota-transaction-nodes", required_argument, NULL, Q_TXNODES },
 		{ "quota-outstanding", required_argument, NULL, Q_OUT },
+		{ "quota-priv-outstanding", required_argument, NULL, Q_PRIV_OUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -161,7 +169,13 @@ int main(int argc, char **argv)
 		case Q_SIZE: quota.node_size = num_arg("--quota-node-size", optarg); break;
 		case Q_WATCHES: quota.watches = num_arg("--quota-watches", optarg); break;
 		case Q_TXNS: quota.transactions = num_arg("--quota-transactions", optarg); break;
+		case Q_TXNODES:
+			quota.transaction_nodes = num_arg("--quota-transaction-nodes", optarg);
+			break;
 		case Q_OUT: quota.outstanding = num_arg("--quota-outstanding", optarg); break;
+		case Q_PRIV_OUT:
+			quota.priv_outstanding = num_arg("--quota-priv-outstanding", optarg);
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -172,6 +186,8 @@ int main(int argc, char **argv)
 	}
 	if (quota.outstanding < 8192)
 		quota.outstanding = 8192;	/* room for one full reply */
+	if (quota.priv_outstanding < 8192)
+		quota.priv_outstanding = 8192;
 	log_open(log_file, trace_file);
 	domain_init();
 	store_init();

@@ -103,6 +103,7 @@ struct node *node_copy(const struct node *o, bool with_children)
 		n->clen = n->ccap = o->clen;
 	}
 	n->gen = o->gen;
+	n->perms_gen = o->perms_gen;
 	return n;
 }
 

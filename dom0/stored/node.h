@@ -21,6 +21,9 @@ struct node {
 	char *children;		/* child names, each NUL-terminated */
 	uint32_t clen, ccap;
 	uint64_t gen;		/* bumped on every committed change */
+	uint64_t perms_gen;	/* store generation when perms were set */
+	/* main store: the owner's list; opprev points at what points here */
+	struct node *onext, **opprev;
 	/* transaction overlay bookkeeping */
 	uint64_t seen_gen;	/* gen in the main store when first read (0: absent) */
 	bool dirty;

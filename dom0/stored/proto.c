@@ -85,9 +85,11 @@ static int nstrings(struct req *r, int min)
 	return (r->nvec < min || r->nvec > MAXVEC) ? EINVAL : 0;
 }
 
-/* A missing node reads as EACCES when its nearest existing ancestor is not
- * readable, so names cannot be probed through unreadable parents. */
-static int missing_errno(struct req *r, const char *path)
+/* A missing node (Xen's errno_from_parents): the caller learns ENOENT only
+ * if it has one of the `need` rights on the nearest existing ancestor, else
+ * EACCES. So creating (need WRITE) requires write access to that ancestor,
+ * and names cannot be probed through unreadable parents. */
+static int missing_errno(struct req *r, const char *path, unsigned need)
 {
 	char *p = xstrdup(path), *q;
 	struct node *n = NULL;
@@ -99,7 +101,7 @@ static int missing_errno(struct req *r, const char *path)
 		if ((n = txn_get(r->t, p)))
 			break;
 	}
-	if (n && !(perm_for(r->c->dom, n->perms, n->nperms) & XS_PERM_READ))
+	if (n && !(node_perm(r->c->dom, n) & need))
 		err = EACCES;
 	free(p);
 	return err;
@@ -110,8 +112,8 @@ static int get_node(struct req *r, const char *path, unsigned need, struct node 
 	struct node *n = txn_get(r->t, path);
 
 	if (!n)
-		return missing_errno(r, path);
-	if ((perm_for(r->c->dom, n->perms, n->nperms) & need) != need)
+		return missing_errno(r, path, need);
+	if ((node_perm(r->c->dom, n) & need) != need)
 		return EACCES;
 	*out = n;
 	return 0;
@@ -133,6 +135,7 @@ static int create_path(struct req *r, const char *path, struct node **out)
 	struct node *parent = txn_get(r->t, pp), *n;
 	struct domain *d = r->c->dom;
 	struct perm *p;
+	uint32_t np;
 	int err = 0;
 
 	if (!parent)
@@ -143,9 +146,10 @@ static int create_path(struct req *r, const char *path, struct node **out)
 	if (!domain_priv(d) && d->nodes + r->t->created >= (long)quota.nodes)
 		return ENOSPC;
 	p = xmemdup(parent->perms, parent->nperms * sizeof(*p));
+	np = perms_drop_stale(p, parent->nperms, parent->perms_gen);
 	if (!domain_priv(d))
 		p[0].id = d->domid;
-	n = txn_create(r->t, path, p, parent->nperms);
+	n = txn_create(r->t, path, p, np);
 	free(p);
 	*out = n;
 	return 0;
@@ -188,14 +192,12 @@ static int do_write(struct req *r)
 	vlen = r->h->len - (val - r->data);
 	if ((err = canon(r, r->data, path, NULL)))
 		return err;
-	n = txn_get(r->t, path);
-	if (n) {
-		if (!(perm_for(r->c->dom, n->perms, n->nperms) & XS_PERM_WRITE))
-			return EACCES;
+	err = get_node(r, path, XS_PERM_WRITE, &n);
+	if (!err) {
 		if ((err = node_size_ok(r, vlen, n->nperms)))
 			return err;
 	} else {
-		if ((err = missing_errno(r, path)) != ENOENT)
+		if (err != ENOENT)
 			return err;
 		if ((err = node_size_ok(r, vlen, 1)) || (err = create_path(r, path, &n)))
 			return err;
@@ -297,15 +299,21 @@ static int do_get_perms(struct req *r)
 	char one[16];
 	struct buf b = { 0 };
 	struct node *n;
-	uint32_t i;
+	struct perm *p;
+	uint32_t i, np;
 	int err;
 
 	if ((err = readable_arg(r, &n)))
 		return err;
-	for (i = 0; i < n->nperms; i++) {
-		snprintf(one, sizeof(one), "%c%u", letters[n->perms[i].bits & 3], n->perms[i].id);
+	/* Not the entries naming a released domain: a tool that reads,
+	 * edits and writes back permissions must not revive them. */
+	p = xmemdup(n->perms, n->nperms * sizeof(*p));
+	np = perms_drop_stale(p, n->nperms, n->perms_gen);
+	for (i = 0; i < np; i++) {
+		snprintf(one, sizeof(one), "%c%u", letters[p[i].bits & 3], p[i].id);
 		buf_adds(&b, one);
 	}
+	free(p);
 	reply(r, XS_GET_PERMS, b.p, b.len);
 	buf_free(&b);
 	return 0;
@@ -405,6 +413,26 @@ static int do_transaction_start(struct req *r)
 	return reply_str(r, id);
 }
 
+/* Xen's acc_fix_domains at TRANSACTION_END: a guest's commit is checked
+ * again against the node quota as the store is now, so transactions that
+ * each stayed within it cannot add up past it. */
+static int admit_commit(const struct owner_delta *d, size_t n, void *arg)
+{
+	const struct conn *c = arg;
+	struct domain *owner;
+	size_t i;
+
+	if (domain_priv(c->dom))
+		return 0;
+	for (i = 0; i < n; i++) {
+		owner = domain_get(d[i].domid);
+		if (d[i].nodes > 0 && owner && !domain_priv(owner) &&
+		    owner->nodes + d[i].nodes > (long)quota.nodes)
+			return ENOSPC;
+	}
+	return 0;
+}
+
 static int do_transaction_end(struct req *r)
 {
 	struct conn *c = r->c;
@@ -424,7 +452,7 @@ static int do_transaction_end(struct req *r)
 	c->ntxns--;
 	c->dom->txns--;
 	if (commit)
-		err = txn_commit(t);
+		err = txn_commit(t, admit_commit, c);
 	if (commit && !err)
 		watch_fire_changes(t);
 	txn_destroy(t);
@@ -498,9 +526,11 @@ static int do_release(struct req *r)
 	}
 	d->introduced = false;
 	d->target = -1;
+	domain_released(d);
 	txn_init(&t, true, 0);
 	if ((n = txn_get(&t, domain_home(d->domid, home, sizeof(home)))))
 		txn_remove(&t, n);
+	store_forget_owned(&t, d->owned);
 	watch_fire_changes(&t);
 	txn_destroy(&t);
 	logmsg("released domain %u", d->domid);
@@ -642,6 +672,15 @@ void proto_handle(struct conn *c, const struct xs_hdr *h, const char *data)
 		}
 	}
 	r.t = t;
+	/* Xen's transaction-nodes quota: a guest's transaction copies at most
+	 * about that many nodes (one request may add a path's ancestors or a
+	 * removed subtree past it), so its open transactions cannot hold
+	 * copies of the whole store. */
+	if (t != &direct && !domain_priv(c->dom) &&
+	    t->overlay.count >= quota.transaction_nodes) {
+		err = ENOSPC;
+		goto out;
+	}
 	err = dispatch(&r);
 out:
 	if (err) {

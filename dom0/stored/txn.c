@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "txn.h"
+#include "domain.h"
 #include "util.h"
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,10 @@ static struct htab main_store;
 static uint64_t gen_counter;
 static size_t main_mem;
 
-static void account_none(unsigned domid, int delta)
+static void account_none(struct node *n, int delta)
 {
 }
-void (*store_account)(unsigned domid, int delta) = account_none;
+void (*store_account)(struct node *n, int delta) = account_none;
 
 struct htab *store_main(void)
 {
@@ -30,15 +31,20 @@ static void main_insert(struct node *n)
 	n->dirty = n->deleted = false;
 	ht_insert(&main_store, n);
 	main_mem += node_mem(n);
-	store_account(n->perms[0].id, 1);
+	store_account(n, 1);
 }
 
 static void main_remove(struct node *n)
 {
 	ht_unlink(&main_store, n);
 	main_mem -= node_mem(n);
-	store_account(n->perms[0].id, -1);
+	store_account(n, -1);
 	node_free(n);
+}
+
+uint64_t store_gen_next(void)
+{
+	return ++gen_counter;
 }
 
 void store_init(void)
@@ -57,6 +63,12 @@ void store_init(void)
 
 void store_reset(void)
 {
+	struct node *n;
+	size_t i;
+
+	for (i = 0; i < main_store.nb; i++)
+		for (n = main_store.b[i]; n; n = n->hnext)
+			store_account(n, -1);
 	ht_destroy(&main_store);
 	main_mem = 0;
 	store_init();
@@ -125,6 +137,7 @@ static void record_change(struct txn *t, const struct node *n, bool recursive)
 	c->recursive = recursive;
 	c->nperms = n->nperms;
 	c->perms = xmemdup(n->perms, n->nperms * sizeof(struct perm));
+	c->perms_gen = n->perms_gen;
 }
 
 /* Overlay entry for path, copied from the main store on first access; an
@@ -157,11 +170,13 @@ struct node *txn_get(struct txn *t, const char *path)
 	return o->deleted ? NULL : o;
 }
 
+/* A changed node gets a new generation in its view too: DIRECTORY_PART
+ * readers in a transaction see its child list change. Conflicts are judged
+ * by seen_gen, and committing gives overlay nodes a new one anyway. */
 static void mark(struct txn *t, struct node *n)
 {
-	if (t->direct)
-		n->gen = ++gen_counter;
-	else
+	n->gen = ++gen_counter;
+	if (!t->direct)
 		n->dirty = true;
 }
 
@@ -174,11 +189,13 @@ struct node *txn_create(struct txn *t, const char *path, const struct perm *p, u
 	if (t->direct) {
 		n = node_new(path);
 		node_set_perms(n, p, np);
+		n->perms_gen = gen_counter;
 		main_insert(n);
 	} else {
 		n = overlay_entry(t, path);
 		n->deleted = false;
 		node_set_perms(n, p, np);
+		n->perms_gen = gen_counter;
 		t->created++;
 	}
 	if (parent) {
@@ -205,13 +222,15 @@ void txn_dirty(struct txn *t, struct node *n)
 void txn_set_perms(struct txn *t, struct node *n, const struct perm *p, uint32_t np)
 {
 	if (t->direct) {
-		store_account(n->perms[0].id, -1);
-		store_account(p[0].id, 1);
+		store_account(n, -1);
 		main_mem -= node_mem(n);
 	}
 	node_set_perms(n, p, np);
-	if (t->direct)
+	n->perms_gen = gen_counter;
+	if (t->direct) {
+		store_account(n, 1);
 		main_mem += node_mem(n);
+	}
 	txn_dirty(t, n);
 }
 
@@ -275,21 +294,52 @@ void txn_remove(struct txn *t, struct node *n)
 			node_child_op(parent, '-', path_base(n->path));
 		else
 			node_child_del(parent, path_base(n->path));
-		if (t->direct) {
+		if (t->direct)
 			main_mem += node_mem(parent);
-			parent->gen = ++gen_counter;
-		} else {
-			parent->dirty = true;
-		}
+		mark(t, parent);
 	}
 	free(ppath);
 	remove_tree(t, n);
 }
 
-int txn_commit(struct txn *t)
+static void delta_add(struct owner_delta **d, size_t *n, unsigned domid, long v)
 {
 	size_t i;
+
+	for (i = 0; i < *n && (*d)[i].domid != domid; i++)
+		;
+	if (i == *n) {
+		*d = xrealloc(*d, (*n + 1) * sizeof(**d));
+		(*d)[(*n)++] = (struct owner_delta){ domid, 0 };
+	}
+	(*d)[i].nodes += v;
+}
+
+/* Nodes owned per domain that applying the overlay adds (or removes). */
+static size_t owner_deltas(struct txn *t, struct owner_delta **d)
+{
+	struct node *o, *m;
+	size_t i, n = 0;
+
+	*d = NULL;
+	for (i = 0; i < t->overlay.nb; i++)
+		for (o = t->overlay.b[i]; o; o = o->hnext) {
+			if (!o->dirty)
+				continue;
+			if ((m = ht_find(&main_store, o->path)))
+				delta_add(d, &n, m->perms[0].id, -1);
+			if (!o->deleted)
+				delta_add(d, &n, o->perms[0].id, 1);
+		}
+	return n;
+}
+
+int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg)
+{
+	struct owner_delta *d;
 	struct node *o, *m, *next;
+	size_t i, n;
+	int err;
 
 	if (t->direct)
 		return 0;
@@ -299,6 +349,16 @@ int txn_commit(struct txn *t)
 			if ((m ? m->gen : 0) != o->seen_gen)
 				return EAGAIN;
 		}
+	/* Permissions copied before a RELEASE name the old domain. */
+	for (i = 0; i < t->overlay.nb; i++)
+		for (o = t->overlay.b[i]; o; o = o->hnext)
+			if (o->dirty && !o->deleted)
+				o->nperms = perms_drop_stale(o->perms, o->nperms, o->perms_gen);
+	n = owner_deltas(t, &d);
+	err = admit(d, n, arg);
+	free(d);
+	if (err)
+		return err;
 	for (i = 0; i < t->overlay.nb; i++) {
 		for (o = t->overlay.b[i]; o; o = next) {
 			next = o->hnext;
@@ -325,4 +385,36 @@ int txn_commit(struct txn *t)
 		}
 	}
 	return 0;
+}
+
+/* RELEASE of domid (Xen's domain_tree_remove, XSA-419 default): the nodes
+ * it owns (the owner's list, owned[0..n)) go with their subtrees, recorded
+ * in t (direct) so watches fire; "/" is given to dom0 instead. */
+void store_forget_owned(struct txn *t, struct node *owned)
+{
+	char **paths = NULL;
+	size_t n = 0, cap = 0, i;
+	struct node *x;
+
+	for (x = owned; x; x = x->onext) {
+		if (n == cap) {
+			cap = cap * 2 + 16;
+			paths = xrealloc(paths, cap * sizeof(*paths));
+		}
+		paths[n++] = xstrdup(x->path);
+	}
+	for (i = 0; i < n; i++) {
+		if ((x = txn_get(t, paths[i]))) {
+			if (strcmp(x->path, "/")) {
+				txn_remove(t, x);
+			} else {
+				struct perm *p = xmemdup(x->perms, x->nperms * sizeof(*p));
+				p[0].id = 0;
+				txn_set_perms(t, x, p, x->nperms);
+				free(p);
+			}
+		}
+		free(paths[i]);
+	}
+	free(paths);
 }

@@ -11,6 +11,7 @@ struct change {
 	bool recursive;		/* a removal: watches below path fire too */
 	uint32_t nperms;
 	struct perm *perms;	/* perms of the node when it changed */
+	uint64_t perms_gen;
 };
 
 struct txn {
@@ -25,10 +26,12 @@ struct txn {
 
 void store_init(void);
 void store_reset(void);	/* drop every node (fuzzing) */
+uint64_t store_gen_next(void);	/* a generation newer than every node's */
 struct htab *store_main(void);
 size_t store_mem(void);
-/* Called when a node owned by domid appears (+1) or goes (-1). */
-extern void (*store_account)(unsigned domid, int delta);
+/* Called when node n of the main store starts (+1) or stops (-1) being
+ * owned by n->perms[0].id. */
+extern void (*store_account)(struct node *n, int delta);
 
 void txn_init(struct txn *t, bool direct, uint32_t id);
 void txn_destroy(struct txn *t);
@@ -42,9 +45,21 @@ void txn_set_perms(struct txn *t, struct node *n, const struct perm *p, uint32_t
 void txn_remove(struct txn *t, struct node *n);
 /* Make n->children valid (overlay copies fetch the list lazily). */
 void txn_children(struct txn *t, struct node *n);
-/* Returns 0 or EAGAIN; on success changes stay recorded for watches. */
-int txn_commit(struct txn *t);
+/* Change in the number of nodes a domain owns that a commit would make. */
+struct owner_delta {
+	unsigned domid;
+	long nodes;
+};
+/* Accepts (0) or refuses (an errno) a commit's ownership changes. */
+typedef int txn_admit_fn(const struct owner_delta *d, size_t n, void *arg);
+/* Returns 0, EAGAIN if a node the transaction touched changed meanwhile, or
+ * the errno admit() refused the commit with; only 0 applies the overlay.
+ * On success changes stay recorded for watches. */
+int txn_commit(struct txn *t, txn_admit_fn *admit, void *arg);
 void txn_clear_changes(struct txn *t);
+/* RELEASE: the nodes of an owner's list go with their subtrees; the
+ * removals are recorded in t, a direct view. */
+void store_forget_owned(struct txn *t, struct node *owned);
 char *path_parent(const char *path);	/* malloc'd; NULL for "/" */
 const char *path_base(const char *path);
 

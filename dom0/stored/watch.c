@@ -133,7 +133,7 @@ static bool may_see(struct watch *w, const struct change *ch)
 
 	if (w->conn->dead)
 		return false;
-	return domain_priv(d) || (perm_for(d, ch->perms, ch->nperms) & XS_PERM_READ);
+	return domain_priv(d) || (perm_for(d, ch->perms, ch->nperms, ch->perms_gen) & XS_PERM_READ);
 }
 
 static void fire_exact(const char *key, const struct change *ch)

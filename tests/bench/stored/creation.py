@@ -9,6 +9,11 @@ backend trees under /local/domain/0/backend/vbd|vif/N), with permissions;
 the backend holds watches on backend/vbd and backend/vif, the toolstack one
 per device state node and one on @releaseDomain.
 
+"backend events read" counts what the backend read once the run is over
+and its connection quiet; the memreport's events-merged/dropped say how
+many the daemon merged with an identical queued one or dropped over a
+dom0 connection's quota.
+
 Reports store ops/s and per-op p50/p99 latency seen by the client, the
 daemon's CPU time per domain (the store's own cost, without the Python
 client; includes its syscalls), the store time per domain (time inside the
@@ -123,6 +128,12 @@ def run(n_domains, tmp):
     wall = time.perf_counter() - t_start
     cpu = cpu_seconds(d.proc.pid) - cpu0
     rss = d.rss_kb() - rss0
+    # Let the backend read what is still on its way before counting.
+    seen, quiet = -1, 0
+    while quiet < 5:
+        quiet = quiet + 1 if backend_events[0] == seen else 0
+        seen = backend_events[0]
+        time.sleep(0.1)
     mem = tool.request("CONTROL", enc("memreport")).decode()
     stats = dict(line.split() for line in mem.strip("\0\n").splitlines())
     mem = mem.replace("\n", " ")
