@@ -4,9 +4,6 @@
 #ifndef TESSERA_ERRNO_H
 #define TESSERA_ERRNO_H
 
-#ifdef __HOST_TEST__
-#include <errno.h>
-#else
 #define EPERM            1
 #define ENOENT           2
 #define ESRCH            3
@@ -55,6 +52,5 @@
 #define ENOTCONN       107
 #define ETIMEDOUT      110
 #define ECONNREFUSED   111
-#endif
 
 #endif
