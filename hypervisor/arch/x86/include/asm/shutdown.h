@@ -6,7 +6,7 @@
 
 enum panic_action { PANIC_HALT, PANIC_REBOOT };
 
-int  shutdown_parse_panic(const char *val, void *unused);   /* panic=halt|reboot */
+extern const struct boot_enum shutdown_opt_panic;   /* panic=halt|reboot */
 __noreturn void machine_reboot(void);
 __noreturn void machine_poweroff(void);
 __noreturn void stop_this_cpu(void);
