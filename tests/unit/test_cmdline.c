@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/cmdline.c */
 #include <tessera/cmdline.h>
 #include <tessera/lib.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/domain_build/pvh_layout.c */
 #include <tessera/lib.h>
 #include <tessera/pvh_layout.h>

@@ -216,6 +216,8 @@ static void ready(unsigned int cpus_running)
     }
 }
 
+void start_hypervisor(uint32_t magic, uint32_t info);     /* called by head.S */
+
 void start_hypervisor(uint32_t magic, uint32_t info)
 {
     /* COM1 at its default speed until com1= is read, so that what the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The p2m's generic part (see asm/p2m.h): walks, maps, splits, flush
  * accounting and table-page lifetime. Entry encodings are in p2m_npt.c and

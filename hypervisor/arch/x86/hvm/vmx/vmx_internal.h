@@ -55,7 +55,6 @@ static inline struct vmx_vcpu *vmx(struct vcpu *v) { return v->hw; }
 extern paddr_t vmx_current_vmcs[MAX_CPUS];
 
 /* vmx_caps.c */
-int vmx_probe(void);
 void vmx_print_caps(void);
 
 /* vmcs.c */
