@@ -5,10 +5,10 @@
  * Locking: every public function holds one irqsave spinlock (lock() and
  * unlock() below; taken before the page allocator's).
  */
+#include <asm/spinlock.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
-#include <asm/spinlock.h>
 
 #define SLAB_MAGIC      0x534c4142u     /* "SLAB" */
 #define LARGE_MAGIC     0x4c524745u     /* "LRGE" */

@@ -11,9 +11,9 @@
  * Locking: every public function holds one irqsave spinlock (lock() and
  * unlock() below).
  */
+#include <asm/spinlock.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
-#include <asm/spinlock.h>
 
 enum { ZONE_LOW, ZONE_HIGH, NR_ZONES };
 

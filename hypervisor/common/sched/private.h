@@ -10,9 +10,9 @@
 #ifndef SCHED_PRIVATE_H
 #define SCHED_PRIVATE_H
 
+#include <asm/spinlock.h>
 #include <tessera/lib.h>
 #include <tessera/sched.h>
-#include <asm/spinlock.h>
 
 typedef spinlock_t sched_lock_t;
 #define SCHED_LOCK_INIT SPINLOCK_INIT

@@ -12,9 +12,9 @@
  * Inserting, removing and configuring one unit are serialized by the caller
  * (they happen in domain management, one operation per vCPU at a time).
  */
+#include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/sched.h>
-#include <tessera/heap.h>
 #include "private.h"
 
 void *sched_zalloc(size_t size) { return xzalloc(size); }
