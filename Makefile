@@ -4,7 +4,7 @@
 include Config.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all deps deps-run deps-check run iso check unit clean FORCE
+.PHONY: all deps deps-run deps-check run iso check unit clean format-check FORCE
 
 # Parts of the tree add their products to ALL_TARGETS from their own
 # fragment, so this file stays the index and not the recipe book.
@@ -50,6 +50,11 @@ check: deps-check
 	$(MAKE) all
 	$(MAKE) $(O)/tessera.iso
 	$(PYTHON) -m pytest -p no:cacheprovider tests $(PYTEST_ARGS)
+
+# What .clang-format would change in the C lines changed since FORMAT_BASE
+# (default: the merge base with main). Not part of check.
+format-check:
+	@scripts/format-check.sh $(FORMAT_BASE)
 
 clean:
 	rm -rf $(O)

@@ -243,27 +243,50 @@ static bool seen_later(const char *p, const struct boot_option *o,
     return false;
 }
 
-static int store_uint(const struct boot_option *o, uint64_t v)
+/* An unsigned variable of size bytes (0 means 8); -ERANGE if v does not fit. */
+static int store_uint(void *var, size_t size, uint64_t v)
 {
-    switch (o->var_size) {
+    switch (size) {
     case 1:
         if (v > UINT8_MAX) return -ERANGE;
-        *(uint8_t *)o->var = (uint8_t)v;
+        *(uint8_t *)var = (uint8_t)v;
         return 0;
     case 2:
         if (v > UINT16_MAX) return -ERANGE;
-        *(uint16_t *)o->var = (uint16_t)v;
+        *(uint16_t *)var = (uint16_t)v;
         return 0;
     case 4:
         if (v > UINT32_MAX) return -ERANGE;
-        *(uint32_t *)o->var = (uint32_t)v;
+        *(uint32_t *)var = (uint32_t)v;
         return 0;
     case 0:
     case 8:
-        *(uint64_t *)o->var = v;
+        *(uint64_t *)var = v;
         return 0;
     }
     return -EINVAL;
+}
+
+static int store_enum(const struct boot_enum *e, const char *val)
+{
+    if (!e || !e->var || !e->var_size || !e->names)
+        return -EINVAL;                 /* a broken table entry */
+    for (const struct boot_enum_name *n = e->names; n->name; n++)
+        if (!strcmp(val, n->name))
+            return store_uint(e->var, e->var_size, n->value);
+    return -EINVAL;
+}
+
+/* "a|b|c": the names an OPT_ENUM option accepts, for its error message. */
+static const char *enum_names(const struct boot_enum *e)
+{
+    static char buf[128];
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (const struct boot_enum_name *c = e->names; c && c->name && n < sizeof(buf); c++)
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "|" : "", c->name);
+    return buf;
 }
 
 static int apply(const struct boot_option *o, const struct token *t, bool negated,
@@ -272,7 +295,7 @@ static int apply(const struct boot_option *o, const struct token *t, bool negate
     uint64_t v;
     int rc;
 
-    if (o->kind != OPT_CUSTOM && !o->var)
+    if (o->kind != OPT_CUSTOM && o->kind != OPT_ENUM && !o->var)
         return -EINVAL;                 /* a broken table entry */
     switch (o->kind) {
     case OPT_BOOL:
@@ -288,7 +311,7 @@ static int apply(const struct boot_option *o, const struct token *t, bool negate
         if (!t->has_value)
             return -EINVAL;
         rc = o->kind == OPT_UINT ? parse_uint(val, &v) : parse_size(val, &v);
-        return rc < 0 ? rc : store_uint(o, v);
+        return rc < 0 ? rc : store_uint(o->var, o->var_size, v);
     case OPT_STRING:
         if (!t->has_value || !o->var_size || strlen(val) >= o->var_size)
             return -EINVAL;
@@ -299,8 +322,21 @@ static int apply(const struct boot_option *o, const struct token *t, bool negate
             return -EINVAL;
         rc = o->parse(t->has_value ? val : "", o->var);
         return rc < 0 ? rc : 0;
+    case OPT_ENUM:
+        return t->has_value ? store_enum(o->choices, val) : -EINVAL;
     }
     return -EINVAL;
+}
+
+static void report_bad_value(const struct boot_option *o, const struct token *t,
+                             const char *val)
+{
+    if (o->kind == OPT_ENUM && o->choices)
+        printk(LOG_WARN "cmdline: bad value '%s' for '%s' (%s), using default\n",
+               t->has_value ? val : "", o->name, enum_names(o->choices));
+    else
+        printk(LOG_WARN "cmdline: bad value '%s' for '%s', using default\n",
+               t->has_value ? val : "", o->name);
 }
 
 void cmdline_parse(const char *cmdline, const struct boot_option *opts, size_t nr_opts)
@@ -341,7 +377,6 @@ void cmdline_parse(const char *cmdline, const struct boot_option *opts, size_t n
         if (t.unterminated)
             printk(LOG_WARN "cmdline: unterminated quote in '%s'\n", t.name);
         if (apply(o, &t, neg, value) < 0)
-            printk(LOG_WARN "cmdline: bad value '%s' for '%s', using default\n",
-                   t.has_value ? value : "", o->name);
+            report_bad_value(o, &t, value);
     }
 }

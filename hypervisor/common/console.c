@@ -5,6 +5,7 @@
  * console_timestamps (see docs/boot-options.md).
  */
 #include <asm/spinlock.h>
+#include <tessera/cmdline.h>
 #include <tessera/console.h>
 #include <tessera/lib.h>
 #include <tessera/serial.h>
@@ -17,36 +18,12 @@ static unsigned int com1_baud = 115200;
 static bool timestamps;
 static bool at_line_start = true;
 
-static const char *const level_names[] = {
-    [LOGLVL_NONE] = "none", [LOGLVL_ERR] = "error", [LOGLVL_WARN] = "warning",
-    [LOGLVL_INFO] = "info", [LOGLVL_DEBUG] = "debug",
-};
+const struct boot_enum console_opt_loglvl = BOOT_ENUM(loglvl,
+    { "none", LOGLVL_NONE }, { "error", LOGLVL_ERR }, { "warning", LOGLVL_WARN },
+    { "info", LOGLVL_INFO }, { "debug", LOGLVL_DEBUG }, { "all", LOGLVL_DEBUG });
 
-int console_parse_loglvl(const char *val, void *unused)
-{
-    for (unsigned int i = 0; i < ARRAY_SIZE(level_names); i++) {
-        if (!strcmp(val, level_names[i])) {
-            loglvl = i;
-            return 0;
-        }
-    }
-    if (!strcmp(val, "all")) {
-        loglvl = LOGLVL_DEBUG;
-        return 0;
-    }
-    return -EINVAL;
-}
-
-int console_parse_console(const char *val, void *unused)
-{
-    if (!strcmp(val, "com1"))
-        serial_wanted = true;
-    else if (!strcmp(val, "none"))
-        serial_wanted = false;
-    else
-        return -EINVAL;
-    return 0;
-}
+const struct boot_enum console_opt_console = BOOT_ENUM(serial_wanted,
+    { "com1", true }, { "none", false });
 
 /* com1=<baud>[,8n1]: only 8 data bits, no parity, 1 stop bit is supported. */
 int console_parse_com1(const char *val, void *unused)

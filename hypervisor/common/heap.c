@@ -3,9 +3,9 @@
  * Slab + buddy heap (see tessera/heap.h).
  *
  * Locking: every public function holds one irqsave spinlock (lock() and
- * unlock() below; taken before the page allocator's); the host unit tests
- * build without it.
+ * unlock() below; taken before the page allocator's).
  */
+#include <asm/spinlock.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
@@ -46,27 +46,10 @@ static const uint8_t slab_order[NR_CLASSES] = { 0, 0, 0, 0, 0, 1, 2, 3 };
 static struct slab *partial[NR_CLASSES];
 static struct heap_stats stats;
 
-#ifdef __HOST_TEST__
-static inline void lock(void)   { }
-static inline void unlock(void) { }
-#else
-#include <asm/spinlock.h>
-/* irqsave: allocation may happen from interrupt context (timer callbacks).
- * The saved flags live beside the lock; only its holder touches them. */
-static spinlock_t heap_lock = SPINLOCK_INIT;
-static unsigned long heap_lock_flags;
-
-static inline void lock(void)
-{
-    unsigned long flags = spin_lock_irqsave(&heap_lock);
-    heap_lock_flags = flags;
-}
-
-static inline void unlock(void)
-{
-    spin_unlock_irqrestore(&heap_lock, heap_lock_flags);
-}
-#endif
+/* irqsave: allocation may happen from interrupt context (timer callbacks). */
+static irqsave_lock_t heap_lock = IRQSAVE_LOCK_INIT;
+static inline void lock(void)   { irqsave_lock(&heap_lock); }
+static inline void unlock(void) { irqsave_unlock(&heap_lock); }
 
 static inline size_t class_size(unsigned int cls) { return (size_t)16 << cls; }
 

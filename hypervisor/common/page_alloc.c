@@ -9,8 +9,9 @@
  * buddy is a free head of the same order.
  *
  * Locking: every public function holds one irqsave spinlock (lock() and
- * unlock() below); the host unit tests build without it.
+ * unlock() below).
  */
+#include <asm/spinlock.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
 
@@ -24,27 +25,10 @@ static struct page_info *free_list[NR_ZONES][MAX_ORDER + 1];
 static unsigned long nr_free_blocks[MAX_ORDER + 1];
 static unsigned long free_count, total_count;
 
-#ifdef __HOST_TEST__
-static inline void lock(void)   { }
-static inline void unlock(void) { }
-#else
-#include <asm/spinlock.h>
-/* irqsave: allocation may happen from interrupt context (timer callbacks).
- * The saved flags live beside the lock; only its holder touches them. */
-static spinlock_t page_alloc_lock = SPINLOCK_INIT;
-static unsigned long page_alloc_lock_flags;
-
-static inline void lock(void)
-{
-    unsigned long flags = spin_lock_irqsave(&page_alloc_lock);
-    page_alloc_lock_flags = flags;
-}
-
-static inline void unlock(void)
-{
-    spin_unlock_irqrestore(&page_alloc_lock, page_alloc_lock_flags);
-}
-#endif
+/* irqsave: allocation may happen from interrupt context (timer callbacks). */
+static irqsave_lock_t page_alloc_lock = IRQSAVE_LOCK_INIT;
+static inline void lock(void)   { irqsave_lock(&page_alloc_lock); }
+static inline void unlock(void) { irqsave_unlock(&page_alloc_lock); }
 
 static inline unsigned long pfn_of(const struct page_info *pg)
 {

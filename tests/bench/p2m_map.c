@@ -3,11 +3,11 @@
  * Benchmark: host time to map 1 GiB of guest RAM with p2m_set_range(), for
  * both formats, with gfn and mfn aligned alike (one 1 GiB leaf), aligned to
  * 2 MiB only (512 leaves) and to 4 KiB only (262144 leaves); and to unmap
- * the 4 KiB case again. Built without sanitizers and without the p2m lock
- * (the host build has none):
+ * the 4 KiB case again. Built without sanitizers, with the host stand-in for
+ * the p2m lock (tests/unit/host/asm/spinlock.h, a flag):
  *
- *   cc -O2 -D__HOST_TEST__ -Ihypervisor/include -Ihypervisor/arch/x86/include \
- *      -Itests/unit/host -o build/p2m_map tests/bench/p2m_map.c \
+ *   cc -O2 -Itests/unit/host -Ihypervisor/include -Ihypervisor/arch/x86/include \
+ *      -o build/p2m_map tests/bench/p2m_map.c \
  *      hypervisor/arch/x86/hvm/p2m*.c hypervisor/common/page_alloc.c \
  *      tests/unit/host/host.c && build/p2m_map
  */

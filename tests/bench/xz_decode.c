@@ -7,10 +7,11 @@
  * for scale, the same decode by the xz tool (liblzma) when it is installed.
  * Built without sanitizers, at the hypervisor's optimisation level:
  *
- *   cc -O2 -D__HOST_TEST__ -Ihypervisor/include -Ihypervisor/arch/x86/include \
- *      -Itests/unit/host -o build/xz_decode_bench tests/bench/xz_decode.c \
+ *   cc -O2 -Itests/unit/host -Ihypervisor/include -Ihypervisor/arch/x86/include \
+ *      -o build/xz_decode_bench tests/bench/xz_decode.c \
  *      hypervisor/common/lib/xz/[a-z]*.c hypervisor/arch/x86/guest/bzimage.c \
  *      hypervisor/common/page_alloc.c tests/unit/host/host.c tests/unit/host/xz_cli.c \
+ *      tests/unit/host/xmalloc.c \
  *   && build/xz_decode_bench [VMLINUZ]
  */
 #include <time.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * libFuzzer target for the .xz decoder. The first input byte picks what
  * the rest is fed to:

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests: hypervisor/arch/x86/acpi/. The fixtures are QEMU's real tables
  * (tests/unit/fixtures/acpi/{q35,pc}, made by dump.sh), placed at their

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests: hypervisor/arch/x86/guest/acpi_tables.c. The tables are
  * checked byte by byte, then read back by the hypervisor's own ACPI parser

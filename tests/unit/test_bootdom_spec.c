@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/domain_build/{bootdom,pool}_spec.c */
 #include <tessera/bootdom_spec.h>
 #include <tessera/cmdline.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests: hypervisor/arch/x86/guest/bzimage.c over the real page
  * allocator (a 256 MiB fake physical memory), the xz decoder and the ELF

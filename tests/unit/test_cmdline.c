@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/cmdline.c */
 #include <tessera/cmdline.h>
 #include <tessera/lib.h>
@@ -12,6 +12,18 @@ static char o_str[16];
 static char o_pools[8][32];
 static unsigned int nr_pools, nr_level_calls;
 static int o_level;
+
+enum color { RED, GREEN, BLUE };
+static enum color o_color;
+static bool o_serial;
+static uint8_t o_small;
+static const struct boot_enum color_enum = BOOT_ENUM(o_color,
+    { "red", RED }, { "green", GREEN }, { "blue", BLUE }, { "navy", BLUE });
+static const struct boot_enum serial_enum = BOOT_ENUM(o_serial, { "com1", true }, { "none", false });
+static const struct boot_enum small_enum = BOOT_ENUM(o_small, { "ok", 255 }, { "big", 256 });
+static const struct boot_enum sizeless_enum = {     /* broken: no size */
+    .var = &o_color, .names = (const struct boot_enum_name[]){ { "red", RED }, { NULL, 0 } },
+};
 
 static int parse_pool(const char *val, void *var)
 {
@@ -39,6 +51,11 @@ static const struct boot_option opts[] = {
     { .name = "s", .kind = OPT_STRING, .var = o_str, .var_size = sizeof(o_str) },
     { .name = "pool", .kind = OPT_CUSTOM, .parse = parse_pool, .flags = BOOT_OPT_REPEAT },
     { .name = "level", .kind = OPT_CUSTOM, .parse = parse_level, .var = &o_level },
+    { .name = "color", .kind = OPT_ENUM, .choices = &color_enum },
+    { .name = "console", .kind = OPT_ENUM, .choices = &serial_enum },
+    { .name = "small", .kind = OPT_ENUM, .choices = &small_enum },
+    { .name = "sizeless", .kind = OPT_ENUM, .choices = &sizeless_enum },
+    { .name = "nochoices", .kind = OPT_ENUM },
 };
 
 static void reset(void)
@@ -53,6 +70,9 @@ static void reset(void)
     memset(o_pools, 0, sizeof(o_pools));
     nr_pools = nr_level_calls = 0;
     o_level = 0;
+    o_color = RED;
+    o_serial = true;
+    o_small = 7;
     host_log_clear();
 }
 
@@ -64,7 +84,8 @@ static void parse(const char *s)
 static void test_every_kind(void)
 {
     reset();
-    parse("b no-flag maxcpus=4 mem=512M u32=0xdeadbeef u8=255 s=hello pool=rt:2-3 level=high");
+    parse("b no-flag maxcpus=4 mem=512M u32=0xdeadbeef u8=255 s=hello pool=rt:2-3 level=high "
+          "color=green");
     CHECK(o_bool);
     CHECK(!o_flag);
     CHECK_EQ(o_uint, 4);
@@ -75,6 +96,7 @@ static void test_every_kind(void)
     CHECK_EQ(nr_pools, 1);
     CHECK_STR(o_pools[0], "rt:2-3");
     CHECK_EQ(o_level, 2);
+    CHECK_EQ(o_color, GREEN);
     CHECK_EQ(host_log()[0], 0);                     /* nothing to complain about */
 
     reset();
@@ -181,6 +203,53 @@ static void test_malformed_values(void)
     parse("s=sixteen-chars-xx");                   /* 16 + NUL does not */
     CHECK_STR(o_str, "fifteen-chars-x");
     CHECK_LOG("bad value 'sixteen-chars-xx' for 's'");
+}
+
+static void test_enum(void)
+{
+    reset();
+    parse("color=blue console=none small=ok");
+    CHECK_EQ(o_color, BLUE);
+    CHECK(!o_serial);
+    CHECK_EQ(o_small, 255);
+    CHECK_EQ(host_log()[0], 0);
+    parse("color=navy console=com1");               /* two names, one value */
+    CHECK_EQ(o_color, BLUE);
+    CHECK(o_serial);
+
+    /* bad values keep the variable and name what is accepted */
+    reset();
+    parse("color=Green");                           /* names are case-sensitive */
+    CHECK_LOG("W: cmdline: bad value 'Green' for 'color' (red|green|blue|navy), using default");
+    parse("color");
+    CHECK_LOG("bad value '' for 'color' (red|green|blue|navy)");
+    parse("color=");
+    parse("console=com2");
+    parse("console=\"com1 \"");
+    CHECK_LOG("bad value 'com2' for 'console' (com1|none)");
+    CHECK_LOG("bad value 'com1 ' for 'console' (com1|none)");
+    parse("no-color");
+    CHECK_LOG("unknown option 'no-color'");         /* no- is for bools */
+    parse("small=big");                             /* 256 does not fit 8 bits */
+    CHECK_LOG("bad value 'big' for 'small' (ok|big)");
+    CHECK_EQ(o_color, RED);
+    CHECK(o_serial);
+    CHECK_EQ(o_small, 7);
+
+    /* broken table entries are bad values, never a write out of bounds */
+    reset();
+    parse("sizeless=red nochoices=x");
+    CHECK_EQ(o_color, RED);
+    CHECK_LOG("bad value 'red' for 'sizeless'");
+    CHECK_LOG("W: cmdline: bad value 'x' for 'nochoices', using default");
+
+    /* the last occurrence wins, as for every option */
+    reset();
+    parse("color=blue color=green");
+    CHECK_EQ(o_color, GREEN);
+    parse("color=blue color=bogus");
+    CHECK_EQ(o_color, GREEN);
+    CHECK_LOG("bad value 'bogus'");
 }
 
 static void test_repeats(void)
@@ -332,6 +401,7 @@ int main(void)
     RUN(test_quoting);
     RUN(test_unknown_options);
     RUN(test_malformed_values);
+    RUN(test_enum);
     RUN(test_repeats);
     RUN(test_image_name);
     RUN(test_overflow_and_truncation);

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/console_ring/console_input.c, the Ctrl-A x3
  * input switch, against a fake set of rings. */
 #include <tessera/console.h>

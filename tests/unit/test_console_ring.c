@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/console_ring/ring_io.c, the console ring's
  * index protocol, with a guest that plays fair and one that does not. */
 #include <tessera/console_ring.h>

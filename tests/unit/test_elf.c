@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/domain_build/elf.c */
 #include <elf.h>
 #include <tessera/elf_image.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/heap.c over the page allocator and a fake
  * physical memory of 64 MiB. */
 #include <tessera/heap.h>

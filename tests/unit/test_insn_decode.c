@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/arch/x86/hvm/insn_{decode,tables,operand}.c
  *
  * 1. hand-written encodings with every decoded field checked;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/memmap.c */
 #include <tessera/lib.h>
 #include <tessera/memmap.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/arch/x86/hvm/p2m*.c, both formats, over the real
  * page allocator and a fake physical memory of 64 MiB. Expected entry bits
  * are written out here from the manuals, not taken from the code. */

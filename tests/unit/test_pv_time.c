@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/time/pv_time.c, what it writes into a
  * vCPU's vcpu_time_info and the domain's wall clock, with the clock and
  * the TSC's frequency faked. */

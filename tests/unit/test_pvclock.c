@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/time/pvclock_scale.c against exact
  * 128-bit arithmetic (ns = delta * 1e6 / khz). */
 #include <tessera/pvclock.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/arch/x86/guest/pvh_layout.c */
 #include <tessera/lib.h>
 #include <asm/pvh_layout.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests: hypervisor/common/sched/ (pools, dedicated and shared
  * schedulers), mostly through a simulated-time driver: N CPUs run units

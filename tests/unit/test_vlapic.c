@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/arch/x86/hvm/vlapic_regs.c, the local APIC
  * register model. Expected values come from the Intel SDM vol. 3 ch. 11,
  * written out here rather than taken from the code. */

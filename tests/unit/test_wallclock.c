@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/time/wallclock.c (date to Unix seconds),
  * checked against the host C library's timegm(). */
 #define _GNU_SOURCE

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests: the .xz decoder (hypervisor/common/lib/xz/). Round trips
  * against the xz command-line tool over presets, checks, filters, block

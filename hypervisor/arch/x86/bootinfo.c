@@ -6,6 +6,7 @@
  */
 #include <asm/boot.h>
 #include <asm/bootinfo.h>
+#include <tessera/arch.h>
 #include <tessera/lib.h>
 
 struct boot_info boot_info;

@@ -33,32 +33,23 @@ static uint64_t opt_mem;
 static bool opt_timestamps;
 static enum ready_action opt_ready_action = READY_HALT;
 
-static int parse_ready_action(const char *val, void *unused)
-{
-    static const char *const names[] = { "halt", "poweroff", "reboot", "crash" };
-
-    for (unsigned int i = 0; i < ARRAY_SIZE(names); i++) {
-        if (!strcmp(val, names[i])) {
-            opt_ready_action = i;
-            return 0;
-        }
-    }
-    return -EINVAL;
-}
+static const struct boot_enum ready_action_opt = BOOT_ENUM(opt_ready_action,
+    { "halt", READY_HALT }, { "poweroff", READY_POWEROFF }, { "reboot", READY_REBOOT },
+    { "crash", READY_CRASH });
 
 /* Every boot option; docs/boot-options.md describes each one. */
 static const struct boot_option boot_options[] = {
-    { .name = "console", .kind = OPT_CUSTOM, .parse = console_parse_console },
+    { .name = "console", .kind = OPT_ENUM, .choices = &console_opt_console },
     { .name = "com1", .kind = OPT_CUSTOM, .parse = console_parse_com1 },
-    { .name = "loglvl", .kind = OPT_CUSTOM, .parse = console_parse_loglvl },
+    { .name = "loglvl", .kind = OPT_ENUM, .choices = &console_opt_loglvl },
     { .name = "console_timestamps", .kind = OPT_BOOL, .var = &opt_timestamps },
     { .name = "maxcpus", .kind = OPT_UINT, .var = &opt_maxcpus },
     { .name = "mem", .kind = OPT_SIZE, .var = &opt_mem },
-    { .name = "panic", .kind = OPT_CUSTOM, .parse = shutdown_parse_panic },
-    { .name = "ready_action", .kind = OPT_CUSTOM, .parse = parse_ready_action },
+    { .name = "panic", .kind = OPT_ENUM, .choices = &shutdown_opt_panic },
+    { .name = "ready_action", .kind = OPT_ENUM, .choices = &ready_action_opt },
     { .name = "pool", .kind = OPT_CUSTOM, .parse = pool_spec_option, .var = &boot_pools,
       .flags = BOOT_OPT_REPEAT },
-    { .name = "after_domains", .kind = OPT_CUSTOM, .parse = bootdom_parse_after },
+    { .name = "after_domains", .kind = OPT_ENUM, .choices = &bootdom_opt_after },
 };
 
 static const void *acpi_map(paddr_t pa, size_t len)
@@ -224,6 +215,8 @@ static void ready(unsigned int cpus_running)
         break;
     }
 }
+
+void start_hypervisor(uint32_t magic, uint32_t info);     /* called by head.S */
 
 void start_hypervisor(uint32_t magic, uint32_t info)
 {

@@ -6,6 +6,7 @@
 #include <asm/processor.h>
 #include <asm/regs.h>
 #include <asm/shutdown.h>
+#include <tessera/cmdline.h>
 #include <tessera/console.h>
 #include <tessera/lib.h>
 #include <tessera/time.h>
@@ -18,16 +19,8 @@ static volatile int panicking_cpu = -1;
 #define PM1_SLP_EN      (1u << 13)
 #define PM1_SLP_TYP_SHIFT 10
 
-int shutdown_parse_panic(const char *val, void *unused)
-{
-    if (!strcmp(val, "halt"))
-        panic_action = PANIC_HALT;
-    else if (!strcmp(val, "reboot"))
-        panic_action = PANIC_REBOOT;
-    else
-        return -EINVAL;
-    return 0;
-}
+const struct boot_enum shutdown_opt_panic = BOOT_ENUM(panic_action,
+    { "halt", PANIC_HALT }, { "reboot", PANIC_REBOOT });
 
 void halt_forever(void)
 {

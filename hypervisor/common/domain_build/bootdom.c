@@ -8,6 +8,7 @@
 #include <tessera/arch.h>
 #include <tessera/bootdom.h>
 #include <tessera/bootdom_spec.h>
+#include <tessera/cmdline.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -25,18 +26,8 @@ static spinlock_t live_lock = SPINLOCK_INIT;
 static enum { AFTER_STAY, AFTER_POWEROFF, AFTER_REBOOT } after_domains;
 static volatile bool run_loop_open;
 
-int bootdom_parse_after(const char *val, void *unused)
-{
-    if (!strcmp(val, "stay"))
-        after_domains = AFTER_STAY;
-    else if (!strcmp(val, "poweroff"))
-        after_domains = AFTER_POWEROFF;
-    else if (!strcmp(val, "reboot"))
-        after_domains = AFTER_REBOOT;
-    else
-        return -EINVAL;
-    return 0;
-}
+const struct boot_enum bootdom_opt_after = BOOT_ENUM(after_domains,
+    { "stay", AFTER_STAY }, { "poweroff", AFTER_POWEROFF }, { "reboot", AFTER_REBOOT });
 
 static void mask_from_words(cpumask_t *m, const uint64_t *words)
 {

@@ -10,22 +10,15 @@
 #ifndef SCHED_PRIVATE_H
 #define SCHED_PRIVATE_H
 
+#include <asm/spinlock.h>
 #include <tessera/lib.h>
 #include <tessera/sched.h>
 
-#ifdef __HOST_TEST__
-typedef struct { int unused; } sched_lock_t;
-#define SCHED_LOCK_INIT { 0 }
-static inline unsigned long sched_lock(sched_lock_t *l) { return 0; }
-static inline void sched_unlock(sched_lock_t *l, unsigned long f) { }
-#else
-#include <asm/spinlock.h>
 typedef spinlock_t sched_lock_t;
 #define SCHED_LOCK_INIT SPINLOCK_INIT
 /* irqsave: sched_wake runs from interrupt context (event delivery). */
 static inline unsigned long sched_lock(sched_lock_t *l) { return spin_lock_irqsave(l); }
 static inline void sched_unlock(sched_lock_t *l, unsigned long f) { spin_unlock_irqrestore(l, f); }
-#endif
 
 struct sched_ops;
 

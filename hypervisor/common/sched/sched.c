@@ -13,19 +13,13 @@
  * Inserting, removing and configuring one unit are serialized by the caller
  * (they happen in domain management, one operation per vCPU at a time).
  */
+#include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/sched.h>
 #include "private.h"
 
-#ifdef __HOST_TEST__
-#include <stdlib.h>
-void *sched_zalloc(size_t size) { return calloc(1, size); }
-void sched_free(void *p) { free(p); }
-#else
-#include <tessera/heap.h>
 void *sched_zalloc(size_t size) { return xzalloc(size); }
 void sched_free(void *p) { if (p) xfree(p); }
-#endif
 
 static struct sched_pool pools[SCHED_MAX_POOLS];    /* [0] is the default pool */
 static struct sched_cpu cpu_state[SCHED_MAX_CPUS];

@@ -9,7 +9,7 @@ extern struct pool_specs boot_pools;        /* filled by the pool= option */
 
 /* The after_domains= option: stay, poweroff or reboot once every boot
  * domain has ended. */
-int bootdom_parse_after(const char *val, void *unused);
+extern const struct boot_enum bootdom_opt_after;
 /* On the boot CPU once the machine is ready: never returns. */
 __noreturn void boot_domains_start(void);
 /* Builds and starts one described domain. */

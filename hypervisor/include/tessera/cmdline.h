@@ -27,9 +27,33 @@ enum boot_option_kind {
     OPT_SIZE,       /* like OPT_UINT, value through parse_size() */
     OPT_STRING,     /* var: char[var_size], always NUL-terminated; too long = bad value */
     OPT_CUSTOM,     /* parse(val, var) returns 0 or a negative errno (= bad value) */
+    OPT_ENUM,       /* choices: a name -> value table (struct boot_enum) */
 };
 
 #define BOOT_OPT_REPEAT     (1u << 0)   /* every occurrence is parsed, in order */
+
+struct boot_enum_name {
+    const char *name;
+    unsigned int value;
+};
+
+/*
+ * What an OPT_ENUM option sets: a variable of var_size bytes (an enum, a
+ * bool or an unsigned integer), to the value of the name given; several
+ * names may share a value. Anything else is a bad value, reported with the
+ * names accepted. Defined beside its variable, which can stay static:
+ *     static const struct boot_enum x = BOOT_ENUM(var, { "a", A }, { "b", B });
+ */
+struct boot_enum {
+    void *var;
+    size_t var_size;
+    const struct boot_enum_name *names;     /* ends with a NULL name */
+};
+
+#define BOOT_ENUM(v, ...) { \
+        .var = &(v), .var_size = sizeof(v), \
+        .names = (const struct boot_enum_name[]){ __VA_ARGS__, { NULL, 0 } }, \
+    }
 
 struct boot_option {
     const char *name;
@@ -38,6 +62,7 @@ struct boot_option {
     size_t var_size;
     int (*parse)(const char *val, void *var);
     unsigned int flags;
+    const struct boot_enum *choices;        /* OPT_ENUM */
 };
 
 void cmdline_parse(const char *cmdline, const struct boot_option *opts, size_t nr_opts);

@@ -6,9 +6,9 @@
 
 enum loglvl { LOGLVL_NONE, LOGLVL_ERR, LOGLVL_WARN, LOGLVL_INFO, LOGLVL_DEBUG };
 
-/* Boot-option parsers (custom kinds for the command-line table). */
-int console_parse_loglvl(const char *val, void *unused);
-int console_parse_console(const char *val, void *unused);
+/* Boot options (entries of the command-line table). */
+extern const struct boot_enum console_opt_loglvl;   /* loglvl= */
+extern const struct boot_enum console_opt_console;  /* console=com1|none */
 int console_parse_com1(const char *val, void *unused);
 
 void console_init(void);            /* after the command line is parsed */

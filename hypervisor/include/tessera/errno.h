@@ -19,9 +19,6 @@
 
 #include <public/xen/errno.h>
 
-#ifdef __HOST_TEST__
-#include <errno.h>
-#else
 #define EPERM            1
 #define ENOENT           2
 #define ESRCH            3
@@ -70,7 +67,6 @@
 #define ENOTCONN       107
 #define ETIMEDOUT      110
 #define ECONNREFUSED   111
-#endif
 
 /* The errors that cross from internal interfaces to guests unchanged. */
 _Static_assert(EPERM == XEN_EPERM && ENOENT == XEN_ENOENT && ESRCH == XEN_ESRCH &&

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The hypervisor's small C library: strings, formatting, logging, panic.
- * Host unit tests build the same hypervisor sources against the host libc
- * (-D__HOST_TEST__); tests/unit/host/ then supplies printk() and panic(). */
+ * Host unit tests build the same hypervisor sources against the host libc,
+ * whose functions have these signatures; tests/unit/host/ then supplies
+ * printk() and panic(). */
 #ifndef TESSERA_LIB_H
 #define TESSERA_LIB_H
 
@@ -9,10 +10,6 @@
 #include <tessera/types.h>
 #include <tessera/errno.h>
 
-#ifdef __HOST_TEST__
-#include <string.h>
-#include <stdio.h>
-#else
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
@@ -25,7 +22,6 @@ int   strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 int   vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int   snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
-#endif
 
 /* Log levels: a message may start with one of these prefixes; printk()
  * drops it and filters the message against the loglvl= boot option. A

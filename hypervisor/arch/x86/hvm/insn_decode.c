@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * x86 instruction decoder: prefixes, opcode maps, ModRM/SIB/displacement and
  * immediates, for finding the length of an intercepted guest instruction and

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What a decoded instruction does with its operands, for the two emulation
  * paths that need it: MMIO (a nested page fault on a memory operand) and

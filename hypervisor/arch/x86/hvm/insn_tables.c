@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Opcode attribute tables: for each opcode, whether a ModRM byte follows,
  * which immediate, and the mode/size quirks that change a length or make

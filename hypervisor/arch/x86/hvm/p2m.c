@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The p2m's generic part (see asm/p2m.h): walks, maps, splits, flush
  * accounting and table-page lifetime. Entry encodings are in p2m_npt.c and
@@ -20,9 +20,7 @@
 #include <tessera/page_alloc.h>
 #include "p2m_format.h"
 
-#ifndef __HOST_TEST__
 #include <asm/spinlock.h>
-#endif
 
 struct p2m {
     const struct p2m_format_ops *ops;
@@ -34,18 +32,11 @@ struct p2m {
     struct page_info *pending_head, *pending_tail;
     unsigned long nr_tables;        /* table pages held, pending ones included */
     unsigned long nr_pending;
-#ifndef __HOST_TEST__
     spinlock_t lock;
-#endif
 };
 
-#ifdef __HOST_TEST__
-static inline void lock(struct p2m *p2m)   { }
-static inline void unlock(struct p2m *p2m) { }
-#else
 static inline void lock(struct p2m *p2m)   { spin_lock(&p2m->lock); }
 static inline void unlock(struct p2m *p2m) { spin_unlock(&p2m->lock); }
-#endif
 
 enum change_kind { CH_MAP, CH_SET_TYPE };
 
@@ -343,9 +334,7 @@ struct p2m *p2m_create(enum p2m_format format)
     p2m->ops = ops;
     p2m->format = format;
     p2m->max_order = P2M_ORDER_1G;
-#ifndef __HOST_TEST__
     p2m->lock = (spinlock_t)SPINLOCK_INIT;
-#endif
     if (!(p2m->root = table_alloc(p2m))) {
         free_pages(self, 0);
         return NULL;

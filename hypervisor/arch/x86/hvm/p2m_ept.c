@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Intel EPT entries (SDM vol.3 §29.3.2, "EPT Translation Mechanism"; §28.2.2
  * in older editions). Accessed/dirty flags are off in the EPTP, so the

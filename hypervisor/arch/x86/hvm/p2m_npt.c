@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * AMD nested page table entries: the ordinary long-mode 4-level format
  * (AMD APM vol.2 §5.3-5.4), walked with the host's paging controls

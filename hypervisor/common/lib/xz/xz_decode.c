@@ -4,18 +4,9 @@
  * 3.1), the filter chain [x86 BCJ] + LZMA2, block padding and check, then
  * the index, compared with what the blocks really were, and the footer.
  */
+#include <tessera/heap.h>
 #include <tessera/xz.h>
 #include "xz_index.h"
-
-#ifdef __HOST_TEST__
-#include <stdlib.h>
-#define state_alloc(n)  malloc(n)
-#define state_free(p)   free(p)
-#else
-#include <tessera/heap.h>
-#define state_alloc(n)  xmalloc(n)
-#define state_free(p)   xfree(p)
-#endif
 
 #define FILTER_X86      0x04
 #define FILTER_LZMA2    0x21
@@ -220,7 +211,7 @@ int xz_decode_buf(const void *in, size_t in_len, void *out, size_t out_cap, size
         return rc;
     if (total > out_cap)
         return -ENOBUFS;
-    d = state_alloc(sizeof(*d));
+    d = xmalloc(sizeof(*d));
     if (!d)
         return -ENOMEM;
     memset(d, 0, sizeof(*d));       /* not a compound literal: ~30 KiB */
@@ -246,6 +237,6 @@ int xz_decode_buf(const void *in, size_t in_len, void *out, size_t out_cap, size
         rc = -EINVAL;
     if (!rc)
         *out_len = d->op;
-    state_free(d);
+    xfree(d);
     return rc;
 }

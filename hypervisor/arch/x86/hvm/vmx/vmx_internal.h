@@ -59,7 +59,6 @@ static inline struct vmx_vcpu *vmx(struct vcpu *v) { return v->arch.hw; }
 extern paddr_t vmx_current_vmcs[MAX_CPUS];
 
 /* vmx_caps.c */
-int vmx_probe(void);
 void vmx_print_caps(void);
 
 /* vmcs.c */

@@ -86,14 +86,8 @@ static inline void load_dr0_3(const uint64_t dr[4])
 }
 
 static inline void cpu_relax(void)      { __asm__ volatile("pause" ::: "memory"); }
-#ifdef __HOST_TEST__
-/* Host unit tests run at CPL 3, where cli/sti fault: no interrupts there. */
-static inline void local_irq_disable(void) { __asm__ volatile("" ::: "memory"); }
-static inline void local_irq_enable(void)  { __asm__ volatile("" ::: "memory"); }
-#else
 static inline void local_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void local_irq_enable(void)  { __asm__ volatile("sti" ::: "memory"); }
-#endif
 static inline void halt(void)           { __asm__ volatile("hlt" ::: "memory"); }
 /* sti;hlt as a pair: the interrupt shadow of sti means no wake-up can be lost
  * between enabling interrupts and halting (SDM Vol. 2B, STI). */

@@ -7,7 +7,7 @@
 
 enum panic_action { PANIC_HALT, PANIC_REBOOT };
 
-int  shutdown_parse_panic(const char *val, void *unused);   /* panic=halt|reboot */
+extern const struct boot_enum shutdown_opt_panic;   /* panic=halt|reboot */
 __noreturn void stop_this_cpu(void);
 
 /* The two halves of panic(), for callers that print their own report. */

@@ -46,4 +46,25 @@ static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long f)
     local_irq_restore(f);
 }
 
+/* An irqsave lock taken and released by different functions (a subsystem's
+ * lock()/unlock()): the holder's saved flags live beside the lock, and only
+ * the holder touches them. */
+typedef struct {
+    spinlock_t lock;
+    unsigned long flags;
+} irqsave_lock_t;
+
+#define IRQSAVE_LOCK_INIT { SPINLOCK_INIT, 0 }
+
+static inline void irqsave_lock(irqsave_lock_t *l)
+{
+    unsigned long flags = spin_lock_irqsave(&l->lock);
+    l->flags = flags;
+}
+
+static inline void irqsave_unlock(irqsave_lock_t *l)
+{
+    spin_unlock_irqrestore(&l->lock, l->flags);
+}
+
 #endif
