@@ -178,6 +178,33 @@ static void test_vcpus(void)
     CHECK_EQ(PARSE("dom=a mem=4K vcpus=1x"), -EINVAL);
 }
 
+/* The budget options (docs/limits.md), in the budget's own units. */
+static void test_budget_limits(void)
+{
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1"), 0);
+    for (unsigned int k = 0; k < BUDGET_NR; k++)
+        CHECK_EQ(ds.dom[0].budget[k], 0);           /* the defaults */
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 max_evtchn=1023 max_grant_frames=4 "
+                   "max_maptrack=100 p2m_pages=300"), 0);
+    CHECK_EQ(ds.dom[0].budget[BUDGET_EVTCHN_PORTS], 1024);
+    CHECK_EQ(ds.dom[0].budget[BUDGET_GRANT_FRAMES], 4);
+    CHECK_EQ(ds.dom[0].budget[BUDGET_MAPTRACK], 128);   /* blocks of 64 */
+    CHECK_EQ(ds.dom[0].budget[BUDGET_P2M_PAGES], 300);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 max_evtchn=127"), 0);
+    CHECK_EQ(ds.dom[0].budget[BUDGET_EVTCHN_PORTS], 128);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 max_evtchn=131071"), 0);
+    CHECK_EQ(ds.dom[0].budget[BUDGET_EVTCHN_PORTS], 131072);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 max_evtchn=126"), -ERANGE);
+    CHECK_LOG("module 0: bad limit 'max_evtchn=126' (127 to 131071)");
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 max_evtchn=131072"), -ERANGE);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 max_grant_frames=0"), -ERANGE);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 max_grant_frames=33"), -ERANGE);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 max_maptrack=16385"), -ERANGE);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 p2m_pages=0"), -ERANGE);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 p2m_pages=lots"), -EINVAL);
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 p2m_pages=9 p2m_pages=9"), -EINVAL);
+}
+
 static void test_weight_and_cap(void)
 {
     CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 weight=512 cap=50"), 0);
@@ -467,5 +494,6 @@ int main(void)
     RUN(test_pool_finish);
     RUN(test_placement);
     RUN(test_weight_and_cap);
+    RUN(test_budget_limits);
     return test_summary();
 }

@@ -15,6 +15,7 @@
 #include <asm/hvm_mmio.h>
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
+#include <tessera/budget.h>
 #include <tessera/event.h>
 #include <tessera/pv_time.h>
 #include <public/xen/vcpu.h>
@@ -123,6 +124,7 @@ struct domain {
     char console_line[128];
     unsigned int console_len;
     struct evtchn_domain evtchn;    /* event channels (tessera/event.h) */
+    struct domain_budget budget;    /* what it may make us allocate (budget.h) */
 };
 
 /* Guest-physical RAM, in pages. */
@@ -141,6 +143,7 @@ struct domain_config {
     unsigned int weight;            /* each vCPU's, in a shared pool; 0: default */
     unsigned int cap;               /* each vCPU's, percent of a CPU; 0: none */
     int boot_index;
+    const uint32_t *budget;         /* [BUDGET_NR] limits, 0: default; NULL: all */
 };
 
 /* Allocates the domain, its RAM (mapped at gfn 0 upwards) and vCPUs. */
