@@ -14,6 +14,7 @@
  *   mini.echo=1         echo one line typed into the console ring, then end
  *   mini.pair=a|b       run the two-domain event channel test with the domain
  *                       mini.peer=<domid> instead of the self-tests
+ *   mini.budget=<case>  ask for more than the domain's budget (budget.c)
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
@@ -144,6 +145,8 @@ void mini_main(uint32_t ebx)
 
     if (option_value("mini.pair", which, sizeof(which))) {
         tests_evtchn_pair(which);
+    } else if (option_value("mini.budget", which, sizeof(which))) {
+        budget_run(which);
     } else {
         tests_hypercalls();
         tests_cpu();
@@ -165,5 +168,6 @@ void mini_main(uint32_t ebx)
     if (has_end && !strcmp(which, "halt"))
         for (;;)
             __asm__ volatile("cli; hlt");
-    shutdown(has_end && !strcmp(which, "reboot") ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
+    bool reboot = has_end && !strcmp(which, "reboot") && !budget_last_round();
+    shutdown(reboot ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
 }
