@@ -139,6 +139,11 @@ static void case_gnttab(void)
     /* Past the budget -ENOMEM; at the table's own size (32) -EINVAL. */
     CHECK("budget.gnttab_frames_refused", (rc == -XEN_ENOMEM && i < 32) ||
           (rc == -XEN_EINVAL && i == 32), "rc %ld after %u frames", rc, i);
+    /* query_size gives the domain's own maximum, as Xen does */
+    struct gnttab_query_size q = { .dom = DOMID_SELF };
+    long qrc = GNT(GNTTABOP_query_size, &q, 1);
+    CHECK("budget.gnttab_query_size", qrc == 0 && q.nr_frames == i && q.max_nr_frames == i,
+          "rc %ld %u/%u", qrc, q.nr_frames, q.max_nr_frames);
     struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = i + 1 };
     rc = GNT(GNTTABOP_setup_table, &st, 1);
     CHECK("budget.gnttab_setup_refused", rc == 0 && st.status != GNTST_okay, "rc %ld st %d",

@@ -27,7 +27,8 @@ def check_hog(log, name):
     r = results(log, name)
     assert r is not None and r[1] == 0, failures(log, name) or log[-4000:]
     for case in ("p2m_moves_bounded", "p2m_maps_refused", "p2m_full_enomem", "p2m_recovers",
-                 "evtchn_enomem", "gnttab_frames_refused", "maptrack_refused"):
+                 "evtchn_enomem", "gnttab_frames_refused", "gnttab_query_size",
+                 "maptrack_refused"):
         assert f"({name}) mini: PASS budget.{case}" in log, case
     # The default event-channel budget is Xen's: ports 0..1023.
     assert re.search(rf"\({name}\) mini: budget evtchn ports=\d+ last=1023 rc=-12", log), log

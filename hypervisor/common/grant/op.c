@@ -82,7 +82,7 @@ static long query_size(struct vcpu *v, uint64_t uop, unsigned int count)
         op.status = gnttab_foreign_status(op.dom);
     } else {
         op.nr_frames = __atomic_load_n(&d->grant_table->nr_frames, __ATOMIC_ACQUIRE);
-        op.max_nr_frames = GNTTAB_MAX_FRAMES;
+        op.max_nr_frames = MIN(GNTTAB_MAX_FRAMES, d->budget.limit[BUDGET_GRANT_FRAMES]);
         op.status = GNTST_okay;
     }
     return copy_to_guest(v, uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
