@@ -73,3 +73,13 @@ def test_many_hogs_give_back_everything():
     log, free = run("4M", guest.format(rounds + 1), timeout=560)
     assert check_hog(log, "hog") == rounds
     assert free == free1, f"free memory {free1} KiB after one hog, {free} KiB after {rounds}"
+
+
+def test_p2m_budget_below_the_ram_map_refuses_the_build():
+    doms = [dom("tiny", extra="p2m_pages=3"), dom("steady")]
+    with boot(doms, smp=2, mem="192M") as m:
+        m.wait_for(ENDED_FREE, timeout=TIMEOUT)
+        log = m.log
+    assert "dom tiny: cannot be built (-12)" in log, log[-3000:]
+    r = results(log, "steady")
+    assert r is not None and r[1] == 0, failures(log, "steady") or log[-4000:]
