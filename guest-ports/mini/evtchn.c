@@ -72,6 +72,19 @@ long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
     return rc;
 }
 
+unsigned int evtchn_alloc_until_refused(unsigned int max, evtchn_port_t *last, long *rc)
+{
+    evtchn_port_t p;
+    unsigned int n = 0;
+
+    *last = 0;
+    while ((*rc = evtchn_alloc_unbound(DOMID_SELF, &p)) == 0 && n < max) {
+        *last = p;
+        n++;
+    }
+    return n;
+}
+
 long evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port)
 {
     struct evtchn_bind_interdomain b = { .remote_dom = remote, .remote_port = remote_port };

@@ -30,6 +30,9 @@ long evtchn_map_shared_info(void);
 long evtchn_callback(bool on);
 
 long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
+/* Ports to itself until one is refused or max are had: how many, the last
+ * one had, and the refusal (0 if max was reached). */
+unsigned int evtchn_alloc_until_refused(unsigned int max, evtchn_port_t *last, long *rc);
 long evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port);
 long evtchn_send(evtchn_port_t port);
 long evtchn_close(evtchn_port_t port);

@@ -15,6 +15,7 @@
  *   mini.pair=a|b       run the two-domain event channel test with the domain
  *                       mini.peer=<domid> instead of the self-tests
  *   mini.dr=write|read  one side of the two-domain debug-register case
+ *   mini.budget=<case>  ask for more than the domain's budget (budget.c)
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
@@ -147,6 +148,8 @@ void mini_main(uint32_t ebx)
         tests_evtchn_pair(which);
     } else if (option_value("mini.dr", which, sizeof(which))) {
         dr_pair_run(which);
+    } else if (option_value("mini.budget", which, sizeof(which))) {
+        budget_run(which);
     } else {
         tests_hypercalls();
         tests_cpu();
@@ -169,5 +172,6 @@ void mini_main(uint32_t ebx)
     if (has_end && !strcmp(which, "halt"))
         for (;;)
             __asm__ volatile("cli; hlt");
-    shutdown(has_end && !strcmp(which, "reboot") ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
+    bool reboot = has_end && !strcmp(which, "reboot") && !budget_last_round();
+    shutdown(reboot ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
 }

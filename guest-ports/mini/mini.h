@@ -135,6 +135,9 @@ void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);
 /* A decimal command-line option's value, or def (bench.c). */
 unsigned long option_number(const char *name, unsigned long def);
+/* budget.c: mini.budget=<case>; false unless mini.last_domid= is reached */
+void budget_run(const char *which);
+bool budget_last_round(void);
 
 #include <public/xen/arch-x86/hvm/start_info.h>
 extern const struct hvm_start_info *start_info;

@@ -216,6 +216,10 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
         goto fail;
     d->shared_info = phys_to_virt(shared);
     d->shared_info_gfn = ~0ull;
+    uint64_t ram_pages = 0;
+    for (unsigned int i = 0; i < cfg->nr_ram; i++)
+        ram_pages += cfg->ram[i].nr;
+    budget_init(&d->budget, ram_pages, cfg->budget);
     rc = arch_domain_create(d);
     if (rc)
         goto fail;
@@ -371,13 +375,17 @@ void domain_reap(void)
             if (d->vcpus[i]->started)
                 arch_vcpu_print_stats(d->vcpus[i]);
         strlcpy(name, d->name, sizeof(name));
+        char peaks[160];
+        budget_format(&d->budget, peaks, sizeof(peaks));
         uint64_t mem = d->mem_bytes, held = free_domain(d);
         uint64_t ram = mem - MIN(mem, held);
         if (held)
-            printk("dom %s id=%u: %llu MiB returned, %llu KiB held until unmapped\n", name, id,
-                   (unsigned long long)ram >> 20, (unsigned long long)held >> 10);
+            printk("dom %s id=%u: %llu MiB returned, %llu KiB held until unmapped; peak %s\n",
+                   name, id, (unsigned long long)ram >> 20, (unsigned long long)held >> 10,
+                   peaks);
         else
-            printk("dom %s id=%u: %llu MiB returned\n", name, id, (unsigned long long)ram >> 20);
+            printk("dom %s id=%u: %llu MiB returned; peak %s\n", name, id,
+                   (unsigned long long)ram >> 20, peaks);
         if (boot_index >= 0 && domain_end_hook)
             domain_end_hook(boot_index, reason);
     }

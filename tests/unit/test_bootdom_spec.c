@@ -178,6 +178,42 @@ static void test_vcpus(void)
     CHECK_EQ(PARSE("dom=a mem=4K vcpus=1x"), -EINVAL);
 }
 
+/* The budget options (docs/limits.md), in the budget's own units. */
+static void test_budget_limits(void)
+{
+    static const struct {
+        const char *opt;
+        int rc;
+        enum budget_kind kind;
+        uint32_t limit;
+    } cases[] = {
+        { "max_evtchn=1023", 0, BUDGET_EVTCHN_PORTS, 1024 },
+        { "max_evtchn=127", 0, BUDGET_EVTCHN_PORTS, 128 },      /* whole buckets */
+        { "max_evtchn=200", 0, BUDGET_EVTCHN_PORTS, 256 },
+        { "max_evtchn=131071", 0, BUDGET_EVTCHN_PORTS, 131072 },
+        { "max_grant_frames=4", 0, BUDGET_GRANT_FRAMES, 4 },
+        { "max_maptrack=100", 0, BUDGET_MAPTRACK, 128 },        /* blocks of 64 */
+        { "p2m_pages=300", 0, BUDGET_P2M_PAGES, 300 },
+        { "max_evtchn=126", -ERANGE, 0, 0 }, { "max_evtchn=131072", -ERANGE, 0, 0 },
+        { "max_grant_frames=0", -ERANGE, 0, 0 }, { "max_grant_frames=33", -ERANGE, 0, 0 },
+        { "max_maptrack=16385", -ERANGE, 0, 0 }, { "p2m_pages=0", -ERANGE, 0, 0 },
+        { "p2m_pages=lots", -EINVAL, 0, 0 }, { "p2m_pages=9 p2m_pages=9", -EINVAL, 0, 0 },
+    };
+    char line[128];
+
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1"), 0);
+    for (unsigned int k = 0; k < BUDGET_NR; k++)
+        CHECK_EQ(ds.dom[0].budget[k], 0);           /* the defaults */
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        snprintf(line, sizeof(line), "dom=a mem=4K vcpus=1 %s", cases[i].opt);
+        CHECK_EQ(PARSE(line), cases[i].rc);
+        if (!cases[i].rc)
+            CHECK_EQ(ds.dom[0].budget[cases[i].kind], cases[i].limit);
+    }
+    CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 max_evtchn=126"), -ERANGE);
+    CHECK_LOG("module 0: bad limit 'max_evtchn=126' (127 to 131071)");
+}
+
 static void test_weight_and_cap(void)
 {
     CHECK_EQ(PARSE("dom=a mem=4K vcpus=1 weight=512 cap=50"), 0);
@@ -467,5 +503,6 @@ int main(void)
     RUN(test_pool_finish);
     RUN(test_placement);
     RUN(test_weight_and_cap);
+    RUN(test_budget_limits);
     return test_summary();
 }

@@ -3,6 +3,7 @@
  * page allocator and a fake physical memory of 64 MiB. Expected entry bits
  * are written out here from the manuals, not taken from the code. */
 #include <asm/p2m.h>
+#include <tessera/budget.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
 #include "test.h"
@@ -307,20 +308,153 @@ static void test_unmap(enum p2m_format f)
     CHECK(flushed(p));
     EXPECT_HOLE(p, 0x401);
     EXPECT_MAP(p, 0x3ff, 0x53ff, P2M_RAM_RW, 9);
-    /* unmapping 1 GiB over a PD unlinks it */
+    /* unmapping 1 GiB over a PD unlinks it, and the PDPT it leaves empty */
     CHECK_EQ(p2m_unmap(p, 0, 18), 0);
-    CHECK_EQ(p2m_table_pages(p), 2);
+    CHECK_EQ(p2m_table_pages(p), 1);
     CHECK(flushed(p));
     EXPECT_HOLE(p, 0x3ff);
-    /* ... and so does a PD that only holds holes (a CPU may cache it) */
+    /* a 4 KiB unmap that empties its PT unlinks it, and every table above
+     * it that it leaves empty, never the root (a CPU may cache them all
+     * until the flush) */
     CHECK_EQ(p2m_map(p, 0x40000, 1, 0, P2M_RAM_RW), 0);
-    CHECK_EQ(p2m_unmap(p, 0x40000, 0), 0);
-    CHECK(flushed(p));
     CHECK_EQ(p2m_table_pages(p), 4);
-    CHECK_EQ(p2m_map(p, 0x40000, 0x40000, 18, P2M_RAM_RW), 0);
+    CHECK_EQ(p2m_unmap(p, 0x40000, 0), 0);
+    CHECK_EQ(p2m_table_pages(p), 1);
+    CHECK_EQ(p2m_pages_held(p), 1 + 1 + 3);     /* struct, root, 3 pending */
     CHECK(flushed(p));
+    CHECK_EQ(p2m_pages_held(p), 1 + 1);
+    EXPECT_HOLE(p, 0x40000);
+    /* ... but not a table that still maps something */
+    CHECK_EQ(p2m_map(p, 0x40000, 1, 0, P2M_RAM_RW), 0);
+    CHECK_EQ(p2m_map(p, 0x40200, 2, 0, P2M_RAM_RW), 0);
+    CHECK_EQ(p2m_table_pages(p), 5);
+    CHECK_EQ(p2m_unmap(p, 0x40000, 0), 0);
+    CHECK_EQ(p2m_table_pages(p), 4);            /* its PT only */
+    CHECK(flushed(p));
+    EXPECT_MAP(p, 0x40200, 2, P2M_RAM_RW, 0);
+    CHECK_EQ(p2m_unmap(p, 0x40200, 0), 0);
+    CHECK_EQ(p2m_table_pages(p), 1);
+    CHECK(flushed(p));
+    CHECK_EQ(p2m_map(p, 0x40000, 0x40000, 18, P2M_RAM_RW), 0);
+    CHECK(!flushed(p));                         /* a hole filled: nothing cached */
     CHECK_EQ(p2m_table_pages(p), 2);
     p2m_destroy(p);
+}
+
+/* Flushes, if needed, and frees what the flush made free. */
+static void flush_all(struct p2m *p)
+{
+    uint64_t ticket;
+
+    if (p2m_flush_needed_and_clear(p, &ticket))
+        p2m_flush_done(p, ticket);
+}
+
+/* The review's loop (security-review-1.md, H1): a frame placed at gfn
+ * 0x1000000 + i*512, each in a fresh 2 MiB region, the previous place
+ * unmapped. The tables held stay those of one or two mappings. */
+BOTH(test_map_unmap_loop_is_bounded)
+static void test_map_unmap_loop_is_bounded(enum p2m_format f)
+{
+    struct p2m *p = p2m_create(f);
+    unsigned long most = 0;
+
+    CHECK_EQ(p2m_set_range(p, 0, 512, 0x200, P2M_RAM_RW), 0);   /* its own RAM */
+    unsigned long free0 = page_alloc_free_pages();
+    for (uint64_t i = 0; i < 20000; i++) {
+        uint64_t gfn = 0x1000000 + i * 512;
+        CHECK_EQ(p2m_map(p, gfn, 0x77, 0, P2M_RAM_RW), 0);
+        if (i)
+            CHECK_EQ(p2m_unmap(p, gfn - 512, 0), 0);
+        flush_all(p);
+        most = MAX(most, p2m_pages_held(p));
+    }
+    /* the struct, root, the PDPT (gfn 0x1000000 is in the RAM's 512 GiB) and
+     * the RAM's PD, and for the two frames up to two PDs and two PTs */
+    CHECK(most <= 1 + 3 + 4);
+    CHECK_EQ(p2m_unmap(p, 0x1000000 + 19999 * 512, 0), 0);
+    flush_all(p);
+    CHECK_EQ(p2m_table_pages(p), 3);
+    CHECK_EQ(page_alloc_free_pages(), free0);
+    EXPECT_MAP(p, 0x1ff, 0x3ff, P2M_RAM_RW, 9);
+    p2m_destroy(p);
+}
+
+/* With a budget: every table page is charged, and a change that would pass
+ * the limit is -ENOMEM with the p2m as it was. */
+BOTH(test_budget)
+static void test_budget(enum p2m_format f)
+{
+    struct domain_budget b;
+    uint32_t over[BUDGET_NR] = { [BUDGET_P2M_PAGES] = 5 };
+    struct p2m *p = p2m_create(f);
+    char line[128];
+
+    budget_init(&b, 512, over);
+    CHECK_EQ(b.limit[BUDGET_P2M_PAGES], 5);
+    CHECK_EQ(b.limit[BUDGET_EVTCHN_PORTS], BUDGET_DEFAULT_EVTCHN_PORTS);
+    CHECK_EQ(p2m_set_budget(p, &b), 0);
+    CHECK_EQ(budget_used(&b, BUDGET_P2M_PAGES), 1);             /* the root */
+    CHECK_EQ(p2m_map(p, 0x1000000, 1, 0, P2M_RAM_RW), 0);       /* PDPT, PD, PT */
+    CHECK_EQ(budget_used(&b, BUDGET_P2M_PAGES), 4);
+
+    uint64_t root_copy[512];
+    memcpy(root_copy, phys_to_virt(p2m_root(p)), sizeof(root_copy));
+    unsigned long free0 = page_alloc_free_pages();
+    CHECK_EQ(p2m_map(p, 0x1000000 + 0x40000, 2, 0, P2M_RAM_RW), -ENOMEM); /* PD + PT */
+    CHECK_EQ(p2m_map(p, 0x2000000, 2, 0, P2M_RAM_RW), -ENOMEM);   /* a PDPT too */
+    CHECK_EQ(page_alloc_free_pages(), free0);
+    CHECK_EQ(budget_used(&b, BUDGET_P2M_PAGES), 4);
+    CHECK_EQ(p2m_table_pages(p), 4);
+    CHECK(!memcmp(root_copy, phys_to_virt(p2m_root(p)), sizeof(root_copy)));
+    CHECK(!flushed(p));
+    EXPECT_HOLE(p, 0x1000000 + 0x40000);
+    EXPECT_HOLE(p, 0x2000000);
+    EXPECT_MAP(p, 0x1000000, 1, P2M_RAM_RW, 0);
+
+    CHECK_EQ(p2m_map(p, 0x1000200, 3, 0, P2M_RAM_RW), 0);       /* one PT: the last */
+    CHECK_EQ(p2m_map(p, 0x1000400, 4, 0, P2M_RAM_RW), -ENOMEM);
+    CHECK_EQ(p2m_map(p, 0x1000001, 4, 0, P2M_RAM_RW), 0);       /* needs no table */
+    /* freed tables come back to the budget only once flushed */
+    CHECK_EQ(p2m_unmap(p, 0x1000200, 0), 0);
+    CHECK_EQ(p2m_map(p, 0x1000400, 4, 0, P2M_RAM_RW), -ENOMEM);
+    flush_all(p);
+    CHECK_EQ(budget_used(&b, BUDGET_P2M_PAGES), 4);
+    CHECK_EQ(p2m_map(p, 0x1000400, 4, 0, P2M_RAM_RW), 0);
+    CHECK_EQ(b.peak[BUDGET_P2M_PAGES], 5);
+    CHECK_EQ(b.refused[BUDGET_P2M_PAGES], 4);
+    CHECK(!strcmp(budget_format(&b, line, sizeof(line)),
+                  "p2m 5/5 evtchn 0/1024 grant 0/32 maptrack 0/16384 refused 4"));
+    /* a budget already passed is refused, the old one kept */
+    struct domain_budget small;
+    uint32_t one[BUDGET_NR] = { [BUDGET_P2M_PAGES] = 1 };
+    budget_init(&small, 512, one);
+    CHECK_EQ(p2m_set_budget(p, &small), -ENOMEM);
+    CHECK_EQ(budget_used(&small, BUDGET_P2M_PAGES), 0);
+    p2m_destroy(p);
+    CHECK_EQ(budget_used(&b, BUDGET_P2M_PAGES), 0);
+}
+
+/* The default p2m budget holds the worst RAM map (every page a 4 KiB leaf)
+ * plus the slack. */
+static void test_budget_default_fits_ram(void)
+{
+    static const uint64_t sizes[] = { 512, 8192, 65536, 262144 + 513 };
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+        struct domain_budget b;
+        struct p2m *p = p2m_create(P2M_NPT);
+        budget_init(&b, sizes[i], NULL);
+        CHECK_EQ(p2m_set_budget(p, &b), 0);
+        for (uint64_t g = 0; g < sizes[i]; g++)
+            if (p2m_map(p, 0x3ffff + g, 0x1000 + g, 0, P2M_RAM_RW)) {
+                CHECK(false);
+                break;
+            }
+        CHECK(b.limit[BUDGET_P2M_PAGES] - budget_used(&b, BUDGET_P2M_PAGES) >=
+              BUDGET_P2M_SLACK_PAGES);
+        p2m_destroy(p);
+    }
 }
 
 /* ---- types and flushes ---- */
@@ -869,6 +1003,11 @@ int main(void)
     RUN(test_split_1g_ept);
     RUN(test_unmap_npt);
     RUN(test_unmap_ept);
+    RUN(test_map_unmap_loop_is_bounded_npt);
+    RUN(test_map_unmap_loop_is_bounded_ept);
+    RUN(test_budget_npt);
+    RUN(test_budget_ept);
+    RUN(test_budget_default_fits_ram);
     RUN(test_set_type_npt);
     RUN(test_set_type_ept);
     RUN(test_flush_rules_npt);

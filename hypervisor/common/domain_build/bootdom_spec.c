@@ -3,6 +3,7 @@
  * (see tessera/bootdom_spec.h and docs/boot-domains.md). */
 #include <tessera/bootdom_spec.h>
 #include <tessera/cmdline.h>
+#include <tessera/grant_table.h>
 #include <tessera/lib.h>
 
 #define MOD_ERR(idx, fmt, ...) \
@@ -13,11 +14,29 @@ struct word {
     size_t len;
 };
 
-enum key { KEY_DOM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_POOL, KEY_WEIGHT, KEY_CAP, NR_KEYS };
+enum key {
+    KEY_DOM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_POOL, KEY_WEIGHT, KEY_CAP,
+    KEY_MAX_EVTCHN, KEY_MAX_GRANT_FRAMES, KEY_MAX_MAPTRACK, KEY_P2M_PAGES, NR_KEYS
+};
 
 static const char *const key_names[NR_KEYS] = {
     [KEY_DOM] = "dom", [KEY_MEM] = "mem", [KEY_VCPUS] = "vcpus",
     [KEY_CPUS] = "cpus", [KEY_POOL] = "pool", [KEY_WEIGHT] = "weight", [KEY_CAP] = "cap",
+    [KEY_MAX_EVTCHN] = "max_evtchn", [KEY_MAX_GRANT_FRAMES] = "max_grant_frames",
+    [KEY_MAX_MAPTRACK] = "max_maptrack", [KEY_P2M_PAGES] = "p2m_pages",
+};
+
+/* The budget options (docs/limits.md): which kind, the bounds of the value,
+ * and the unit the budget is charged in (the value is rounded up to it;
+ * max_evtchn names the highest port, so it counts one more). */
+static const struct {
+    enum budget_kind kind;
+    uint32_t min, max, unit, plus;
+} budget_keys[NR_KEYS] = {
+    [KEY_MAX_EVTCHN] = { BUDGET_EVTCHN_PORTS, 127, 131071, 128, 1 },
+    [KEY_MAX_GRANT_FRAMES] = { BUDGET_GRANT_FRAMES, 1, GNTTAB_MAX_FRAMES, 1, 0 },
+    [KEY_MAX_MAPTRACK] = { BUDGET_MAPTRACK, 64, GNTTAB_MAX_MAPS, 64, 0 },
+    [KEY_P2M_PAGES] = { BUDGET_P2M_PAGES, 1, 0x7fffffff, 1, 0 },
 };
 
 static bool is_blank(char c)
@@ -127,6 +146,19 @@ static int set_key(struct bootdom_spec *d, enum key k, const char *val, const st
         }
         d->cap = (unsigned int)v;
         return 0;
+    case KEY_MAX_EVTCHN:
+    case KEY_MAX_GRANT_FRAMES:
+    case KEY_MAX_MAPTRACK:
+    case KEY_P2M_PAGES: {
+        uint32_t lo = budget_keys[k].min, hi = budget_keys[k].max, unit = budget_keys[k].unit;
+        if ((rc = parse_uint(val, &v)) < 0 || v < lo || v > hi) {
+            MOD_ERR(idx, "bad limit '%.*s' (%u to %u)", (int)tok->len, tok->s, lo, hi);
+            return rc == -EINVAL ? -EINVAL : -ERANGE;
+        }
+        v += budget_keys[k].plus;
+        d->budget[budget_keys[k].kind] = (uint32_t)((v + unit - 1) / unit * unit);
+        return 0;
+    }
     case NR_KEYS:
         break;
     }

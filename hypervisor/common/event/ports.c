@@ -50,10 +50,14 @@ long evtchn_find_free(struct domain *d)
 long evtchn_grow(struct domain *d)
 {
     struct evtchn_domain *ed = evd(d);
+    if (budget_charge(&d->budget, BUDGET_EVTCHN_PORTS, EVTCHN_BUCKET_PORTS))
+        return -XEN_ENOMEM;
     struct evtchn *bucket = xzalloc(EVTCHN_BUCKET_PORTS * sizeof(*bucket));
 
-    if (!bucket)
+    if (!bucket) {
+        budget_uncharge(&d->budget, BUDGET_EVTCHN_PORTS, EVTCHN_BUCKET_PORTS);
         return -XEN_ENOMEM;
+    }
     for (unsigned int i = 0; i < EVTCHN_BUCKET_PORTS; i++)
         init_slot(&bucket[i]);
     unsigned long flags = spin_lock_irqsave(&ed->lock);
@@ -63,6 +67,8 @@ long evtchn_grow(struct domain *d)
         bucket = NULL;
     }
     spin_unlock_irqrestore(&ed->lock, flags);
+    if (bucket)
+        budget_uncharge(&d->budget, BUDGET_EVTCHN_PORTS, EVTCHN_BUCKET_PORTS);
     xfree(bucket);
     return 0;
 }
@@ -244,8 +250,13 @@ int evtchn_domain_init(struct domain *d)
         return -ENOMEM;
     }
     /* The first bucket, with port 0 reserved. */
+    if (budget_charge(&d->budget, BUDGET_EVTCHN_PORTS, EVTCHN_BUCKET_PORTS)) {
+        evtchn_domain_destroy(d);
+        return -ENOMEM;
+    }
     struct evtchn *first = xzalloc(EVTCHN_BUCKET_PORTS * sizeof(*first));
     if (!first) {
+        budget_uncharge(&d->budget, BUDGET_EVTCHN_PORTS, EVTCHN_BUCKET_PORTS);
         evtchn_domain_destroy(d);
         return -ENOMEM;
     }
@@ -275,6 +286,7 @@ void evtchn_domain_destroy(struct domain *d)
     ed->ops->destroy(d);
     for (unsigned int b = 0; b < ed->nr_ports / EVTCHN_BUCKET_PORTS; b++)
         xfree(ed->buckets[b]);
+    budget_uncharge(&d->budget, BUDGET_EVTCHN_PORTS, ed->nr_ports);
     xfree(ed->buckets);
     xfree(ed->vcpus);
     ed->buckets = NULL;

@@ -10,6 +10,7 @@
  * unpopulated gfns); unmap needs the same host_addr as the map.
  */
 #include <public/xen/errno.h>
+#include <tessera/budget.h>
 #include <tessera/p2m.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -31,9 +32,13 @@ static int maptrack_alloc(struct grant_table *gt, uint32_t *handle)
         unsigned int b = gt->nr_maps / MAPS_PER_BLOCK;
         if (gt->nr_maps >= GNTTAB_MAX_MAPS)
             return -ENOSPC;
-        gt->maps[b] = xzalloc(MAPS_PER_BLOCK * sizeof(struct maptrack));
-        if (!gt->maps[b])
+        if (budget_charge(gt->budget, BUDGET_MAPTRACK, MAPS_PER_BLOCK))
             return -ENOMEM;
+        gt->maps[b] = xzalloc(MAPS_PER_BLOCK * sizeof(struct maptrack));
+        if (!gt->maps[b]) {
+            budget_uncharge(gt->budget, BUDGET_MAPTRACK, MAPS_PER_BLOCK);
+            return -ENOMEM;
+        }
         for (unsigned int i = 0; i < MAPS_PER_BLOCK; i++)
             gt->maps[b][i].next_free = i + 1 < MAPS_PER_BLOCK ? gt->nr_maps + i + 1
                                                               : MAPTRACK_NONE;

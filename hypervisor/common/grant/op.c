@@ -85,8 +85,10 @@ static long query_size(struct vcpu *v, uint64_t uop)
         return -XEN_EFAULT;
     op.status = own_table_status(v, op.dom);
     if (op.status == GNTST_okay) {
-        op.nr_frames = __atomic_load_n(&v->domain->grant_table->nr_frames, __ATOMIC_ACQUIRE);
-        op.max_nr_frames = GNTTAB_MAX_FRAMES;
+        struct domain *d = v->domain;
+
+        op.nr_frames = __atomic_load_n(&d->grant_table->nr_frames, __ATOMIC_ACQUIRE);
+        op.max_nr_frames = MIN(GNTTAB_MAX_FRAMES, d->budget.limit[BUDGET_GRANT_FRAMES]);
     }
     return copy_to_guest_obj(v, uop, &op) ? -XEN_EFAULT : 0;
 }

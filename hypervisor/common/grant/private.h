@@ -23,6 +23,7 @@
 #include <tessera/types.h>
 
 struct domain;
+struct domain_budget;
 struct vcpu;
 
 #define ENTRIES_PER_FRAME   (PAGE_SIZE / sizeof(struct grant_entry_v1))
@@ -51,6 +52,7 @@ struct maptrack {
 };
 
 struct grant_table {
+    struct domain_budget *budget;   /* its domain's (tessera/budget.h) */
     spinlock_t lock;
     unsigned int nr_frames;
     bool ever_pinned;               /* some entry was mapped or copied */

@@ -7,6 +7,7 @@
 #include <public/xen/errno.h>
 #include <tessera/p2m.h>
 #include <public/xen/memory.h>
+#include <tessera/budget.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/heap.h>
@@ -33,6 +34,8 @@ int gnttab_grow(struct grant_table *gt, unsigned int nr_frames)
         return -EINVAL;
     while (gt->nr_frames < nr_frames) {
         unsigned int i = gt->nr_frames;
+        if (budget_charge(gt->budget, BUDGET_GRANT_FRAMES, 1))
+            return -ENOMEM;
         paddr_t pa = alloc_pages(0, PA_ZERO);
         struct active_entry *act = xzalloc(ENTRIES_PER_FRAME * sizeof(*act));
 
@@ -40,6 +43,7 @@ int gnttab_grow(struct grant_table *gt, unsigned int nr_frames)
             if (pa)
                 free_pages(pa, 0);
             xfree(act);
+            budget_uncharge(gt->budget, BUDGET_GRANT_FRAMES, 1);
             return -ENOMEM;
         }
         gt->frame[i] = pa;
@@ -59,6 +63,7 @@ int grant_table_create(struct domain *d)
     gt->lock = (spinlock_t)SPINLOCK_INIT;
     gt->map_lock = (spinlock_t)SPINLOCK_INIT;
     gt->free_map = MAPTRACK_NONE;
+    gt->budget = &d->budget;
     d->grant_table = gt;
     return gnttab_grow(gt, GNTTAB_INIT_FRAMES);
 }
@@ -146,6 +151,8 @@ void grant_table_destroy(struct domain *d)
     }
     for (unsigned int i = 0; i < gt->nr_maps / MAPS_PER_BLOCK; i++)
         xfree(gt->maps[i]);
+    budget_uncharge(gt->budget, BUDGET_GRANT_FRAMES, gt->nr_frames);
+    budget_uncharge(gt->budget, BUDGET_MAPTRACK, gt->nr_maps);
     xfree(gt);
     d->grant_table = NULL;
 }

@@ -41,7 +41,7 @@ __noreturn void machine_poweroff(void);
 /* Domains and vCPUs (arch/x86/domain.c). create: 0 or a negative errno,
  * having undone its own work; destroy: safe on what create left, and for
  * the domain also when create failed half-way. */
-int arch_domain_create(struct domain *d);       /* d->p2m and devices */
+int arch_domain_create(struct domain *d);       /* d->p2m (charged to d->budget), devices */
 void arch_domain_destroy(struct domain *d);
 int arch_vcpu_create(struct vcpu *v);           /* registers, FPU, local APIC */
 void arch_vcpu_destroy(struct vcpu *v);

@@ -7,7 +7,8 @@
  * Module command lines (one per module, in module order; index i below is
  * the position in the array given):
  *     [path] dom=<name> mem=<size> vcpus=<n> [cpus=<list>] [pool=<name>]
- *            [-- <guest command line>]
+ *            [weight=<n>] [cap=<pct>] [max_evtchn=<port>] [max_grant_frames=<n>]
+ *            [max_maptrack=<n>] [p2m_pages=<n>] [-- <guest command line>]
  *     [path] initrd          the initial ramdisk of the last domain before it
  * A first word without '=' is the module's path (QEMU's -initrd puts it
  * there; GRUB's module2 does not) and is skipped, except that a lone
@@ -19,6 +20,7 @@
 #ifndef TESSERA_BOOTDOM_SPEC_H
 #define TESSERA_BOOTDOM_SPEC_H
 
+#include <tessera/budget.h>
 #include <tessera/types.h>
 
 #define BOOTDOM_NAME_MAX        31          /* domain and pool names: [A-Za-z0-9_.-] */
@@ -45,6 +47,7 @@ struct bootdom_spec {
     char pool[BOOTDOM_NAME_MAX + 1];        /* "default" when pool= is absent */
     unsigned int weight;                    /* shared pools; 0 when weight= is absent */
     unsigned int cap;                       /* shared pools; 0: no cap */
+    uint32_t budget[BUDGET_NR];             /* limits; 0: the default (budget.h) */
     char cmdline[BOOTDOM_CMDLINE_MAX + 1];  /* "" when there is no "--" */
     int kernel_module;
     int initrd_module;                      /* -1: none */

@@ -12,6 +12,7 @@
 
 #include <asm/domain.h>
 #include <asm/spinlock.h>
+#include <tessera/budget.h>
 #include <tessera/event.h>
 #include <tessera/pv_time.h>
 #include <public/xen/vcpu.h>
@@ -111,6 +112,7 @@ struct domain {
     unsigned int console_len;
     struct evtchn_domain evtchn;    /* event channels (tessera/event.h) */
     struct arch_domain arch;        /* what only the arch sees (asm/domain.h) */
+    struct domain_budget budget;    /* what it may make us allocate (budget.h) */
 };
 
 /* Guest-physical RAM, in pages. */
@@ -129,6 +131,7 @@ struct domain_config {
     unsigned int weight;            /* each vCPU's, in a shared pool; 0: default */
     unsigned int cap;               /* each vCPU's, percent of a CPU; 0: none */
     int boot_index;
+    const uint32_t *budget;         /* [BUDGET_NR] limits, 0: default; NULL: all */
 };
 
 /* Allocates the domain, its RAM (mapped at gfn 0 upwards) and vCPUs. */

@@ -17,8 +17,10 @@
  * p2m is then exactly as before the call); -ENOENT from p2m_lookup() for a
  * hole; -EFAULT from p2m_gpa_to_hpa().
  *
- * Table pages come from alloc_pages(). The p2m owns them, never the frames
- * it maps.
+ * Table pages come from alloc_pages(), each charged to the budget given to
+ * p2m_set_budget() (none: unlimited). The p2m owns them, never the frames it
+ * maps. An unmap that empties a table unlinks it (its parent too, if that
+ * empties; never the root), to be freed after the flush like any other.
  *
  * TLB flushes. The p2m records whether a change may have left stale
  * guest-physical translations or paging-structure-cache entries in some CPU;
@@ -31,8 +33,9 @@
  *         p2m_flush_done(p2m, ticket);
  *     }
  *
- * Table pages unlinked by a change (a superpage replacing a lower table, or
- * an unmap over a table) may still be cached by a CPU until that flush, so
+ * Table pages unlinked by a change (a superpage replacing a lower table, an
+ * unmap over a table, or an unmap that leaves a table empty) may still be
+ * cached by a CPU until that flush, so
  * they are freed only by p2m_flush_done() with a later ticket (or by
  * p2m_destroy()). Likewise a frame unmapped from (or remapped away in) a p2m
  * must not be reused before the flush the change requested has completed.
@@ -73,6 +76,13 @@ struct p2m;
  * the p2m's and are left alone; the caller has already flushed, or will
  * never load this p2m again. */
 void p2m_destroy(struct p2m *p2m);
+
+/* From now on every table page, those already held included, is charged to
+ * budget (BUDGET_P2M_PAGES; tessera/budget.h), and a change that would pass
+ * its limit fails with -ENOMEM, the p2m as before. 0, or -ENOMEM if what is
+ * held already passes it (nothing changed then). */
+struct domain_budget;
+int p2m_set_budget(struct p2m *p2m, struct domain_budget *budget);
 
 
 /* Maps 2^order frames gfn.. to mfn.. with the given type (P2M_INVALID

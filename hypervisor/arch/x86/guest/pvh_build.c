@@ -120,6 +120,7 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
         .weight = spec->weight,
         .cap = spec->cap,
         .boot_index = boot_index,
+        .budget = spec->budget,
     };
     if (spec->has_cpus) {
         cpumask_clear(&cpus);

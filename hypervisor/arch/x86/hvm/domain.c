@@ -21,6 +21,8 @@ int arch_domain_create(struct domain *d)
         return -ENOMEM;
     if (hvm->p2m_max_order)
         p2m_set_max_order(d->p2m, hvm->p2m_max_order());
+    if (p2m_set_budget(d->p2m, &d->budget))
+        return -ENOMEM;
     return vlapic_domain_init(d);
 }
 

@@ -15,7 +15,14 @@
  * Unlinked table pages wait on a FIFO, chained through their struct
  * page_info (next; u holds the flush sequence number at unlink time, low 32
  * bits), until a flush requested after their unlink has completed.
+ *
+ * An unmap that leaves a table with no present entry unlinks that table the
+ * same way (and its parent, if that is now empty too; never the root), so a
+ * guest that maps and unmaps across its address space holds only the
+ * tables of what is mapped now. Every table page, the root included, is
+ * charged to the domain's budget (tessera/budget.h) when one is given.
  */
+#include <tessera/budget.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
 #include "p2m_format.h"
@@ -32,6 +39,7 @@ struct p2m {
     struct page_info *pending_head, *pending_tail;
     unsigned long nr_tables;        /* table pages held, pending ones included */
     unsigned long nr_pending;
+    struct domain_budget *budget;   /* NULL: none */
     spinlock_t lock;
 };
 
@@ -74,6 +82,7 @@ static inline void write_entry(uint64_t *pe, uint64_t e)
 
 /* ---- table pages ---- */
 
+/* The caller has charged the page to the budget. */
 static paddr_t table_alloc(struct p2m *p2m)
 {
     paddr_t pa = alloc_pages(0, PA_ZERO);
@@ -87,6 +96,7 @@ static void table_free(struct p2m *p2m, paddr_t pa)
 {
     free_pages(pa, 0);
     p2m->nr_tables--;
+    budget_uncharge(p2m->budget, BUDGET_P2M_PAGES, 1);
 }
 
 static void pending_add(struct p2m *p2m, paddr_t pa)
@@ -244,17 +254,43 @@ static void split(struct p2m *p2m, uint64_t *pe, uint64_t e, unsigned int level,
     p2m->need_flush = true;
 }
 
+static bool table_empty(const struct p2m *p2m, const uint64_t *t)
+{
+    for (unsigned int i = 0; i < 512; i++)
+        if (p2m->ops->present(read_entry(&t[i])))
+            return false;
+    return true;
+}
+
+/* After an unmap wrote the entry path[level]: each table on the path, from
+ * the one holding it upwards (never the root), that has no present entry
+ * left is unlinked from its parent and waits for the flush. */
+static void prune(struct p2m *p2m, uint64_t *const *path, unsigned int level)
+{
+    for (unsigned int lv = level; lv < P2M_LEVELS - 1; lv++) {
+        uint64_t *t = (uint64_t *)((uintptr_t)path[lv] & ~(uintptr_t)(PAGE_SIZE - 1));
+
+        if (!table_empty(p2m, t))
+            return;
+        write_entry(path[lv + 1], 0);
+        pending_add(p2m, virt_to_phys(t));
+        p2m->need_flush = true;
+    }
+}
+
 /* Pass two: cannot fail; takes table pages from spare[] as pass one said. */
 static void apply(struct p2m *p2m, const struct change *ch, paddr_t *spare)
 {
     const struct p2m_format_ops *ops = p2m->ops;
     uint64_t *t = table_va(p2m->root);
+    uint64_t *path[P2M_LEVELS];         /* the entry used at each level */
     unsigned int lv;
 
     for (lv = P2M_LEVELS - 1; lv > ch->level; lv--) {
         uint64_t *pe = &t[slot(ch->gfn, lv)];
         uint64_t e = read_entry(pe);
 
+        path[lv] = pe;
         if (!ops->present(e)) {
             if (ch->kind != CH_MAP || ch->type == P2M_INVALID)
                 return;
@@ -275,11 +311,14 @@ static void apply(struct p2m *p2m, const struct change *ch, paddr_t *spare)
     }
 
     uint64_t *pe = &t[slot(ch->gfn, lv)];
+    path[lv] = pe;
     if (ch->kind == CH_SET_TYPE) {
         set_type_under(p2m, pe, lv, ch->type);
     } else {
         uint64_t new = ch->type == P2M_INVALID ? 0 : ops->leaf(ch->mfn, ch->type, lv);
         replace_entry(p2m, pe, read_entry(pe), new, lv);
+        if (ch->type == P2M_INVALID)
+            prune(p2m, path, lv);
     }
 }
 
@@ -291,10 +330,15 @@ static int change(struct p2m *p2m, const struct change *ch)
 
     lock(p2m);
     n = tables_needed(p2m, ch);
+    if (budget_charge(p2m->budget, BUDGET_P2M_PAGES, n)) {
+        unlock(p2m);
+        return -ENOMEM;
+    }
     for (got = 0; got < n; got++)
         if (!(spare[got] = table_alloc(p2m)))
             break;
     if (got < n) {
+        budget_uncharge(p2m->budget, BUDGET_P2M_PAGES, n - got);
         while (got)
             table_free(p2m, spare[--got]);
         rc = -ENOMEM;
@@ -355,6 +399,20 @@ void p2m_destroy(struct p2m *p2m)
 enum p2m_format p2m_format(const struct p2m *p2m)
 {
     return p2m->format;
+}
+
+int p2m_set_budget(struct p2m *p2m, struct domain_budget *budget)
+{
+    int rc;
+
+    lock(p2m);
+    rc = budget_charge(budget, BUDGET_P2M_PAGES, (uint32_t)p2m->nr_tables);
+    if (!rc) {
+        budget_uncharge(p2m->budget, BUDGET_P2M_PAGES, (uint32_t)p2m->nr_tables);
+        p2m->budget = budget;
+    }
+    unlock(p2m);
+    return rc;
 }
 
 int p2m_set_max_order(struct p2m *p2m, unsigned int order)
