@@ -17,6 +17,12 @@ static unsigned int com1_baud = 115200;
 static bool timestamps;
 static bool at_line_start = true;
 
+/* How long printk keeps interrupts off on its CPU, per call: printed by
+ * console_sync() when the machine goes down (docs/console.md). */
+static struct {
+    uint64_t lines, total_ns, max_ns;
+} irqs_off;
+
 static const char *const level_names[] = {
     [LOGLVL_NONE] = "none", [LOGLVL_ERR] = "error", [LOGLVL_WARN] = "warning",
     [LOGLVL_INFO] = "info", [LOGLVL_DEBUG] = "debug",
@@ -144,8 +150,23 @@ void vprintk(const char *fmt, va_list ap)
         return;
     vsnprintf(buf, sizeof(buf), fmt, ap);
     unsigned long flags = spin_lock_irqsave(&console_lock);
+    uint64_t t0 = time_now_ns();
     emit(buf);
+    uint64_t ns = time_now_ns() - t0;
+    irqs_off.lines++;
+    irqs_off.total_ns += ns;
+    irqs_off.max_ns = MAX(irqs_off.max_ns, ns);
     spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_sync(void)
+{
+    uint64_t lines = irqs_off.lines;
+
+    printk("console: %llu printk calls, interrupts off per call %llu ns on average, "
+           "%llu ns at most\n", (unsigned long long)lines,
+           (unsigned long long)(lines ? irqs_off.total_ns / lines : 0),
+           (unsigned long long)irqs_off.max_ns);
 }
 
 void printk(const char *fmt, ...)

@@ -14,6 +14,9 @@ int console_parse_com1(const char *val, void *unused);
 void console_init(void);            /* after the command line is parsed */
 void console_enable_timestamps(bool on);
 void console_force_unlock(void);    /* panic path: the lock holder may be dead */
+/* The machine is going down (power-off, reboot): prints the console's
+ * statistics and returns once everything printed is out. */
+void console_sync(void);
 void console_write(const char *s, size_t n);
 /* Print a whole line whatever the log level (console=none still wins). */
 void console_emit_always(const char *s);
