@@ -256,6 +256,7 @@ void start_hypervisor(uint32_t magic, uint32_t info)
     setup_time();
     apic_timer_init();
     local_irq_enable();
+    console_start_async();
 
     pci_init(acpi.mcfg, acpi.nr_mcfg);
     start_other_cpus();
