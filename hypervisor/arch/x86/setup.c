@@ -52,6 +52,7 @@ static const struct boot_option boot_options[] = {
     { .name = "com1", .kind = OPT_CUSTOM, .parse = console_parse_com1 },
     { .name = "loglvl", .kind = OPT_CUSTOM, .parse = console_parse_loglvl },
     { .name = "console_timestamps", .kind = OPT_BOOL, .var = &opt_timestamps },
+    { .name = "guest_console_rate", .kind = OPT_CUSTOM, .parse = console_parse_guest_rate },
     { .name = "maxcpus", .kind = OPT_UINT, .var = &opt_maxcpus },
     { .name = "mem", .kind = OPT_SIZE, .var = &opt_mem },
     { .name = "panic", .kind = OPT_CUSTOM, .parse = shutdown_parse_panic },

@@ -10,6 +10,7 @@ enum loglvl { LOGLVL_NONE, LOGLVL_ERR, LOGLVL_WARN, LOGLVL_INFO, LOGLVL_DEBUG };
 int console_parse_loglvl(const char *val, void *unused);
 int console_parse_console(const char *val, void *unused);
 int console_parse_com1(const char *val, void *unused);
+int console_parse_guest_rate(const char *val, void *unused);   /* console_io.c */
 
 void console_init(void);            /* after the command line is parsed */
 void console_enable_timestamps(bool on);

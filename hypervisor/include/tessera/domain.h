@@ -17,6 +17,7 @@
 #include <asm/vlapic.h>
 #include <tessera/event.h>
 #include <tessera/pv_time.h>
+#include <tessera/rate_limit.h>
 #include <public/xen/vcpu.h>
 #include <tessera/sched.h>
 #include <tessera/types.h>
@@ -122,6 +123,8 @@ struct domain {
     spinlock_t console_lock;        /* vCPUs write at once */
     char console_line[128];
     unsigned int console_len;
+    struct rate_bucket console_rate;    /* console_io and port 0xe9 */
+    bool console_rate_warned;
     struct evtchn_domain evtchn;    /* event channels (tessera/event.h) */
 };
 
@@ -180,8 +183,12 @@ void hvm_print_exit_stats(const struct vcpu *v);
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e);
 __noreturn void cpu_run_loop(void);
 
-/* A domain's console output (debug port, console_io), one line at a time. */
+/* A domain's console output, one line at a time (common/console/
+ * console_io.c): from its console ring, and, rate-limited, from console_io
+ * and port 0xe9; guest_console_end() reports what the limit dropped. */
 void guest_console_putc(struct domain *d, char c);
+void guest_console_write(struct domain *d, const char *s, size_t n);
+void guest_console_end(struct domain *d);
 
 /* Called once a boot-time domain (boot_index >= 0) has been freed. */
 extern void (*domain_end_hook)(int boot_index, enum domain_end reason);
