@@ -26,7 +26,7 @@
 /* Bytes written before the call continues itself (HYPERCALL_CONTINUE). */
 #define CONSOLE_WRITE_BATCH 4096
 
-static struct rate_cfg rate_cfg = { .rate = 4096, .burst = 65536 };
+static struct rate_cfg rate_cfg = { .rate = 4096, .burst = 32768 };
 
 /* guest_console_rate=<bytes/s>[,<burst bytes>] | unlimited */
 int console_parse_guest_rate(const char *val, void *unused)
@@ -94,6 +94,10 @@ void guest_console_write(struct domain *d, const char *s, size_t n)
 
     for (size_t i = 0; i < ok; i++)
         console_putc_locked(d, s[i]);
+    /* A line cut by the limit ends here, so that what comes later (from
+     * the ring too) starts a line of its own. */
+    if (ok < n && d->console_len)
+        console_putc_locked(d, '\n');
     bool first_drop = ok < n && !d->console_rate_warned;
     d->console_rate_warned |= first_drop;
     spin_unlock_irqrestore(&d->console_lock, flags);

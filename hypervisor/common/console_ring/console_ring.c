@@ -14,7 +14,9 @@
  * which takes at most BATCH bytes a ring and PASS_BUDGET bytes in all,
  * starting each pass where the last one stopped, so N guests keeping their
  * rings full cannot hold a CPU. The ring and registry locks are never
- * taken in interrupt context.
+ * taken in interrupt context. Nothing is taken while the serial transmit
+ * ring is more than half full (serial_tx_busy): a guest flooding its ring
+ * waits for the serial line instead of having others' lines dropped.
  *
  * Lifetime: the ring is in the registry from attach until the domain's
  * shutdown (detach); the page is freed with the domain, once no CPU can be
@@ -69,7 +71,9 @@ static void put_char(void *ctx, char c)
  * lock held. */
 static unsigned int drain_locked(struct console_ring *r)
 {
-    if (r->detached)
+    /* The ring is flow-controlled: with the serial line behind, its bytes
+     * wait in it rather than push others' lines out of the serial ring. */
+    if (r->detached || serial_tx_busy())
         return 0;
     int n = ring_io_take_output(&r->io, BATCH, put_char, r->d);
     if (n < 0 && !r->bogus_reported) {

@@ -23,7 +23,7 @@
 #include <tessera/timer.h>
 #include <tessera/tx_ring.h>
 
-#define RING_BYTES  65536u
+#define RING_BYTES  (128u * 1024)
 #define TICK_NS     (1 * NSEC_PER_MSEC)     /* a FIFO lasts 1.39 ms at 115200 */
 #define TICK_BUDGET 256u
 
@@ -107,6 +107,8 @@ static void tick_fn(void *unused)
 
 void serial_tx_write(const char *s, size_t n)
 {
+    if (!serial_present())
+        return;                             /* nowhere to send it */
     unsigned long flags = spin_lock_irqsave(&lock);
 
     tx_ring_write(&ring, s, n);
@@ -142,6 +144,12 @@ void serial_tx_sync(bool force)
     send_all();
     spin_unlock(&lock);
     arch_irq_restore(flags);
+}
+
+bool serial_tx_busy(void)
+{
+    return __atomic_load_n(&ring.prod, __ATOMIC_RELAXED) -
+           __atomic_load_n(&ring.cons, __ATOMIC_RELAXED) > RING_BYTES / 2;
 }
 
 uint64_t serial_tx_dropped(void)

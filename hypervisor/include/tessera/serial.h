@@ -32,5 +32,8 @@ void serial_tx_start_async(void);
  * may be stopped for good). */
 void serial_tx_sync(bool force);
 uint64_t serial_tx_dropped(void);  /* bytes lost since boot */
+/* More than half the ring is queued: who can wait (the console rings'
+ * backend) should, so that it is not others' lines that get dropped. */
+bool serial_tx_busy(void);
 
 #endif
