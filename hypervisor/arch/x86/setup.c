@@ -4,6 +4,7 @@
  * line, memory, page tables, ACPI, interrupts, time, PCI, the other CPUs.
  */
 #include <asm/acpi.h>
+#include <asm/com1_irq.h>
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
 #include <asm/cpufeature.h>
@@ -258,6 +259,7 @@ void start_hypervisor(uint32_t magic, uint32_t info)
     apic_timer_init();
     local_irq_enable();
     console_start_async();
+    com1_irq_init(&acpi);
 
     pci_init(acpi.mcfg, acpi.nr_mcfg);
     start_other_cpus();

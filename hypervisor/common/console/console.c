@@ -185,7 +185,7 @@ void vprintk(const char *fmt, va_list ap)
 
 void console_sync(void)
 {
-    uint64_t lines = irqs_off.lines;
+    uint64_t lines = irqs_off.lines, irqs, ticks;
 
     printk("console: %llu printk calls, interrupts off per call %llu ns on average, "
            "half under %llu ns, 99%% under %llu ns, %llu ns at most; %llu bytes dropped\n",
@@ -193,6 +193,9 @@ void console_sync(void)
            (unsigned long long)(lines ? irqs_off.total_ns / lines : 0),
            (unsigned long long)percentile(50), (unsigned long long)percentile(99),
            (unsigned long long)irqs_off.max_ns, (unsigned long long)serial_tx_dropped());
+    serial_tx_stats(&irqs, &ticks);
+    printk("console: serial sent from %llu transmit interrupts and %llu ticks\n",
+           (unsigned long long)irqs, (unsigned long long)ticks);
     serial_tx_sync(false);
 }
 

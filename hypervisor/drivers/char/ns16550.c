@@ -16,6 +16,8 @@
 #define UART_LCR    3
 #define UART_MCR    4
 #define UART_LSR    5
+#define IER_ETBEI   0x02    /* interrupt when the transmitter is empty */
+#define MCR_OUT2    0x08    /* on a PC, gates the UART's interrupt onto the bus */
 #define LCR_DLAB    0x80
 #define LCR_8N1     0x03
 #define LSR_DR      0x01
@@ -52,7 +54,7 @@ int serial_init(uint16_t port, unsigned int baud)
     outb(divisor >> 8, port + UART_DLM);
     outb(LCR_8N1, port + UART_LCR);
     outb(0x07, port + UART_FCR);        /* enable and clear FIFOs */
-    outb(0x03, port + UART_MCR);        /* DTR, RTS */
+    outb(0x03 | MCR_OUT2, port + UART_MCR);     /* DTR, RTS; IER says which IRQs */
     /* An 8250/16450 has no FIFO (IIR bits 7:6 stay 0; the 16550 without
      * the A sets only bit 7 and its FIFO is unreliable): one byte per THRE. */
     tx_fifo = (inb(port + UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON ? FIFO_BYTES : 1;
@@ -72,6 +74,25 @@ void serial_tx_byte(char c)
 {
     if (uart_base)
         outb((uint8_t)c, uart_base + UART_THR);
+}
+
+void serial_tx_irq(bool on)
+{
+    if (uart_base)
+        outb(on ? IER_ETBEI : 0, uart_base + UART_IER);
+}
+
+void serial_irq_ack(void)
+{
+    /* Reading IIR clears a pending THRE interrupt (16550 datasheet, IIR). */
+    if (uart_base)
+        inb(uart_base + UART_IIR);
+}
+
+void serial_wait_sent(void)
+{
+    if (uart_base)
+        drain(uart_base);
 }
 
 bool serial_present(void)
