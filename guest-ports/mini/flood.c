@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * mini.flood=io|e9|ring [mini.flood_ms=N]: a hostile guest that prints as
- * fast as it can for N ms (default 3000) of its time, through console_io
+ * mini.flood=io|e9|ring [mini.flood_ms=N] [mini.flood_min=B]: a hostile
+ * guest that prints as fast as it can for N ms (default 3000) of its time,
+ * and until it has sent at least B bytes (default 0), through console_io
  * (4096 bytes a call), port 0xe9 (a byte an OUT) or its console ring (kept
  * full, notified after every fill), then reports through its console ring
  * (console_io is over its limit by then) and powers off. The integration
@@ -30,12 +31,13 @@ void flood_run(const char *kind)
 {
     uint64_t ms = option_number("mini.flood_ms", 3000);
     uint64_t end = rdtsc() + tsc_khz() * ms;
+    unsigned long min = option_number("mini.flood_min", 0);
     unsigned long bytes = 0, calls = 0, errors = 0;
     size_t pos = 0;                 /* the ring's stream goes on where it was */
     char report[128];
 
     fill(kind[0] == 'r' ? 'R' : kind[0] == 'e' ? 'E' : 'I');
-    while (rdtsc() < end) {
+    while (rdtsc() < end || bytes < min) {
         if (!strcmp(kind, "io")) {
             long rc = HYPERCALL(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof(line_buf),
                                 line_buf);
