@@ -12,6 +12,7 @@
  *   mini.end=halt       end with HLT, interrupts off, on every vCPU (as Linux's
  *                       poweroff does without ACPI sleep states)
  *   mini.echo=1         echo one line typed into the console ring, then end
+ *   mini.flood=<kind>   flood the console (io, e9, ring; flood.c), then end
  *   mini.pair=a|b       run the two-domain event channel test with the domain
  *                       mini.peer=<domid> instead of the self-tests
  *   mini.dr=write|read  one side of the two-domain debug-register case
@@ -138,6 +139,9 @@ void mini_main(uint32_t ebx)
         bench_run(which);
         shutdown(SHUTDOWN_poweroff);
     }
+
+    if (option_value("mini.flood", which, sizeof(which)))
+        flood_run(which);
 
     if (option_value("mini.echo", which, sizeof(which))) {
         console_echo();

@@ -106,6 +106,13 @@ void console_echo(void);
  * characters as ^X, cut to size), within ms of guest time: false if none. */
 bool console_read_line(char *line, size_t size, uint64_t ms);
 void console_bench(void);
+/* For flood.c: puts what fits of s[0..n) in the ring and notifies, without
+ * waiting (returns the bytes put); prints s through the ring, waiting for
+ * room (false if there is no ring or it stays full). */
+size_t console_ring_flood(const char *s, size_t n);
+bool console_ring_print(const char *s);
+/* mini.flood=<kind>: floods the hypervisor console, then powers off. */
+void flood_run(const char *kind) __attribute__((noreturn));
 void pvtime_bench(void);
 void tests_upcall(void);
 void tests_pvtime(void);

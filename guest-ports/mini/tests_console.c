@@ -169,6 +169,31 @@ void console_bench(void)
            (unsigned long)ns, (unsigned long)(total * 1000000000ull / (ns ? ns : 1)), drained);
 }
 
+size_t console_ring_flood(const char *s, size_t n)
+{
+    uint64_t pfn;
+    size_t done = 0;
+
+    if (!ring && ring_locate(&pfn))
+        return 0;
+    uint32_t cons = ring->out_cons, prod = ring->out_prod;
+    for (; done < n && prod - cons < sizeof(ring->out); done++, prod++)
+        ring->out[prod & (sizeof(ring->out) - 1)] = s[done];
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    ring->out_prod = prod;
+    notify();
+    return done;
+}
+
+bool console_ring_print(const char *s)
+{
+    uint64_t pfn;
+
+    if (!ring && ring_locate(&pfn))
+        return false;
+    return ring_write(s, strlen(s)) && wait_drained(DRAIN_MS);
+}
+
 bool console_read_line(char *line, size_t size, uint64_t ms)
 {
     uint64_t end = rdtsc() + tsc_khz() * ms, pfn;

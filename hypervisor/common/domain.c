@@ -294,6 +294,7 @@ void domain_shutdown(struct domain *d, enum domain_end reason)
     pv_time_domain_shutdown(d);
 
     printk("tessera: dom %s id=%u %s\n", d->name, d->id, domain_end_name(reason));
+    guest_console_end(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_unit_remove(&d->vcpus[i]->unit, time_now_ns());
     /* Peers see their ports to it unbound from now on. */

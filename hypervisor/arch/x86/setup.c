@@ -4,6 +4,7 @@
  * line, memory, page tables, ACPI, interrupts, time, PCI, the other CPUs.
  */
 #include <asm/acpi.h>
+#include <asm/com1_irq.h>
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
 #include <asm/cpufeature.h>
@@ -43,6 +44,7 @@ static const struct boot_option boot_options[] = {
     { .name = "com1", .kind = OPT_CUSTOM, .parse = console_parse_com1 },
     { .name = "loglvl", .kind = OPT_ENUM, .choices = &console_opt_loglvl },
     { .name = "console_timestamps", .kind = OPT_BOOL, .var = &opt_timestamps },
+    { .name = "guest_console_rate", .kind = OPT_CUSTOM, .parse = console_parse_guest_rate },
     { .name = "maxcpus", .kind = OPT_UINT, .var = &opt_maxcpus },
     { .name = "mem", .kind = OPT_SIZE, .var = &opt_mem },
     { .name = "panic", .kind = OPT_ENUM, .choices = &shutdown_opt_panic },
@@ -249,6 +251,8 @@ void start_hypervisor(uint32_t magic, uint32_t info)
     setup_time();
     apic_timer_init();
     local_irq_enable();
+    console_start_async();
+    com1_irq_init(&acpi);
 
     pci_init(acpi.mcfg, acpi.nr_mcfg);
     start_other_cpus();

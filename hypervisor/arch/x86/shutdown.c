@@ -119,6 +119,7 @@ static void write_reset_register(void)
 
 void machine_reboot(void)
 {
+    console_sync();
     local_irq_disable();
     /* 1. The ACPI reset register (ACPI 6.4, 4.8.3.6). */
     write_reset_register();
@@ -139,6 +140,7 @@ void machine_poweroff(void)
 {
     const struct power_regs *p = &power_regs;
 
+    console_sync();
     local_irq_disable();
     if (!p->has_s5 || !p->pm1a_cnt) {
         printk(LOG_ERR "poweroff: firmware gives no ACPI S5 state; halting instead\n");

@@ -4,13 +4,19 @@
  * hypervisor and mapped into the guest at a special gfn (Linux's hvc_xen
  * finds it through HVM_PARAM_CONSOLE_PFN and HVM_PARAM_CONSOLE_EVTCHN).
  *
- * Output is taken when the guest notifies its port, and every
- * POLL_PERIOD_NS by a timer on the CPU that built the first domain (a
- * guest that never notifies, or has no event channel yet, is still
- * heard). The same timer polls the UART for input. Each pass takes at most
- * BATCH bytes of a ring, bounding the time spent with interrupts off;
- * a guest that notifies in a storm costs one bounded pass per
- * notification.
+ * Output is taken when the guest notifies its port (in its own hypercall,
+ * at most BATCH bytes of its ring: a guest that notifies in a storm pays
+ * for it itself), and by a poll every POLL_PERIOD_NS (a guest that never
+ * notifies, or has no event channel yet, is still heard), which also reads
+ * the UART's input. None of it runs in interrupt context (security review
+ * H2): the poll timer only marks the work due and has its CPU leave the
+ * guest; the run loop then calls console_ring_work(), with interrupts on,
+ * which takes at most BATCH bytes a ring and PASS_BUDGET bytes in all,
+ * starting each pass where the last one stopped, so N guests keeping their
+ * rings full cannot hold a CPU. The ring and registry locks are never
+ * taken in interrupt context. Nothing is taken while the serial transmit
+ * ring is more than half full (serial_tx_busy): a guest flooding its ring
+ * waits for the serial line instead of having others' lines dropped.
  *
  * Lifetime: the ring is in the registry from attach until the domain's
  * shutdown (detach); the page is freed with the domain, once no CPU can be
@@ -34,6 +40,8 @@
 
 #define POLL_PERIOD_NS  (10 * NSEC_PER_MSEC)
 #define BATCH           512u
+#define PASS_BUDGET     4096u
+#define PASS_RINGS      64u         /* rings looked at in one pass */
 
 struct console_ring {
     struct domain *d;
@@ -50,17 +58,22 @@ static struct console_ring *rings;
 static struct console_ring *focus;  /* NULL: the hypervisor's */
 static struct timer poll_timer;
 static bool poll_started;
+static bool work_due;               /* set by the poll timer */
+static unsigned int next_start;     /* the ring the next pass begins with */
 
 static void put_char(void *ctx, char c)
 {
     guest_console_putc(ctx, c);
 }
 
-/* Takes what the guest wrote, up to a batch. Ring lock held. */
-static void drain_locked(struct console_ring *r)
+/* Takes what the guest wrote, up to a batch; returns how many bytes. Ring
+ * lock held. */
+static unsigned int drain_locked(struct console_ring *r)
 {
-    if (r->detached)
-        return;
+    /* The ring is flow-controlled: with the serial line behind, its bytes
+     * wait in it rather than push others' lines out of the serial ring. */
+    if (r->detached || serial_tx_busy())
+        return 0;
     int n = ring_io_take_output(&r->io, BATCH, put_char, r->d);
     if (n < 0 && !r->bogus_reported) {
         r->bogus_reported = true;
@@ -69,34 +82,76 @@ static void drain_locked(struct console_ring *r)
     }
     if (n > 0 && r->port)
         evtchn_notify_guest(r->d, r->port);    /* room in out[] again */
+    return n > 0 ? (unsigned int)n : 0;
 }
 
-/* The guest sent on the ring's port (its vCPU, in a hypercall). */
+/* The guest sent on the ring's port (its vCPU, in a hypercall, interrupts
+ * on). */
 static void notified(struct domain *d, unsigned int port, void *data)
 {
     struct console_ring *r = data;
-    unsigned long flags = spin_lock_irqsave(&r->lock);
 
+    spin_lock(&r->lock);
     drain_locked(r);
-    spin_unlock_irqrestore(&r->lock, flags);
+    spin_unlock(&r->lock);
 }
 
+/* Interrupt context: only says the work is due, and has this CPU go
+ * through its run loop, where console_ring_work() does it. */
 static void poll(void *unused)
 {
+    __atomic_store_n(&work_due, true, __ATOMIC_RELEASE);
+    cpu_resched((int)arch_cpu_id());
+    timer_set(&poll_timer, time_now_ns() + POLL_PERIOD_NS);
+}
+
+/* Up to PASS_RINGS rings from next_start on (wrapping); returns how many.
+ * The pointers stay valid after the registry lock is dropped until this
+ * CPU's next quiescent point (console_ring_free runs after it); a ring
+ * detached meanwhile is skipped by drain_locked. */
+static unsigned int pick_rings(struct console_ring **out, unsigned int *first)
+{
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+    unsigned int nr = 0, picked = 0, k = 0;
+
+    for (struct console_ring *r = rings; r; r = r->next)
+        nr++;
+    *first = nr ? next_start % nr : 0;
+    /* Those from *first to the end, then those before it. */
+    for (struct console_ring *r = rings; r && picked < PASS_RINGS; r = r->next, k++)
+        if (k >= *first)
+            out[picked++] = r;
+    k = 0;
+    for (struct console_ring *r = rings; k < *first && picked < PASS_RINGS; r = r->next, k++)
+        out[picked++] = r;
+    spin_unlock_irqrestore(&registry_lock, flags);
+    return picked;
+}
+
+void console_ring_work(void)
+{
+    struct console_ring *pick[PASS_RINGS];
+    unsigned int first, nr, done = 0, i;
     int c;
 
-    for (unsigned int i = 0; i < 64 && (c = serial_getc()) >= 0; i++)
+    if (!__atomic_load_n(&work_due, __ATOMIC_ACQUIRE) ||
+        !__atomic_exchange_n(&work_due, false, __ATOMIC_ACQ_REL))
+        return;
+    for (i = 0; i < 64 && (c = serial_getc()) >= 0; i++)
         console_input_char((char)c);
-    unsigned long flags = spin_lock_irqsave(&registry_lock);
-    for (struct console_ring *r = rings; r; r = r->next) {
+    nr = pick_rings(pick, &first);
+    for (i = 0; i < nr && done < PASS_BUDGET; i++) {
         /* Skipped if a notification is draining it right now. */
-        if (spin_trylock(&r->lock)) {
-            drain_locked(r);
-            spin_unlock(&r->lock);
+        if (spin_trylock(&pick[i]->lock)) {
+            done += drain_locked(pick[i]);
+            spin_unlock(&pick[i]->lock);
         }
     }
-    spin_unlock_irqrestore(&registry_lock, flags);
-    timer_set(&poll_timer, time_now_ns() + POLL_PERIOD_NS);
+    /* Out of budget: the next pass (any CPU's run loop, or the next poll)
+     * goes on from the first ring not served. */
+    __atomic_store_n(&next_start, first + i, __ATOMIC_RELAXED);
+    if (i < nr)
+        __atomic_store_n(&work_due, true, __ATOMIC_RELEASE);
 }
 
 int console_ring_attach(struct domain *d)

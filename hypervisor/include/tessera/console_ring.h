@@ -45,6 +45,10 @@ void console_ring_detach(struct domain *d);
 /* From free_domain(): frees the page (after every CPU let go of d). */
 void console_ring_free(struct domain *d);
 
+/* The poll's work (output of every ring, serial input), if its timer said
+ * it is due: from each CPU's run loop, never in interrupt context. */
+void console_ring_work(void);
+
 /* Serial input (console_input.c), from the poll. */
 void console_input_char(char c);
 /* The ring that has the input focus gets s (console_ring.c); false if

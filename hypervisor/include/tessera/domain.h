@@ -15,6 +15,7 @@
 #include <tessera/budget.h>
 #include <tessera/event.h>
 #include <tessera/pv_time.h>
+#include <tessera/rate_limit.h>
 #include <public/xen/vcpu.h>
 #include <tessera/sched.h>
 #include <tessera/types.h>
@@ -110,6 +111,8 @@ struct domain {
     spinlock_t console_lock;        /* vCPUs write at once */
     char console_line[128];
     unsigned int console_len;
+    struct rate_bucket console_rate;    /* console_io and port 0xe9 */
+    bool console_rate_warned;
     struct evtchn_domain evtchn;    /* event channels (tessera/event.h) */
     struct arch_domain arch;        /* what only the arch sees (asm/domain.h) */
     struct domain_budget budget;    /* what it may make us allocate (budget.h) */
@@ -173,8 +176,12 @@ void vcpu_yield(struct vcpu *v);
 void cpu_resched(int cpu);          /* cpu < 0: nothing */
 __noreturn void cpu_run_loop(void);
 
-/* A domain's console output (debug port, console_io), one line at a time. */
+/* A domain's console output, one line at a time (common/console/
+ * console_io.c): from its console ring, and, rate-limited, from console_io
+ * and port 0xe9; guest_console_end() reports what the limit dropped. */
 void guest_console_putc(struct domain *d, char c);
+void guest_console_write(struct domain *d, const char *s, size_t n);
+void guest_console_end(struct domain *d);
 
 /* Called once a boot-time domain (boot_index >= 0) has been freed. */
 extern void (*domain_end_hook)(int boot_index, enum domain_end reason);

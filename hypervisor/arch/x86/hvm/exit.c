@@ -160,7 +160,8 @@ static void do_io(struct vcpu *v, const struct hvm_exit *e)
         uint64_t ones = (1ull << (e->io.size * 8)) - 1;
         v->arch.regs.rax = (v->arch.regs.rax & ~ones) | ones;
     } else if (e->io.port == 0xe9) {
-        guest_console_putc(v->domain, (char)v->arch.regs.rax);
+        char c = (char)v->arch.regs.rax;
+        guest_console_write(v->domain, &c, 1);     /* rate-limited */
     }
     if (e->io.next_rip) {
         hvm->set_rip(v, e->io.next_rip);

@@ -17,6 +17,7 @@
 #include <asm/processor.h>
 #include <tessera/arch.h>
 #include <tessera/console.h>
+#include <tessera/console_ring.h>
 #include <tessera/domain.h>
 #include <tessera/lib.h>
 #include <tessera/pv_time.h>
@@ -202,6 +203,7 @@ __noreturn void cpu_run_loop(void)
         rc->resched = false;
         __atomic_add_fetch(&cpu_quiescent_seq[cpu], 1, __ATOMIC_SEQ_CST);
         domain_reap();
+        console_ring_work();        /* not in the timer's interrupt */
 
         struct sched_decision dec = sched_pick(cpu, time_now_ns());
         if (dec.timer_ns)

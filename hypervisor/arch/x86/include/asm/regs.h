@@ -17,6 +17,7 @@ typedef void (*irq_handler_t)(struct cpu_regs *regs);
 /* Vectors the hypervisor uses for its own interrupts. */
 #define VEC_TIMER       0xf0
 #define VEC_CALL        0xf1
+#define VEC_COM1        0xe0        /* COM1's IRQ through the IOAPIC (com1_irq.c) */
 #define VEC_APIC_ERROR  0xfe
 #define VEC_SPURIOUS    0xff
 
