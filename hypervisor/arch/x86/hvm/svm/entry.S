@@ -24,12 +24,7 @@
     .code64
     .globl svm_enter
 svm_enter:
-    push %rbp
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    HOST_CALLEE_SAVED_PUSH
     push %rdx                   /* 16(%rsp): host area */
     push %rsi                   /*  8(%rsp): guest regs */
     push %rdi                   /*  0(%rsp): VMCB */
@@ -52,10 +47,5 @@ svm_enter:
     stgi
 
     add $24, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
-    pop %rbp
+    HOST_CALLEE_SAVED_POP
     ret

@@ -21,12 +21,7 @@
     .code64
     .globl vmx_enter
 vmx_enter:
-    push %rbp
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    HOST_CALLEE_SAVED_PUSH
     push %rdi                   /* 0(%rsp): guest regs, found again on exit */
 
     mov $VMCS_HOST_RSP, %edx
@@ -60,10 +55,5 @@ vmx_exit_stub:
     xor %eax, %eax
 
 .Lout:
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
-    pop %rbp
+    HOST_CALLEE_SAVED_POP
     ret

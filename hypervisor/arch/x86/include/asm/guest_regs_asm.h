@@ -44,6 +44,26 @@
     mov GREG_R15(%rax), %r15
 .endm
 
+/* The host registers the SysV ABI has the callee keep (rbp, rbx,
+ * r12-r15): both stubs are C-called functions that run a guest. */
+.macro HOST_CALLEE_SAVED_PUSH
+    push %rbp
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+.endm
+
+.macro HOST_CALLEE_SAVED_POP
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    pop %rbp
+.endm
+
 /* Every guest GPR but RAX into the struct guest_regs at %rax. */
 .macro GUEST_REGS_SAVE_TO_RAX
     mov %rbx, GREG_RBX(%rax)
