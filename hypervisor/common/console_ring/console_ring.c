@@ -96,12 +96,13 @@ static void notified(struct domain *d, unsigned int port, void *data)
     spin_unlock(&r->lock);
 }
 
-/* Interrupt context: only says the work is due, and has this CPU go
- * through its run loop, where console_ring_work() does it. */
+/* Interrupt context: only says the work is due. The interrupt took this
+ * CPU out of its guest or its halt, and its run loop calls
+ * console_ring_work() after each exit and before each pick: the guest
+ * keeps its CPU (no reschedule, no time republish for it). */
 static void poll(void *unused)
 {
     __atomic_store_n(&work_due, true, __ATOMIC_RELEASE);
-    cpu_resched((int)arch_cpu_id());
     timer_set(&poll_timer, time_now_ns() + POLL_PERIOD_NS);
 }
 
