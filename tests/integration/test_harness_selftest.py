@@ -4,6 +4,7 @@ under a second (harness/stubkernel.S): QEMU's -kernel and GRUB paths pass the
 command line and modules through, waits time out when they should and say
 why with the log tail, and no emulator outlives its machine."""
 import os
+import re
 import subprocess
 import time
 
@@ -211,3 +212,15 @@ def test_serial_input_only_while_running(stub):
             m.write("x")
     with pytest.raises(NotImplementedError):
         BochsMachine(iso="unused.iso").write("x")
+
+
+def test_wait_for_does_not_take_half_a_number():
+    """Output arrives a FIFO at a time: a match that ends on a digit at the
+    end of what has arrived is not taken until the line goes on."""
+    from harness.machine import complete_match
+    rx = re.compile(r"ns_per_call=(\d+)")
+    assert complete_match(rx, "x ns_per_call=2") is None
+    assert complete_match(rx, "x ns_per_call=2526\n").group(1) == "2526"
+    assert complete_match(rx, "x ns_per_call=2526 more").group(1) == "2526"
+    prompt = re.compile(r"/ # ")
+    assert complete_match(prompt, "login\n/ # ") is not None

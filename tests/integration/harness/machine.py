@@ -16,6 +16,17 @@ from .serial import SerialLog
 TAIL_LINES = 60
 
 
+def complete_match(rx, text, start=0):
+    """rx's match in text, unless it ends at the very end of what has
+    arrived on a letter or digit: the line may still be arriving (the
+    hypervisor sends its output from the UART's interrupt, a FIFO at a
+    time), and `n=(\\d+)` would take the first digits of a number."""
+    m = rx.search(text, start)
+    if m and m.end() == len(text) and m.end() > m.start() and text[m.end() - 1].isalnum():
+        return None
+    return m
+
+
 class Machine:
     """Base class. Subclasses provide prepare() (build inputs, return the
     command line) and may override serial_file() to read the serial port
@@ -203,7 +214,7 @@ class Machine:
         timeout=None waits up to the machine's hard time limit."""
         rx = re.compile(pattern, flags)
         deadline = self._deadline(timeout)
-        m = self.serial.wait(lambda text: rx.search(text, start), deadline)
+        m = self.serial.wait(lambda text: complete_match(rx, text, start), deadline)
         if m:
             return m
         # One last look: the data may have arrived with the end of stream.
