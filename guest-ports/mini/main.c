@@ -14,6 +14,7 @@
  *   mini.echo=1         echo one line typed into the console ring, then end
  *   mini.pair=a|b       run the two-domain event channel test with the domain
  *                       mini.peer=<domid> instead of the self-tests
+ *   mini.fuzz=<calls>   the hypercall fuzzer (mini.seed=, mini.progress=)
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
@@ -120,6 +121,10 @@ void mini_main(uint32_t ebx)
            (unsigned long)(tsc_to_ns(entry_tsc) / 1000), cmdline);
     nr_vcpus = smp_count_vcpus();
 
+    if (option_value("mini.fuzz", which, sizeof(which))) {
+        fuzz_run();
+        shutdown(SHUTDOWN_poweroff);
+    }
     if (option_value("mini.test", which, sizeof(which)))
         hostile_run(which);
     if (option_value("mini.gnttab", which, sizeof(which))) {

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypercall fuzzer (mini.fuzz=<calls>, docs/mini.md): fuzz.c drives it,
+ * fuzz_gen.c draws the calls, fuzz32.S issues one from 32-bit code.
+ */
+#ifndef MINI_FUZZ_H
+#define MINI_FUZZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Where the fuzzer may point the hypervisor. Guest RAM is split so that no
+ * legal hypercall can write over mini itself:
+ *   [0x100000, image_end)  mini's code, data, stack, page tables: never a
+ *                          pointer or a frame number handed to the hypervisor
+ *   [a_start, a_end)       scratch refilled with random bytes and plausible
+ *                          structures: a pointer target, never a frame number
+ *                          (a frame can be replaced by add_to_physmap and then
+ *                          becomes a hole, which mini must not touch)
+ *   the rest of RAM        sacrificial: pointer and frame targets, never
+ *                          touched by mini once the fuzzer runs
+ */
+struct fuzz_layout {
+    uint64_t image_end;
+    uint64_t ram_end;           /* guest-physical: a hole from here on */
+    uint64_t a_start, a_end;
+    uint16_t domid;             /* our own */
+    uint64_t time_offset;       /* system time = tsc_to_ns(rdtsc()) + this */
+};
+
+struct fuzz_call {
+    uint64_t nr;
+    uint64_t arg[6];
+    bool prot32;                /* issue it from 32-bit code */
+};
+
+extern struct fuzz_layout fz;
+
+/* The PRNG (splitmix64): every draw comes from here, so a seed replays. */
+uint64_t fuzz_rand(void);
+void fuzz_seed(uint64_t seed);
+static inline uint64_t fuzz_below(uint64_t n)
+{
+    return n ? fuzz_rand() % n : 0;
+}
+
+/* System time (ns) as the hypervisor counts it, estimated on the TSC. */
+uint64_t fuzz_now(void);
+
+/* fuzz_gen.c */
+void fuzz_fill_scratch(uint64_t addr, uint64_t bytes);
+void fuzz_draw(struct fuzz_call *c);
+/* Rewrites a call whose documented effect would stop this domain (the
+ * fuzzer must run to its end) into a yield; true if it did. */
+bool fuzz_neuter(struct fuzz_call *c);
+
+/* fuzz32.S: the hypercall from a 32-bit compatibility-mode code segment,
+ * arguments in EBX, ECX, EDX, ESI, EDI, EBP; EAX sign-extended back. */
+long fuzz_call32(uint32_t nr, const uint32_t args[6]);
+extern uint32_t fuzz32_entry;   /* the page's VMMCALL/VMCALL; ret */
+
+#endif
