@@ -79,13 +79,25 @@ static uint64_t option_u64(const char *name, uint64_t def, bool *given)
     return n;
 }
 
-static uint64_t checksum(const char *p, const char *end)
-{
-    uint64_t h = 0xcbf29ce484222325ul;
+/* A copy of mini's code and read-only data, to find what changed. */
+static char text_copy[0x20000];
 
-    for (; p < end; p++)
-        h = (h ^ (uint8_t)*p) * 0x100000001b3ul;
-    return h;
+static bool text_intact(void)
+{
+    size_t n = (size_t)(__text_end - __image_start);
+
+    if (n > sizeof(text_copy))
+        n = sizeof(text_copy);
+    for (size_t i = 0; i < n; i += 8) {
+        if (*(const uint64_t *)(__image_start + i) != *(const uint64_t *)(text_copy + i)) {
+            printf("mini: fuzz FAIL mini's image changed at %#lx: %#lx, was %#lx\n",
+                   (unsigned long)(uintptr_t)(__image_start + i),
+                   (unsigned long)*(const uint64_t *)(__image_start + i),
+                   (unsigned long)*(const uint64_t *)(text_copy + i));
+            return false;
+        }
+    }
+    return true;
 }
 
 static void count_interrupt(unsigned int vector)
@@ -99,7 +111,7 @@ static void count_interrupt(unsigned int vector)
  * may move the page later). */
 static void time_init(void)
 {
-    uint64_t gfn = (fz.a_end >> 12) + 1;
+    uint64_t gfn = (fz.a_start >> 12) - 1;
     struct xen_add_to_physmap xatp = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
                                        .idx = 0, .gpfn = gfn };
     long rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &xatp, 0);
@@ -127,11 +139,9 @@ static bool layout_init(void)
 {
     fz.image_end = (uint64_t)(uintptr_t)__image_end;
     fz.ram_end = ram_hole();
-    fz.a_start = (fz.ram_end / 2) & ~(SCRATCH - 1);
-    if (fz.a_start < ((fz.image_end + SCRATCH - 1) & ~(SCRATCH - 1)) + SCRATCH)
-        fz.a_start = ((fz.image_end + SCRATCH - 1) & ~(SCRATCH - 1)) + SCRATCH;
-    fz.a_end = fz.a_start + SCRATCH;
-    if (fz.a_end + 2 * SCRATCH > fz.ram_end) {
+    fz.a_end = fz.ram_end;
+    fz.a_start = fz.ram_end - SCRATCH;
+    if (((fz.image_end + SCRATCH - 1) & ~(SCRATCH - 1)) + SCRATCH > fz.a_start) {
         printf("mini: fuzz FAIL needs more RAM: image ends at %#lx, RAM at %#lx\n",
                (unsigned long)fz.image_end, (unsigned long)fz.ram_end);
         return false;
@@ -257,7 +267,9 @@ void fuzz_run(void)
     irq_set_handler(VEC_NMI, count_interrupt);
     time_init();
     bool prot32_ok = prot32_check();
-    uint64_t text_sum = checksum(__image_start, __text_end);
+    memcpy(text_copy, __image_start, MIN(sizeof(text_copy), (size_t)(__text_end - __image_start)));
+    uint64_t check_from = option_u64("mini.check", ~0ul, &pgiven);
+    bool text_ok = true;
 
     uint64_t slow_ticks = slow_us ? slow_us * khz / 1000 : ~0ul;
     fuzz_seed(seed);
@@ -273,6 +285,13 @@ void fuzz_run(void)
                    (unsigned long)i, c.prot32 ? "32" : "64", (unsigned long)c.nr,
                    (unsigned long)c.arg[0], (unsigned long)c.arg[1], (unsigned long)c.arg[2],
                    (unsigned long)c.arg[3], (unsigned long)c.arg[4], (unsigned long)c.arg[5]);
+        if (i >= trace && c.nr == 29 && c.arg[0] == 3 && c.arg[1] >= fz.a_start &&
+            c.arg[1] <= fz.a_end - 24) {
+            const uint32_t *sp = (const uint32_t *)(uintptr_t)c.arg[1];
+            printf("mini: fuzz call %lu: poll ports=%#x%08x nr=%u timeout=%#x%08x now=%#lx\n",
+                   (unsigned long)i, sp[1], sp[0], sp[2], sp[5], sp[4],
+                   (unsigned long)fuzz_now());
+        }
         uint64_t t = rdtsc();
         long r = issue(&c);
         t = rdtsc() - t;
@@ -287,15 +306,20 @@ void fuzz_run(void)
             printf("mini: fuzz call %lu: %ld\n", (unsigned long)i, r);
         counts[nr < 64 ? nr : 64][res_slot(r)]++;
         fuzz_fill_scratch(fz.a_start + (fuzz_below(SCRATCH) & ~7ul), 64);
+        if ((i >= check_from || i % every == 0) && text_ok && !text_intact()) {
+            printf("mini: fuzz FAIL found after call %lu: %s nr=%#lx %#lx %#lx %#lx %#lx %#lx %#lx\n",
+                   (unsigned long)i, c.prot32 ? "32" : "64", (unsigned long)c.nr,
+                   (unsigned long)c.arg[0], (unsigned long)c.arg[1], (unsigned long)c.arg[2],
+                   (unsigned long)c.arg[3], (unsigned long)c.arg[4], (unsigned long)c.arg[5]);
+            text_ok = false;
+        }
         if (i % every == 0)
             printf("mini: fuzz progress calls=%lu ms=%lu\n", (unsigned long)i,
                    (unsigned long)(tsc_to_ns(rdtsc() - t0) / 1000000));
     }
     uint64_t ns = tsc_to_ns(rdtsc() - t0);
     report();
-    bool text_ok = checksum(__image_start, __text_end) == text_sum;
-    if (!text_ok)
-        printf("mini: fuzz FAIL mini's code and read-only data changed under it\n");
+    text_ok = text_ok && text_intact();
     printf("mini: fuzz end calls=%lu seed=%#lx calls32=%lu neutered=%lu interrupts=%lu "
            "ns_per_call=%lu %s\n",
            (unsigned long)calls, (unsigned long)seed, calls32, neutered, interrupts,

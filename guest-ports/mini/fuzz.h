@@ -14,10 +14,12 @@
  * legal hypercall can write over mini itself:
  *   [0x100000, image_end)  mini's code, data, stack, page tables: never a
  *                          pointer or a frame number handed to the hypervisor
- *   [a_start, a_end)       scratch refilled with random bytes and plausible
- *                          structures: a pointer target, never a frame number
- *                          (a frame can be replaced by add_to_physmap and then
- *                          becomes a hole, which mini must not touch)
+ *   [a_start, a_end)       scratch, the last MiB of RAM, refilled with random
+ *                          bytes and plausible structures: a pointer target,
+ *                          never a frame number (a frame can be replaced by
+ *                          add_to_physmap and then becomes a hole, which mini
+ *                          must not touch); the only place the hypervisor
+ *                          reads structures from
  *   the rest of RAM        sacrificial: pointer and frame targets, never
  *                          touched by mini once the fuzzer runs
  */

@@ -66,13 +66,10 @@ static uint64_t safe(uint64_t v)
 
 static uint64_t sacrificial_addr(void)
 {
-    /* Above the image (rounded to 1 MiB) and below ram_end, outside A. */
+    /* Above the image (rounded to 1 MiB), below the scratch area. */
     uint64_t lo = (fz.image_end + 0xfffff) & ~0xffffful;
-    for (;;) {
-        uint64_t a = lo + fuzz_below(fz.ram_end - lo);
-        if (a < fz.a_start || a >= fz.a_end)
-            return a;
-    }
+
+    return lo + fuzz_below(fz.a_start - lo);
 }
 
 static uint64_t scratch_addr(uint64_t size)
@@ -101,7 +98,7 @@ static uint64_t ptr_any(void)
     case 8:                                                 /* crosses a page */
         page = (fuzz_below(2) ? scratch_addr(8192) : sacrificial_addr()) & ~0xffful;
         return page + 4096 - 1 - fuzz_below(32);
-    case 9:                                                 /* runs into the hole */
+    case 9:                             /* the end of scratch, runs into the hole */
         return fz.ram_end - 1 - fuzz_below(64);
     case 10:                                                /* no guest-physical memory */
         return hole_addr();
@@ -153,7 +150,7 @@ static uint64_t gfn_any(void)
         return (uint64_t[]){ 1ul << 36, (1ul << 36) - 1, 1ul << 40, ~0ul,
                              (1ul << 52) - 1 }[fuzz_below(5)];
     default:
-        return (fz.ram_end >> 12) - 1 - fuzz_below(4);
+        return (fz.a_start >> 12) - 1 - fuzz_below(4);
     }
 }
 
@@ -594,6 +591,45 @@ static bool unreadable(uint64_t p, bool prot32)
     return (p >= fz.ram_end && p < HOLE_VIRT_END) || (!prot32 && p >= 0x100000000ul);
 }
 
+/* The scratch area also holds what earlier calls wrote there (a memory
+ * map names 0x100000): the words a call may read from p are filtered
+ * again, as far as a batch of 64 grant ops reaches. */
+static void filter_words(uint64_t a)
+{
+    typedef uint64_t __attribute__((aligned(1), may_alias)) u64_any;
+
+    for (unsigned int i = 0; i < 64 * 40 / 8 + 1 && a + 8 * i + 8 <= fz.a_end; i++) {
+        u64_any *w = (u64_any *)(uintptr_t)(a + 8 * i);
+        *w = safe(*w);
+    }
+}
+
+static void filter_scratch(uint64_t p)
+{
+    filter_words(p & ~7ul);
+    if (p & 7)
+        filter_words(p);        /* as a misaligned structure reads them */
+}
+
+/* Which argument of an implemented hypercall points to a structure the
+ * hypervisor reads (that may hold pointers or frame numbers), or -1. */
+static int struct_arg_index(uint64_t nr)
+{
+    switch (nr) {
+    case __HYPERVISOR_event_channel_op_compat:
+        return 0;
+    case __HYPERVISOR_memory_op:
+    case __HYPERVISOR_grant_table_op:
+    case __HYPERVISOR_sched_op:
+    case __HYPERVISOR_event_channel_op:
+    case __HYPERVISOR_hvm_op:
+        return 1;
+    case __HYPERVISOR_vcpu_op:
+        return 2;
+    }
+    return -1;
+}
+
 /* The structure at p if it lies wholly in the scratch area, else NULL. */
 static const uint8_t *in_scratch(uint64_t p, uint64_t size, bool prot32)
 {
@@ -638,6 +674,18 @@ bool fuzz_neuter(struct fuzz_call *c)
             c->arg[2] = 16;
         else if (uop < fz.ram_end - 64 * 40 && count > 64)
             c->arg[2] = 64;
+    }
+    /* A structure the hypervisor reads comes from the scratch area, whose
+     * words are filtered, or from where it cannot read: elsewhere in RAM
+     * the hypervisor's own output (a memory map's 0x100000, say) could
+     * name mini's image as a pointer the call then writes through. */
+    int at = struct_arg_index(nr);
+    if (at >= 0) {
+        uint64_t sp = c->prot32 ? (uint32_t)c->arg[at] : c->arg[at];
+        if (sp >= fz.a_start && sp < fz.a_end)
+            filter_scratch(sp);
+        else if (!unreadable(sp, c->prot32))
+            c->arg[at] = ~0ul;
     }
     if (nr == __HYPERVISOR_vcpu_op)
         stops = cmd == VCPUOP_down && (uint32_t)c->arg[1] == 0;
