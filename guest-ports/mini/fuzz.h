@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The hypercall fuzzer (mini.fuzz=<calls>, docs/mini.md): fuzz.c drives it,
- * fuzz_gen.c draws the calls, fuzz32.S issues one from 32-bit code.
+ * fuzz_gen.c draws the calls from the classes of fuzz_values.c, fuzz_neuter.c
+ * keeps out what would stop mini, fuzz32.S issues a call from 32-bit code.
  */
 #ifndef MINI_FUZZ_H
 #define MINI_FUZZ_H
@@ -50,11 +51,31 @@ static inline uint64_t fuzz_below(uint64_t n)
 /* System time (ns) as the hypervisor counts it, estimated on the TSC. */
 uint64_t fuzz_now(void);
 
-/* fuzz_gen.c */
+#define IMAGE_START     0x100000ul          /* mini's load address */
+#define LEGACY_START    0xa0000ul           /* end of low RAM */
+#define HOLE_VIRT_END   0xc0000000ul        /* mini maps nothing at 1-3 GiB */
+
+/* fuzz_values.c: each draws one value of its class. */
+uint64_t fz_safe(uint64_t v);       /* v, or ~0 if it could name mini's image */
+uint64_t fz_huge(void);
+uint64_t fz_small(void);
+uint64_t fz_ptr(void);              /* a guest-linear address, any class */
+uint64_t fz_gfn(void);              /* a frame number, any class */
+uint64_t fz_domid(void);
+uint64_t fz_port(void);
+uint64_t fz_time(void);
+uint64_t fz_field32(void);          /* plausible structure fields */
+uint64_t fz_field64(void);
+uint64_t fz_scratch_addr(uint64_t size);
+uint64_t fz_hole_addr(void);
+uint64_t *fz_scratch_struct(unsigned int words);
 void fuzz_fill_scratch(uint64_t addr, uint64_t bytes);
+
+/* fuzz_gen.c */
 void fuzz_draw(struct fuzz_call *c);
-/* Rewrites a call whose documented effect would stop this domain (the
- * fuzzer must run to its end) into a yield; true if it did. */
+/* fuzz_neuter.c: rewrites a call whose documented effect would stop this
+ * domain (the fuzzer must run to its end) into a yield, true if it did;
+ * keeps structures the hypervisor reads inside the scratch area. */
 bool fuzz_neuter(struct fuzz_call *c);
 
 /* fuzz32.S: the hypercall from a 32-bit compatibility-mode code segment,
