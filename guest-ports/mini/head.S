@@ -95,6 +95,7 @@ gdt:
     .quad 0
     .quad 0x00af9b000000ffff            /* 0x08: 64-bit code */
     .quad 0x00cf93000000ffff            /* 0x10: data */
+    .quad 0x00cf9b000000ffff            /* 0x18: 32-bit code, L=0 D=1 (fuzz32.S) */
 gdt_end:
     .globl gdt_desc
 gdt_desc:

@@ -17,6 +17,7 @@
  *                       mini.peer=<domid> instead of the self-tests
  *   mini.dr=write|read  one side of the two-domain debug-register case
  *   mini.budget=<case>  ask for more than the domain's budget (budget.c)
+ *   mini.fuzz=<calls>   the hypercall fuzzer (mini.seed=, mini.progress=)
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
@@ -123,6 +124,10 @@ void mini_main(uint32_t ebx)
            (unsigned long)(tsc_to_ns(entry_tsc) / 1000), cmdline);
     nr_vcpus = smp_count_vcpus();
 
+    if (option_value("mini.fuzz", which, sizeof(which))) {
+        fuzz_run();
+        shutdown(SHUTDOWN_poweroff);
+    }
     if (option_value("mini.test", which, sizeof(which)))
         hostile_run(which);
     if (option_value("mini.gnttab", which, sizeof(which))) {

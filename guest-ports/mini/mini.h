@@ -140,6 +140,8 @@ void apic_start_by_sipi(unsigned int index);
 /* Crashing cases and benchmarks, selected on the command line. */
 void hostile_run(const char *which) __attribute__((noreturn));
 void bench_run(const char *which);
+/* The hypercall fuzzer, mini.fuzz=<calls> (fuzz.c). */
+void fuzz_run(void);
 /* A decimal command-line option's value, or def (bench.c). */
 unsigned long option_number(const char *name, unsigned long def);
 /* budget.c: mini.budget=<case>; false unless mini.last_domid= is reached */
