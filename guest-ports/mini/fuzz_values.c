@@ -150,7 +150,7 @@ uint64_t fz_domid(void)
     switch (fuzz_below(6)) {
     case 0: case 1: return DOMID_SELF;
     case 2: return fz.domid;
-    case 3: return fuzz_below(8);                       /* the neighbours */
+    case 3: return fuzz_below(16);                      /* neighbours, living or dead */
     case 4: return DOMID_SELF + 1 + fuzz_below(15);     /* other special ids */
     default: return fuzz_below(2) ? 0xffff : fuzz_below(0x10000);
     }
