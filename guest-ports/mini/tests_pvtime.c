@@ -266,11 +266,17 @@ static struct trial timer_trial(bool periodic)
  * while the vCPU runs on. So a miss is a FAIL only with mini.timing=strict,
  * which tests/integration/test_pvtime.py gives under -icount (virtual time
  * counts instructions: no host in it); otherwise it is reported as SKIP. */
+static bool timing_strict(void)
+{
+    const char *timing = cmdline_option("mini.timing");
+
+    return timing && !strncmp(timing, "strict", 6);
+}
+
 static void test_timers_fire(void)
 {
     static const char *const names[2] = { "pvtime.singleshot_fires", "pvtime.periodic_fires" };
-    const char *timing = cmdline_option("mini.timing");
-    bool strict = timing && !strncmp(timing, "strict", 6);
+    bool strict = timing_strict();
 
     for (int periodic = 0; periodic < 2; periodic++) {
         struct trial sum = { 0, 0 };
@@ -376,9 +382,17 @@ static void test_poll_timeouts(evtchn_port_t timer_port)
     long trc = (long)arm_singleshot(start + 2000000);
     rc = poll_until(timer_port, start + 100000000);
     woke = pv_read(my_time()).ns;
-    CHECK("pvtime.poll_raise_before_timeout", trc == 0 && rc == 0 && ev_pending(timer_port) &&
-          woke < start + 100000000, "rc %ld/%ld woke %ld us after start", trc, rc,
-          (long)(woke - start) / 1000);
+    /* Woken by the raise at 2 ms, the vCPU may still wait for its CPU: with
+     * many domains on a loaded host, past the 100 ms timeout. So a late
+     * wake-up fails only with mini.timing=strict (under -icount, as
+     * test_timers_fire explains); the rest is checked always. */
+    bool raised = trc == 0 && rc == 0 && ev_pending(timer_port);
+    if (woke < start + 100000000 || timing_strict() || !raised)
+        CHECK("pvtime.poll_raise_before_timeout", raised && woke < start + 100000000,
+              "rc %ld/%ld woke %ld us after start", trc, rc, (long)(woke - start) / 1000);
+    else
+        printf("mini: SKIP pvtime.poll_raise_before_timeout (host timing: woke %ld us after "
+               "start)\n", (long)(woke - start) / 1000);
     ev_clear_pending(timer_port);
 
     /* No timeout now; the singleshot timer comes 50 ms after the old one. */
