@@ -70,32 +70,26 @@ static int start_vcpu0(struct domain *d, const struct elf_image *img, const stru
     return domain_start(d);
 }
 
-int bootdom_build(const struct bootdom_spec *spec, int boot_index)
+/* The kernel, unpacked first if it is a bzImage, and the initrd, from the boot modules. */
+static int read_kernel(const struct bootdom_spec *spec, struct elf_image *img,
+                       struct bzimage_buf *unpacked, const void **initrd, size_t *initrd_size)
 {
-    uint64_t t0 = time_now_ns();
-    struct elf_image *img = xmalloc(sizeof(*img));
-    struct pvh_layout *l = xmalloc(sizeof(*l));
-    struct gfn_range ram[PVH_BACKED_MAX];
-    unsigned int nr_ram = 0;
-    const void *kernel, *initrd = NULL;
-    size_t kernel_size, initrd_size = 0;
-    struct bzimage_buf unpacked = { .order = -1 };
-    struct domain *d = NULL;
-    cpumask_t cpus;
-    int rc = -ENOMEM;
+    const void *kernel;
+    size_t kernel_size;
+    int rc;
 
-    if (!img || !l)
-        goto out;
     kernel = module_data(spec->kernel_module, &kernel_size);
     if (spec->initrd_module >= 0)
-        initrd = module_data(spec->initrd_module, &initrd_size);
-    rc = bzimage_unpack(spec->name, &kernel, &kernel_size, &unpacked);
+        *initrd = module_data(spec->initrd_module, initrd_size);
+    rc = bzimage_unpack(spec->name, &kernel, &kernel_size, unpacked);
     if (rc)
-        goto out;
+        return rc;
+    return elf_image_parse(img, kernel, kernel_size, spec->mem);
+}
 
-    rc = elf_image_parse(img, kernel, kernel_size, spec->mem);
-    if (rc)
-        goto out;
+static int lay_out(const struct bootdom_spec *spec, const struct elf_image *img,
+                   size_t initrd_size, struct pvh_layout *l)
+{
     struct pvh_layout_req req = {
         .mem = spec->mem,
         .kernel_start = img->paddr_lo,
@@ -104,9 +98,18 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
         .cmdline_len = strlen(spec->cmdline),
         .nr_vcpus = spec->vcpus,
     };
-    rc = pvh_layout_compute(l, &req);
-    if (rc)
-        goto out;
+
+    return pvh_layout_compute(l, &req);
+}
+
+/* The domain, with the layout's RAM, in the spec's pool and on its CPUs. */
+static int create_domain(const struct bootdom_spec *spec, int boot_index,
+                         const struct pvh_layout *l, struct domain **d)
+{
+    struct gfn_range ram[PVH_BACKED_MAX];
+    unsigned int nr_ram = 0;
+    cpumask_t cpus;
+
     for (unsigned int i = 0; i < l->nr_backed; i++)
         ram[nr_ram++] = (struct gfn_range){ l->backed[i].addr >> PAGE_SHIFT,
                                             l->backed[i].size >> PAGE_SHIFT };
@@ -131,12 +134,19 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
     }
     if (!cfg.pool) {
         printk(LOG_ERR "dom %s: no pool named '%s'\n", spec->name, spec->pool);
-        rc = -ENOENT;
-        goto out;
+        return -ENOENT;
     }
-    rc = domain_create(&cfg, &d);
-    if (rc)
-        goto out;
+    return domain_create(&cfg, d);
+}
+
+/* Copies the guest's contents in and starts it; t0: when the build began. */
+static int fill_and_start(struct domain *d, const struct bootdom_spec *spec,
+                          const struct elf_image *img, const struct pvh_layout *l,
+                          const void *initrd, uint64_t t0)
+{
+    uint64_t us;
+    int rc;
+
     rc = elf_image_load(img, &guest_ops, d);
     if (!rc)
         rc = pvh_layout_write(l, spec->cmdline, initrd, &guest_ops, d);
@@ -144,13 +154,36 @@ int bootdom_build(const struct bootdom_spec *spec, int boot_index)
         rc = set_memory_map(d, l);
     if (!rc)
         rc = console_ring_attach(d);
-    if (!rc) {
-        uint64_t us = (time_now_ns() - t0) / 1000;
-        printk("dom %s id=%u: %llu MiB, %u vCPUs, pool %s, built in %llu us\n", d->name,
-               d->id, (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus,
-               sched_pool_name(cfg.pool), (unsigned long long)us);
-        rc = start_vcpu0(d, img, l);
-    }
+    if (rc)
+        return rc;
+    us = (time_now_ns() - t0) / 1000;
+    printk("dom %s id=%u: %llu MiB, %u vCPUs, pool %s, built in %llu us\n", d->name, d->id,
+           (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus, sched_pool_name(d->pool),
+           (unsigned long long)us);
+    return start_vcpu0(d, img, l);
+}
+
+int bootdom_build(const struct bootdom_spec *spec, int boot_index)
+{
+    uint64_t t0 = time_now_ns();
+    struct elf_image *img = xmalloc(sizeof(*img));
+    struct pvh_layout *l = xmalloc(sizeof(*l));
+    const void *initrd = NULL;
+    size_t initrd_size = 0;
+    struct bzimage_buf unpacked = { .order = -1 };
+    struct domain *d = NULL;
+    int rc = -ENOMEM;
+
+    if (!img || !l)
+        goto out;
+    rc = read_kernel(spec, img, &unpacked, &initrd, &initrd_size);
+    if (!rc)
+        rc = lay_out(spec, img, initrd_size, l);
+    if (!rc)
+        rc = create_domain(spec, boot_index, l, &d);
+    if (rc)
+        goto out;
+    rc = fill_and_start(d, spec, img, l, initrd, t0);
     if (rc) {
         d->boot_index = -1;     /* never started: nothing to rebuild or count */
         domain_shutdown(d, DOM_END_CRASH);

@@ -98,59 +98,88 @@ static void topology_leaf(const struct vcpu *v, uint32_t subleaf, uint32_t out[4
     }
 }
 
+/* The hypervisor leaves Xen's ABI defines at 0x40000000 (public/arch-x86/cpuid.h). */
+static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+{
+    uint32_t *a = &out[0], *b = &out[1], *c = &out[2], *d = &out[3];
+
+    *a = *b = *c = *d = 0;
+    switch (leaf) {
+    case HV_LEAF_BASE:
+        *a = HV_LEAF_MAX;
+        *b = 0x566e6558;            /* "XenV" */
+        *c = 0x65584d4d;            /* "MMXe" */
+        *d = 0x4d4d566e;            /* "nVMM" */
+        break;
+    case HV_LEAF_BASE + 1:
+        *a = (TESSERA_XEN_MAJOR << 16) | TESSERA_XEN_MINOR;
+        break;
+    case HV_LEAF_BASE + 2:
+        *a = 1;                     /* hypercall pages */
+        *b = HYPERCALL_PAGE_MSR;
+        break;
+    case HV_LEAF_BASE + 3:
+        /* Time: subleaf 0 ECX is the guest's TSC frequency in kHz. */
+        if (subleaf == 0)
+            *c = (uint32_t)time_tsc_khz();
+        break;
+    case HV_LEAF_BASE + 4:
+        *a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
+        *b = v->id;
+        *c = v->domain->id;
+        break;
+    }
+}
+
+/* Leaf 1 over the host's: ids is the number of APIC IDs in the package. */
+static void features_leaf(const struct vcpu *v, uint32_t ids, uint32_t out[4])
+{
+    uint32_t *b = &out[1], *c = &out[2], *d = &out[3];
+
+    /* EBX[31:24] initial APIC ID, [23:16] addressable IDs in the package */
+    *b = (*b & 0xffffu) | (acpi_vcpu_apic_id(v->id) & 0xff) << 24 | MIN(ids, 128u) << 16;
+    *d |= L1_EDX_HTT;                           /* [23:16] is valid */
+    *c &= ~(L1_ECX_MONITOR | L1_ECX_VMX | L1_ECX_SMX | L1_ECX_EST | L1_ECX_TM2 |
+            L1_ECX_PDCM | L1_ECX_TSC_DEADLINE | L1_ECX_XSAVE |
+            L1_ECX_OSXSAVE | L1_ECX_AVX | L1_ECX_F16C | L1_ECX_FMA);
+    *c |= L1_ECX_HYPERVISOR;
+    /* The emulated local APIC (hvm/vlapic.c), with x2APIC mode and
+     * without TSC-deadline mode. */
+    *c |= L1_ECX_X2APIC;
+    /* No machine-check MSRs are emulated (msr.c gives #GP): without
+     * MCE/MCA in CPUID a guest does not look for them. */
+    *d &= ~(L1_EDX_ACPI | L1_EDX_TM | L1_EDX_PBE | L1_EDX_MCE | L1_EDX_MCA);
+    *d |= L1_EDX_APIC;
+}
+
+/* Leaf 7: subleaf 0 EBX less what needs hypervisor support, nothing else. */
+static void ext_features_leaf(uint32_t subleaf, uint32_t out[4])
+{
+    uint32_t *a = &out[0], *b = &out[1], *c = &out[2], *d = &out[3];
+
+    if (subleaf == 0) {
+        *a = 0;
+        *b &= L7_EBX_ALLOWED;
+        *c = *d = 0;
+    } else {
+        *a = *b = *c = *d = 0;
+    }
+}
+
 void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
     uint32_t *a = &out[0], *b = &out[1], *c = &out[2], *d = &out[3];
     uint32_t ids = 1u << package_shift(v->domain);     /* APIC IDs in the package */
 
     if (leaf >= HV_LEAF_BASE && leaf < HV_LEAF_BASE + 0x10000) {
-        *a = *b = *c = *d = 0;
-        switch (leaf) {
-        case HV_LEAF_BASE:
-            *a = HV_LEAF_MAX;
-            *b = 0x566e6558;            /* "XenV" */
-            *c = 0x65584d4d;            /* "MMXe" */
-            *d = 0x4d4d566e;            /* "nVMM" */
-            break;
-        case HV_LEAF_BASE + 1:
-            *a = (TESSERA_XEN_MAJOR << 16) | TESSERA_XEN_MINOR;
-            break;
-        case HV_LEAF_BASE + 2:
-            *a = 1;                     /* hypercall pages */
-            *b = HYPERCALL_PAGE_MSR;
-            break;
-        case HV_LEAF_BASE + 3:
-            /* Time: subleaf 0 ECX is the guest's TSC frequency in kHz. */
-            if (subleaf == 0)
-                *c = (uint32_t)time_tsc_khz();
-            break;
-        case HV_LEAF_BASE + 4:
-            *a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
-            *b = v->id;
-            *c = v->domain->id;
-            break;
-        }
+        xen_leaf(v, leaf, subleaf, out);
         return;
     }
 
     cpuid_count(leaf, subleaf, a, b, c, d);
     switch (leaf) {
     case 0x1:
-        /* EBX[31:24] initial APIC ID, [23:16] addressable IDs in the package */
-        *b = (*b & 0xffffu) | (acpi_vcpu_apic_id(v->id) & 0xff) << 24 |
-             MIN(ids, 128u) << 16;
-        *d |= L1_EDX_HTT;                           /* [23:16] is valid */
-        *c &= ~(L1_ECX_MONITOR | L1_ECX_VMX | L1_ECX_SMX | L1_ECX_EST | L1_ECX_TM2 |
-                L1_ECX_PDCM | L1_ECX_TSC_DEADLINE | L1_ECX_XSAVE |
-                L1_ECX_OSXSAVE | L1_ECX_AVX | L1_ECX_F16C | L1_ECX_FMA);
-        *c |= L1_ECX_HYPERVISOR;
-        /* The emulated local APIC (hvm/vlapic.c), with x2APIC mode and
-         * without TSC-deadline mode. */
-        *c |= L1_ECX_X2APIC;
-        /* No machine-check MSRs are emulated (msr.c gives #GP): without
-         * MCE/MCA in CPUID a guest does not look for them. */
-        *d &= ~(L1_EDX_ACPI | L1_EDX_TM | L1_EDX_PBE | L1_EDX_MCE | L1_EDX_MCA);
-        *d |= L1_EDX_APIC;
+        features_leaf(v, ids, out);
         break;
     case 0x5:           /* monitor/mwait */
     case 0x6:           /* thermal and power */
@@ -160,13 +189,7 @@ void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
         *a = *b = *c = *d = 0;
         break;
     case 0x7:
-        if (subleaf == 0) {
-            *a = 0;
-            *b &= L7_EBX_ALLOWED;
-            *c = *d = 0;
-        } else {
-            *a = *b = *c = *d = 0;
-        }
+        ext_features_leaf(subleaf, out);
         break;
     case 0x4:
         /* EAX[31:26] cores per package - 1, [25:14] threads per cache - 1 */

@@ -324,22 +324,118 @@ static int check_bits(bool msr, uint64_t *val, uint64_t writable)
     return 0;
 }
 
-static void write_svr(struct vlapic *s, uint32_t val)
+static int write_svr(struct vlapic *s, bool msr, uint64_t val)
 {
-    s->svr = val;
+    if (check_bits(msr, &val, SVR_WRITABLE))
+        return -EPERM;
+    s->svr = (uint32_t)val;
     /* Software-disabled: every LVT masked, and kept so (11.4.7.2). */
     if (!(val & APIC_SVR_ENABLE))
         for (unsigned int i = 0; i < VLAPIC_NR_LVT; i++)
             s->lvt[i] |= LVT_MASKED;
+    return 0;
 }
 
-static void load_timer(struct vlapic *s, uint32_t count, uint64_t now_ns,
-                       struct vlapic_effect *eff)
+static int write_eoi(struct vlapic *s, bool msr, uint64_t val, struct vlapic_effect *eff)
 {
-    s->timer_icr = count;
+    /* x2APIC: a non-zero EOI write is a #GP (11.12.1.2). */
+    if (msr && val)
+        return -EPERM;
+    eff->eoi_vector = vlapic_eoi(s, &eff->eoi_level);
+    if (eff->eoi_vector >= 0)
+        eff->flags |= VLAPIC_EFF_EOI;
+    return 0;
+}
+
+static int write_esr(struct vlapic *s, bool msr, uint64_t val)
+{
+    /* Write-then-read (11.5.3); x2APIC requires the write to be 0. */
+    if (msr && val)
+        return -EPERM;
+    s->esr = __atomic_exchange_n(&s->esr_pending, 0, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+/* The logical destination registers: LDR and DFR. */
+static int write_logical_dest(struct vlapic *s, unsigned int reg, bool msr, uint64_t val)
+{
+    if (msr)
+        return -EPERM; /* LDR read-only, DFR absent in x2APIC mode */
+    if (reg == APIC_REG_LDR)
+        s->ldr = (uint32_t)val & 0xff000000u;
+    else
+        s->dfr = ((uint32_t)val & 0xf0000000u) | 0x0fffffffu;
+    return 0;
+}
+
+/* ICR and its high half ICR2, which x2APIC mode folds into one 64-bit MSR. */
+static int write_icr(struct vlapic *s, unsigned int reg, bool msr, uint64_t val,
+                     struct vlapic_effect *eff)
+{
+    if (reg == APIC_REG_ICR2) {
+        if (msr)
+            return -EPERM;
+        s->icr_hi = (uint32_t)val & 0xff000000u;
+        return 0;
+    }
+    if (msr) {
+        if (val & ~X2APIC_ICR_VALID)
+            return -EPERM;
+        s->icr_hi = (uint32_t)(val >> 32);
+    }
+    s->icr_lo = (uint32_t)val & ~APIC_ICR_BUSY;
+    eff->flags |= VLAPIC_EFF_IPI;
+    return 0;
+}
+
+static int write_lvt(struct vlapic *s, unsigned int reg, bool msr, uint64_t val,
+                     struct vlapic_effect *eff)
+{
+    unsigned int i = LVT_IDX(reg);
+    bool mode_changed;
+
+    if (check_bits(msr, &val, lvt_writable[i]))
+        return -EPERM;
+    if (!(s->svr & APIC_SVR_ENABLE))
+        val |= LVT_MASKED;
+    mode_changed = i == LVT_IDX(APIC_REG_LVT_TIMER) &&
+                   ((s->lvt[i] ^ (uint32_t)val) & LVT_PERIODIC);
+    s->lvt[i] = (uint32_t)val;
+    if (mode_changed)
+        eff->flags |= VLAPIC_EFF_TIMER; /* the next expiry depends on it */
+    return 0;
+}
+
+/* The timer's initial count (which starts it) and its divide configuration. */
+static int write_timer(struct vlapic *s, unsigned int reg, bool msr, uint64_t val,
+                       uint64_t now_ns, struct vlapic_effect *eff)
+{
+    if (reg == APIC_REG_TDCR) {
+        if (check_bits(msr, &val, TDCR_WRITABLE))
+            return -EPERM;
+        s->timer_dcr = (uint32_t)val;
+        return 0;
+    }
+    s->timer_icr = (uint32_t)val;
     s->timer_divisor = vlapic_timer_divisor(s->timer_dcr);
     s->timer_start_ns = now_ns;
     eff->flags |= VLAPIC_EFF_TIMER;
+    return 0;
+}
+
+static int write_self_ipi(struct vlapic *s, bool msr, uint64_t val)
+{
+    if (!msr) {
+        vlapic_error(s, APIC_ESR_ILLEGAL_REG);
+        return 0;
+    }
+    if (val & ~0xffull)
+        return -EPERM;
+    if ((uint8_t)val < 16)
+        vlapic_error(s, APIC_ESR_SEND_ILLEGAL);
+    else
+        vlapic_set_irr(s, (uint8_t)val, false);
+    return 0;
 }
 
 int vlapic_reg_write(struct vlapic *s, unsigned int reg, bool msr, uint64_t val,
@@ -357,81 +453,24 @@ int vlapic_reg_write(struct vlapic *s, unsigned int reg, bool msr, uint64_t val,
         s->tpr = (uint32_t)val;
         return 0;
     case APIC_REG_EOI:
-        /* x2APIC: a non-zero EOI write is a #GP (11.12.1.2). */
-        if (msr && val)
-            return -EPERM;
-        eff->eoi_vector = vlapic_eoi(s, &eff->eoi_level);
-        if (eff->eoi_vector >= 0)
-            eff->flags |= VLAPIC_EFF_EOI;
-        return 0;
+        return write_eoi(s, msr, val, eff);
     case APIC_REG_LDR:
-        if (msr)
-            return -EPERM;          /* read-only in x2APIC mode */
-        s->ldr = (uint32_t)val & 0xff000000u;
-        return 0;
     case APIC_REG_DFR:
-        if (msr)
-            return -EPERM;
-        s->dfr = ((uint32_t)val & 0xf0000000u) | 0x0fffffffu;
-        return 0;
+        return write_logical_dest(s, reg, msr, val);
     case APIC_REG_SVR:
-        if (check_bits(msr, &val, SVR_WRITABLE))
-            return -EPERM;
-        write_svr(s, (uint32_t)val);
-        return 0;
+        return write_svr(s, msr, val);
     case APIC_REG_ESR:
-        /* Write-then-read (11.5.3); x2APIC requires the write to be 0. */
-        if (msr && val)
-            return -EPERM;
-        s->esr = __atomic_exchange_n(&s->esr_pending, 0, __ATOMIC_SEQ_CST);
-        return 0;
+        return write_esr(s, msr, val);
     case APIC_REG_ICR:
-        if (msr) {
-            if (val & ~X2APIC_ICR_VALID)
-                return -EPERM;
-            s->icr_hi = (uint32_t)(val >> 32);
-        }
-        s->icr_lo = (uint32_t)val & ~APIC_ICR_BUSY;
-        eff->flags |= VLAPIC_EFF_IPI;
-        return 0;
     case APIC_REG_ICR2:
-        if (msr)
-            return -EPERM;
-        s->icr_hi = (uint32_t)val & 0xff000000u;
-        return 0;
-    case APIC_REG_LVT_TIMER ... APIC_REG_LVT_ERROR: {
-        unsigned int i = LVT_IDX(reg);
-        if (check_bits(msr, &val, lvt_writable[i]))
-            return -EPERM;
-        if (!(s->svr & APIC_SVR_ENABLE))
-            val |= LVT_MASKED;
-        bool mode_changed = i == LVT_IDX(APIC_REG_LVT_TIMER) &&
-                            ((s->lvt[i] ^ (uint32_t)val) & LVT_PERIODIC);
-        s->lvt[i] = (uint32_t)val;
-        if (mode_changed)
-            eff->flags |= VLAPIC_EFF_TIMER;     /* the next expiry depends on it */
-        return 0;
-    }
+        return write_icr(s, reg, msr, val, eff);
+    case APIC_REG_LVT_TIMER ... APIC_REG_LVT_ERROR:
+        return write_lvt(s, reg, msr, val, eff);
     case APIC_REG_TMICT:
-        load_timer(s, (uint32_t)val, now_ns, eff);
-        return 0;
     case APIC_REG_TDCR:
-        if (check_bits(msr, &val, TDCR_WRITABLE))
-            return -EPERM;
-        s->timer_dcr = (uint32_t)val;
-        return 0;
+        return write_timer(s, reg, msr, val, now_ns, eff);
     case APIC_REG_SELF_IPI:
-        if (!msr) {
-            vlapic_error(s, APIC_ESR_ILLEGAL_REG);
-            return 0;
-        }
-        if (val & ~0xffull)
-            return -EPERM;
-        if ((uint8_t)val < 16)
-            vlapic_error(s, APIC_ESR_SEND_ILLEGAL);
-        else
-            vlapic_set_irr(s, (uint8_t)val, false);
-        return 0;
+        return write_self_ipi(s, msr, val);
     case APIC_REG_ID:
     case APIC_REG_VER:
     case APIC_REG_APR:

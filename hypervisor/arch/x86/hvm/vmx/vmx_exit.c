@@ -235,10 +235,89 @@ static void exception_or_nmi(struct vmx_vcpu *s, struct hvm_exit *e)
     e->reason = HVM_EXIT_UNHANDLED;
 }
 
+/* The exits that carry nothing but their reason. */
+static enum hvm_exit_reason plain_reason(uint32_t basic)
+{
+    switch (basic) {
+    case EXIT_REASON_EXT_INTR:
+    case EXIT_REASON_PREEMPT_TIMER:     /* vmx.c: preempt_timer_arm() */
+    case EXIT_REASON_INIT:
+    case EXIT_REASON_SIPI:
+    case EXIT_REASON_IO_SMI:
+    case EXIT_REASON_OTHER_SMI:
+        return HVM_EXIT_NONE;
+    case EXIT_REASON_TRIPLE_FAULT:
+        return HVM_EXIT_TRIPLE_FAULT;
+    case EXIT_REASON_CPUID:
+        return HVM_EXIT_CPUID;
+    case EXIT_REASON_HLT:
+        return HVM_EXIT_HLT;
+    case EXIT_REASON_VMCALL:
+        return HVM_EXIT_HYPERCALL;
+    case EXIT_REASON_PAUSE:
+        return HVM_EXIT_PAUSE;
+    case EXIT_REASON_DR_ACCESS:         /* vmx_run() gave them */
+        return HVM_EXIT_DR_ACCESS;
+    case EXIT_REASON_INVD:
+    case EXIT_REASON_WBINVD:
+        return HVM_EXIT_CACHE_FLUSH;
+    case EXIT_REASON_RDPMC:
+        return HVM_EXIT_RDPMC;
+    case EXIT_REASON_INTR_WINDOW:
+    case EXIT_REASON_NMI_WINDOW:
+        return HVM_EXIT_INTR_WINDOW;
+    /* VMX itself, SMX, and what SVM intercepts as well: #UD. */
+    case EXIT_REASON_VMCLEAR: case EXIT_REASON_VMLAUNCH: case EXIT_REASON_VMPTRLD:
+    case EXIT_REASON_VMPTRST: case EXIT_REASON_VMREAD: case EXIT_REASON_VMRESUME:
+    case EXIT_REASON_VMWRITE: case EXIT_REASON_VMXOFF: case EXIT_REASON_VMXON:
+    case EXIT_REASON_INVEPT: case EXIT_REASON_INVVPID: case EXIT_REASON_VMFUNC:
+    case EXIT_REASON_GETSEC: case EXIT_REASON_RSM:
+    case EXIT_REASON_MONITOR: case EXIT_REASON_MWAIT: case EXIT_REASON_XSETBV:
+    case EXIT_REASON_ENCLS: case EXIT_REASON_XSAVES: case EXIT_REASON_XRSTORS:
+        return HVM_EXIT_FORBIDDEN;
+    default:
+        return HVM_EXIT_UNHANDLED;
+    }
+}
+
+static void msr_exit(struct vcpu *v, uint32_t basic, struct hvm_exit *e)
+{
+    e->reason = basic == EXIT_REASON_WRMSR ? HVM_EXIT_MSR_WRITE : HVM_EXIT_MSR_READ;
+    e->msr = (uint32_t)v->arch.regs.rcx;
+}
+
+static void io_exit(const struct vmx_vcpu *s, uint64_t q, struct hvm_exit *e)
+{
+    e->reason = HVM_EXIT_IO;
+    e->io.port = IO_QUAL_PORT(q);
+    e->io.size = (uint8_t)IO_QUAL_SIZE(q);
+    e->io.in = q & IO_QUAL_IN;
+    e->io.string = q & IO_QUAL_STRING;
+    e->io.rep = q & IO_QUAL_REP;
+    e->io.port_in_dx = !(q & IO_QUAL_IMM);
+    e->io.next_rip = s->insn_len ? vmread(GUEST_RIP) + s->insn_len : 0;
+}
+
+static void ept_violation(uint64_t q, struct hvm_exit *e)
+{
+    e->reason = HVM_EXIT_NPF;
+    e->npf.gpa = vmread(GUEST_PHYSICAL_ADDRESS);
+    e->npf.write = q & EPT_QUAL_WRITE;
+    e->npf.fetch = q & EPT_QUAL_FETCH;
+    e->npf.present = q & EPT_QUAL_PERMS;
+}
+
+static void ept_misconfig(struct vcpu *v, struct hvm_exit *e)
+{
+    printk(LOG_ERR "dom %s: vcpu %u: EPT misconfiguration at guest-physical %#llx\n",
+           v->domain->name, v->id, (unsigned long long)vmread(GUEST_PHYSICAL_ADDRESS));
+    e->reason = HVM_EXIT_UNHANDLED;
+}
+
 void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
 {
     struct vmx_vcpu *s = vmx(v);
-    uint32_t reason = s->exit_reason;
+    uint32_t reason = s->exit_reason, basic = reason & 0xffff;
     uint64_t q = s->exit_qual;
 
     memset(e, 0, sizeof(*e));
@@ -248,92 +327,29 @@ void vmx_translate_exit(struct vcpu *v, struct hvm_exit *e)
         e->reason = HVM_EXIT_ENTRY_FAILED;
         return;
     }
-    switch (reason & 0xffff) {
+    switch (basic) {
     case EXIT_REASON_EXCEPTION_NMI:
         exception_or_nmi(s, e);
         break;
-    case EXIT_REASON_EXT_INTR:
-    case EXIT_REASON_PREEMPT_TIMER:     /* vmx.c: preempt_timer_arm() */
-    case EXIT_REASON_INIT:
-    case EXIT_REASON_SIPI:
-    case EXIT_REASON_IO_SMI:
-    case EXIT_REASON_OTHER_SMI:
-        e->reason = HVM_EXIT_NONE;
-        break;
-    case EXIT_REASON_TRIPLE_FAULT:
-        e->reason = HVM_EXIT_TRIPLE_FAULT;
-        break;
-    case EXIT_REASON_CPUID:
-        e->reason = HVM_EXIT_CPUID;
-        break;
-    case EXIT_REASON_HLT:
-        e->reason = HVM_EXIT_HLT;
-        break;
-    case EXIT_REASON_VMCALL:
-        e->reason = HVM_EXIT_HYPERCALL;
-        break;
     case EXIT_REASON_RDMSR:
     case EXIT_REASON_WRMSR:
-        e->reason = (reason & 0xffff) == EXIT_REASON_WRMSR ? HVM_EXIT_MSR_WRITE
-                                                            : HVM_EXIT_MSR_READ;
-        e->msr = (uint32_t)v->arch.regs.rcx;
+        msr_exit(v, basic, e);
         break;
     case EXIT_REASON_IO:
-        e->reason = HVM_EXIT_IO;
-        e->io.port = IO_QUAL_PORT(q);
-        e->io.size = (uint8_t)IO_QUAL_SIZE(q);
-        e->io.in = q & IO_QUAL_IN;
-        e->io.string = q & IO_QUAL_STRING;
-        e->io.rep = q & IO_QUAL_REP;
-        e->io.port_in_dx = !(q & IO_QUAL_IMM);
-        e->io.next_rip = s->insn_len ? vmread(GUEST_RIP) + s->insn_len : 0;
+        io_exit(s, q, e);
         break;
     case EXIT_REASON_EPT_VIOLATION:
-        e->reason = HVM_EXIT_NPF;
-        e->npf.gpa = vmread(GUEST_PHYSICAL_ADDRESS);
-        e->npf.write = q & EPT_QUAL_WRITE;
-        e->npf.fetch = q & EPT_QUAL_FETCH;
-        e->npf.present = q & EPT_QUAL_PERMS;
+        ept_violation(q, e);
         break;
     case EXIT_REASON_EPT_MISCONFIG:
-        printk(LOG_ERR "dom %s: vcpu %u: EPT misconfiguration at guest-physical %#llx\n",
-               v->domain->name, v->id,
-               (unsigned long long)vmread(GUEST_PHYSICAL_ADDRESS));
-        e->reason = HVM_EXIT_UNHANDLED;
+        ept_misconfig(v, e);
         break;
     case EXIT_REASON_CR_ACCESS:
         cr_access(v, q);
         e->reason = HVM_EXIT_NONE;
         break;
-    case EXIT_REASON_PAUSE:
-        e->reason = HVM_EXIT_PAUSE;
-        break;
-    case EXIT_REASON_DR_ACCESS:         /* vmx_run() gave them */
-        e->reason = HVM_EXIT_DR_ACCESS;
-        break;
-    case EXIT_REASON_INVD:
-    case EXIT_REASON_WBINVD:
-        e->reason = HVM_EXIT_CACHE_FLUSH;
-        break;
-    case EXIT_REASON_RDPMC:
-        e->reason = HVM_EXIT_RDPMC;
-        break;
-    case EXIT_REASON_INTR_WINDOW:
-    case EXIT_REASON_NMI_WINDOW:
-        e->reason = HVM_EXIT_INTR_WINDOW;
-        break;
-    /* VMX itself, SMX, and what SVM intercepts as well: #UD. */
-    case EXIT_REASON_VMCLEAR: case EXIT_REASON_VMLAUNCH: case EXIT_REASON_VMPTRLD:
-    case EXIT_REASON_VMPTRST: case EXIT_REASON_VMREAD: case EXIT_REASON_VMRESUME:
-    case EXIT_REASON_VMWRITE: case EXIT_REASON_VMXOFF: case EXIT_REASON_VMXON:
-    case EXIT_REASON_INVEPT: case EXIT_REASON_INVVPID: case EXIT_REASON_VMFUNC:
-    case EXIT_REASON_GETSEC: case EXIT_REASON_RSM:
-    case EXIT_REASON_MONITOR: case EXIT_REASON_MWAIT: case EXIT_REASON_XSETBV:
-    case EXIT_REASON_ENCLS: case EXIT_REASON_XSAVES: case EXIT_REASON_XRSTORS:
-        e->reason = HVM_EXIT_FORBIDDEN;
-        break;
     default:
-        e->reason = HVM_EXIT_UNHANDLED;
+        e->reason = plain_reason(basic);
         break;
     }
 }
