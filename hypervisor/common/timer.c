@@ -130,6 +130,15 @@ void timer_interrupt(void)
     spin_unlock(&q->lock);
 }
 
+void timer_rearm_local(void)
+{
+    struct timer_queue *q = &queues[arch_cpu_id()];
+
+    spin_lock(&q->lock);
+    arch_timer_program(q->head ? MAX(q->head->expires_ns, 1ULL) : 0);
+    spin_unlock(&q->lock);
+}
+
 static void poll_tick(void *data)
 {
 }

@@ -23,6 +23,9 @@ void timer_stop(struct timer *t);
  * function. */
 void timer_kill(struct timer *t);
 void timer_interrupt(void);         /* called by arch on its timer vector */
+/* Programs this CPU's timer hardware again for the head of its queue (a
+ * head already due fires at once). Interrupts off; see run.c's idle halt. */
+void timer_rearm_local(void);
 void timers_cpu_init(unsigned int cpu);
 
 /* Waits until *flag is true or timeout_ns passes; returns *flag. Halts between

@@ -214,6 +214,13 @@ __noreturn void cpu_run_loop(void)
 
         if (!dec.unit) {
             local_irq_disable();
+            /* QEMU 7.2's TCG without -icount can drop the request behind a
+             * timer interrupt or kick that its APIC has already put in IRR
+             * (an unlocked |= in its helper_vmrun, docs/linux-guest.md);
+             * this CPU would then sleep for good with the vector pending.
+             * Writing the timer again makes QEMU's APIC signal the CPU once
+             * more when it fires: at once if its head is already due. */
+            timer_rearm_local();
             if (!rc->resched)
                 safe_halt();
             local_irq_enable();
