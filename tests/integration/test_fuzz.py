@@ -12,8 +12,9 @@ domain death.
 The machine runs under -icount: QEMU then runs both CPUs in one thread,
 in a fixed order, so a run repeats exactly for its seed. Without it, a
 loaded host sometimes left both host CPUs halted with a timer interrupt
-pending in the APIC (docs/mini.md, "the fuzzer"), which made the test
-fail by the host's load rather than by what the hypervisor did.
+pending in the APIC: a race in QEMU 7.2's TCG (docs/linux-guest.md), which
+the hypervisor's idle path now guards against, but the run would still
+depend on the host's load.
 
 FUZZ_CALLS and FUZZ_SEED (decimal or 0x hex) in the environment replay or
 lengthen a run; without FUZZ_SEED the fuzzer draws its seed and prints it,
