@@ -96,10 +96,13 @@ static void notified(struct domain *d, unsigned int port, void *data)
     spin_unlock(&r->lock);
 }
 
-/* Interrupt context: only says the work is due. The interrupt took this
- * CPU out of its guest or its halt, and its run loop calls
- * console_ring_work() after each exit and before each pick: the guest
- * keeps its CPU (no reschedule, no time republish for it). */
+/* Interrupt context: only says the work is due. Whichever CPU next comes
+ * to the top of its run loop does it (an idle one at once: this interrupt
+ * ends its halt); a CPU busy with a guest is left alone, no reschedule and
+ * no time republish for that guest. Doing the work after every exit
+ * instead corrupted a mini domain's memory now and then in make check
+ * (this stop's closing note): until that is understood, it is not done
+ * there. */
 static void poll(void *unused)
 {
     __atomic_store_n(&work_due, true, __ATOMIC_RELEASE);

@@ -179,7 +179,6 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
         hvm_intr_after_exit(v);
         local_irq_enable();     /* the interrupt that made it exit runs here */
         hvm_handle_exit(v, &exit);
-        console_ring_work();    /* if that interrupt made it due */
     }
     __asm__ volatile("fxsave64 %0" : "=m"(*v->arch.fpu));
     if (hvm->vcpu_put)
