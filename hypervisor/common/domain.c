@@ -205,7 +205,11 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     d->pool = cfg->pool;
     d->created_ns = time_now_ns();
     unsigned long flags = spin_lock_irqsave(&domains_lock);
-    rc = alloc_domid(&d->id);
+    d->is_hardware = cfg->hardware;
+    if (cfg->hardware)
+        rc = domain_by_id(0) ? -EEXIST : 0;     /* d->id is 0 already */
+    else
+        rc = alloc_domid(&d->id);
     spin_unlock_irqrestore(&domains_lock, flags);
     if (rc)
         goto fail;

@@ -9,7 +9,9 @@
 #include <asm/processor.h>
 #include <asm/regs.h>
 #include <asm/shutdown.h>
+#include <asm/spinlock.h>
 #include <tessera/console.h>
+#include <tessera/errno.h>
 #include <tessera/lib.h>
 
 static irq_handler_t irq_handlers[256];
@@ -28,6 +30,33 @@ void set_irq_handler(unsigned int vector, irq_handler_t fn)
 {
     BUG_ON(vector < 32 || vector > 255);
     irq_handlers[vector] = fn;
+}
+
+/* Device vectors handed out at run time (host IRQs routed for guests):
+ * below the hypervisor's fixed ones (regs.h), above the exceptions. */
+#define DYN_VECTOR_FIRST    0x30
+#define DYN_VECTOR_LAST     0xdf
+static spinlock_t vector_lock = SPINLOCK_INIT;
+
+int irq_vector_alloc(irq_handler_t fn)
+{
+    unsigned long flags = spin_lock_irqsave(&vector_lock);
+    int vec = -ENOSPC;
+
+    for (unsigned int v = DYN_VECTOR_FIRST; v <= DYN_VECTOR_LAST; v++)
+        if (!irq_handlers[v]) {
+            __atomic_store_n(&irq_handlers[v], fn, __ATOMIC_RELEASE);
+            vec = (int)v;
+            break;
+        }
+    spin_unlock_irqrestore(&vector_lock, flags);
+    return vec;
+}
+
+void irq_vector_free(unsigned int vector)
+{
+    BUG_ON(vector < DYN_VECTOR_FIRST || vector > DYN_VECTOR_LAST);
+    __atomic_store_n(&irq_handlers[vector], NULL, __ATOMIC_RELEASE);
 }
 
 void show_registers(const struct cpu_regs *r)
@@ -105,8 +134,9 @@ void do_interrupt(struct cpu_regs *regs)
         return;
     }
     this_cpu()->irq_count++;
-    if (irq_handlers[vec]) {
-        irq_handlers[vec](regs);
+    irq_handler_t fn = __atomic_load_n(&irq_handlers[vec], __ATOMIC_ACQUIRE);
+    if (fn) {
+        fn(regs);
         return;
     }
     if (vec != VEC_SPURIOUS) {

@@ -82,6 +82,7 @@ struct ram_chunk {
 struct domain {
     uint16_t id;
     char name[DOMAIN_NAME_MAX + 1];
+    bool is_hardware;               /* dom0: privileged, owns the machine's devices */
     volatile enum domain_state state;
     enum domain_end end_reason;
     spinlock_t lock;
@@ -134,6 +135,7 @@ struct domain_config {
     unsigned int weight;            /* each vCPU's, in a shared pool; 0: default */
     unsigned int cap;               /* each vCPU's, percent of a CPU; 0: none */
     int boot_index;
+    bool hardware;                  /* the control domain: id 0, privileged */
     const uint32_t *budget;         /* [BUDGET_NR] limits, 0: default; NULL: all */
 };
 

@@ -126,6 +126,31 @@ static void do_sipi(struct vcpu *t, uint8_t vec)
     vcpu_wake(t);
 }
 
+void vlapic_deliver_to_domain(struct domain *d, uint32_t dest, bool logical, bool lowest,
+                              uint8_t vec, bool level)
+{
+    struct vlapic_ipi ipi = {
+        .vector = vec,
+        .mode = lowest ? VLAPIC_DM_LOWEST : VLAPIC_DM_FIXED,
+        .logical = logical,
+        .level = level,
+        .assert = true,
+        .x2apic = false,
+        .dest = dest,
+    };
+
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *t = d->vcpus[i];
+        if (!t || !vlapic_match_dest(&t->arch.vlapic, &ipi))
+            continue;
+        vlapic_deliver_fixed(t, vec, level);
+        /* Lowest priority (SDM 11.6.2.4) goes to one of the matches; the
+         * first is as good as any for a model without priorities. */
+        if (lowest)
+            return;
+    }
+}
+
 static void deliver(struct vcpu *t, const struct vlapic_ipi *ipi)
 {
     switch (ipi->mode) {

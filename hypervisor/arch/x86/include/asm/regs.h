@@ -22,6 +22,10 @@ typedef void (*irq_handler_t)(struct cpu_regs *regs);
 #define VEC_SPURIOUS    0xff
 
 void set_irq_handler(unsigned int vector, irq_handler_t fn);
+/* A free vector in 0x30-0xdf with fn as its handler, or -ENOSPC; the handler
+ * finds its source from regs->vector and does its own apic_eoi(). */
+int irq_vector_alloc(irq_handler_t fn);
+void irq_vector_free(unsigned int vector);
 void do_interrupt(struct cpu_regs *regs);
 void show_registers(const struct cpu_regs *regs);
 void show_stack_trace(uint64_t rbp);

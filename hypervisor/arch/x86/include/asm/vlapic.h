@@ -231,5 +231,10 @@ bool vlapic_nmi_pending(struct vcpu *v);
 
 /* A fixed interrupt from a device model (vIOAPIC, MSI) to vCPU v. */
 void vlapic_deliver_fixed(struct vcpu *v, uint8_t vec, bool level);
+/* The same for an interrupt message (IOAPIC redirection entry, MSI) to
+ * d's vCPUs: dest is an 8-bit xAPIC destination (physical APIC id, or a
+ * logical mask when logical), matched as an IPI's would be. */
+void vlapic_deliver_to_domain(struct domain *d, uint32_t dest, bool logical, bool lowest,
+                              uint8_t vec, bool level);
 
 #endif
