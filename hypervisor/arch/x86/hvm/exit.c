@@ -7,6 +7,7 @@
  * a report on the console. Never the hypervisor.
  */
 #include "backend.h"
+#include <asm/hvm_ioport.h>
 #include <asm/hvm_mmio.h>
 #include <asm/insn_decode.h>
 #include <tessera/arch.h>
@@ -145,19 +146,34 @@ static void do_msr(struct vcpu *v, const struct hvm_exit *e)
 }
 
 /*
- * No device is emulated yet: port reads give all ones (what a PC gives for
- * an unclaimed port), writes are dropped, except port 0xe9, the debug
- * console Xen and Bochs offer HVM guests. String I/O is refused with #GP.
+ * Port I/O: a claimed port goes to its device model (asm/hvm_ioport.h);
+ * other reads give all ones (what a PC gives for an unclaimed port) and
+ * writes are dropped, except port 0xe9, the debug console Xen and Bochs
+ * offer HVM guests. String I/O is refused with #GP.
  */
 static void do_io(struct vcpu *v, const struct hvm_exit *e)
 {
+    const struct hvm_ioport_range *r = hvm_ioport_find(v->domain, e->io.port);
+    uint64_t ones = (1ull << (e->io.size * 8)) - 1;
+
     hvm_io_stats_count(&v->arch.io_stats, e->io.port, e->io.in);
     if (e->io.string) {
         hvm->inject_exception(v, VEC_GP, true, 0);
         return;
     }
-    if (e->io.in) {
-        uint64_t ones = (1ull << (e->io.size * 8)) - 1;
+    if (r) {
+        uint32_t val = (uint32_t)ones;
+        int rc = e->io.in ? r->ops->read(v, e->io.port, e->io.size, &val)
+                          : r->ops->write(v, e->io.port, e->io.size,
+                                          (uint32_t)(v->arch.regs.rax & ones));
+        if (rc < 0) {
+            domain_crash(v->domain, "vcpu %u: %s port %#x: error %d", v->id, r->ops->name,
+                         e->io.port, rc);
+            return;
+        }
+        if (e->io.in)
+            v->arch.regs.rax = (v->arch.regs.rax & ~ones) | (val & ones);
+    } else if (e->io.in) {
         v->arch.regs.rax = (v->arch.regs.rax & ~ones) | ones;
     } else if (e->io.port == 0xe9) {
         char c = (char)v->arch.regs.rax;

@@ -10,6 +10,7 @@
 
 #include <asm/hvm.h>
 #include <asm/hvm_io_stats.h>
+#include <asm/hvm_ioport.h>
 #include <asm/hvm_mmio.h>
 #include <asm/vlapic.h>
 
@@ -34,6 +35,8 @@ struct arch_vcpu {
 struct arch_domain {
     struct hvm_mmio_range mmio[HVM_MMIO_MAX_RANGES];   /* emulated devices */
     unsigned int nr_mmio;
+    struct hvm_ioport_range ioports[HVM_IOPORT_MAX_RANGES];  /* emulated ports */
+    unsigned int nr_ioports;
 };
 
 #endif

@@ -18,7 +18,7 @@ struct domain;
 struct hvm_exit;
 struct insn;
 
-#define HVM_MMIO_MAX_RANGES 8
+#define HVM_MMIO_MAX_RANGES 32
 
 struct hvm_mmio_ops {
     const char *name;
