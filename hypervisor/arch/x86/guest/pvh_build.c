@@ -123,6 +123,7 @@ static int create_domain(const struct bootdom_spec *spec, int boot_index,
         .weight = spec->weight,
         .cap = spec->cap,
         .boot_index = boot_index,
+        .hardware = spec->hardware,
         .budget = spec->budget,
     };
     if (spec->has_cpus) {

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control domain's calls and its access to the machine (docs/dom0-io.md),
+ * from both sides: as a domU (the default), every privileged call is
+ * refused and nothing of the machine shows; booted as the `dom0` module,
+ * the calls work and the machine's devices answer, except what the
+ * hypervisor keeps, which reads as an absent device. The numbers of QEMU's
+ * devices used (RTC register A, the HPET's vendor, the IOAPIC's version)
+ * are QEMU 7.2's.
+ *
+ * mini.dom0_amdvi=1 adds QEMU's AMD IOMMU to what must read as absent.
+ * mini.dom0=<case> then ends dom0 in a way that must reach the hypervisor
+ * as a request (reset, kbd-reset, s5) or crash dom0 alone (fetch).
+ */
+#include <public/xen/errno.h>
+#include <public/xen/event_channel.h>
+#include <public/xen/features.h>
+#include <public/xen/hvm/hvm_op.h>
+#include <public/xen/hvm/params.h>
+#include <public/xen/memory.h>
+#include <public/xen/physdev.h>
+#include <public/xen/platform.h>
+#include <public/xen/sched.h>
+#include <public/xen/version.h>
+#include <public/xen/xen.h>
+#include "evtchn.h"
+#include "hypercall.h"
+#include "mini.h"
+
+#define PIC_MASTER_DATA     0x21
+#define COM1_LSR            0x3fd
+#define RTC_INDEX           0x70
+#define RTC_DATA            0x71
+#define RTC_REG_A           0x0a
+#define HPET_BASE           0xfed00000ul
+#define IOAPIC_BASE         0xfec00000ul
+#define QEMU_IOAPIC_VER     0x00170020u     /* 24 pins, version 0x20 */
+#define QEMU_AMDVI_BASE     0xfed80000ul    /* -device amd-iommu's registers */
+#define AMDVI_EFR           0x30            /* extended features: non-zero */
+/* Host RAM well above our own 32 MiB, below the identity map's end. */
+#define HOST_RAM            0x30000000ul
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void outb(uint8_t v, uint16_t port)
+{
+    __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline void outw(uint16_t v, uint16_t port)
+{
+    __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static uint32_t rd32(uint64_t pa)
+{
+    return *(volatile uint32_t *)pa;
+}
+
+static void wr32(uint64_t pa, uint32_t v)
+{
+    *(volatile uint32_t *)pa = v;
+}
+
+static bool am_dom0(void)
+{
+    struct xen_feature_info fi = { .submap_idx = 0 };
+
+    return HYPERCALL(__HYPERVISOR_xen_version, XENVER_get_features, &fi, 0) == 0 &&
+           (fi.submap & (1u << XENFEAT_dom0));
+}
+
+static long platform(uint32_t cmd, uint32_t version, struct xen_platform_op *op)
+{
+    op->cmd = cmd;
+    op->interface_version = version;
+    return HYPERCALL(__HYPERVISOR_platform_op, op, 0, 0);
+}
+
+/* Both kinds of domain: xenstored's loopback channel and the store param. */
+static void test_store_bootstrap(bool dom0)
+{
+    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_STORE_EVTCHN };
+    long rc = HYPERCALL(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, &au, 0);
+
+    CHECK("evtchn.alloc_unbound_self_self", rc == 0 && au.port > 0, "rc %ld port %u", rc,
+          au.port);
+    if (!rc)
+        evtchn_close(au.port);
+    rc = HYPERCALL(__HYPERVISOR_hvm_op, HVMOP_get_param, &p, 0);
+    CHECK("hvm_op.store_evtchn_param", rc == 0 && (!dom0 || p.value == 0), "rc %ld value %lu",
+          rc, (unsigned long)p.value);
+}
+
+static void test_refused(void)
+{
+    struct physdev_pci_device_add add = { 0 };
+    struct xen_platform_op op = { 0 };
+    struct e820 { uint64_t addr, size; uint32_t type; } __attribute__((packed)) e[4];
+    struct xen_memory_map map = { .nr_entries = 4, .buffer.p = (uint64_t)(uintptr_t)e };
+    long rc;
+
+    rc = HYPERCALL(__HYPERVISOR_physdev_op, PHYSDEVOP_pci_device_add, &add, 0);
+    CHECK("domu.physdev_pci_add_refused", rc == -XEN_EPERM, "rc %ld", rc);
+    rc = HYPERCALL(__HYPERVISOR_physdev_op, PHYSDEVOP_eoi, &add, 0);
+    CHECK("domu.physdev_pirq_call_nosys", rc == -XEN_ENOSYS, "rc %ld", rc);
+    rc = platform(XENPF_get_cpuinfo, XENPF_INTERFACE_VERSION, &op);
+    CHECK("domu.platform_op_refused", rc == -XEN_EPERM, "rc %ld", rc);
+    rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_machine_memory_map, &map, 0);
+    CHECK("domu.machine_memory_map_refused", rc == -XEN_EPERM, "rc %ld", rc);
+    /* Every port still traps and reads as absent: the RTC, the PIC. */
+    CHECK("domu.ports_absent", inb(RTC_DATA) == 0xff && inb(PIC_MASTER_DATA) == 0xff, " ");
+}
+
+static void test_dom0_calls(void)
+{
+    struct e820 { uint64_t addr, size; uint32_t type; } __attribute__((packed)) e[64];
+    struct xen_memory_map map = { .nr_entries = 64, .buffer.p = (uint64_t)(uintptr_t)e };
+    struct xen_platform_op op = { 0 };
+    struct physdev_pci_device_add add = { 0 };
+    char buf[16];
+    long rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_machine_memory_map, &map, 0);
+    bool ram = false, sorted = true;
+
+    for (uint32_t i = 0; !rc && i < map.nr_entries; i++) {
+        ram |= e[i].type == 1 && e[i].addr + e[i].size > HOST_RAM;
+        sorted &= !i || e[i].addr >= e[i - 1].addr + e[i - 1].size;
+    }
+    CHECK("dom0.machine_memory_map", rc == 0 && map.nr_entries > 1 && ram && sorted,
+          "rc %ld, %u entries", rc, map.nr_entries);
+    map.nr_entries = 1;
+    rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_machine_memory_map, &map, 0);
+    CHECK("dom0.machine_memory_map_short", rc == 0 && map.nr_entries == 1, "rc %ld", rc);
+    map.nr_entries = 64;
+    map.buffer.p = 0x8000000000000000ul;
+    rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_machine_memory_map, &map, 0);
+    CHECK("dom0.machine_memory_map_bad_buffer", rc == -XEN_EFAULT, "rc %ld", rc);
+
+    op.u.pcpu_info.xen_cpuid = 0;
+    rc = platform(XENPF_get_cpuinfo, XENPF_INTERFACE_VERSION, &op);
+    CHECK("dom0.platform_cpuinfo", rc == 0 && op.u.pcpu_info.flags == XEN_PCPU_FLAGS_ONLINE,
+          "rc %ld flags %u", rc, op.u.pcpu_info.flags);
+    op.u.pcpu_info.xen_cpuid = 100000;
+    rc = platform(XENPF_get_cpuinfo, XENPF_INTERFACE_VERSION, &op);
+    CHECK("dom0.platform_cpuinfo_absent", rc == 0 &&
+          op.u.pcpu_info.flags == XEN_PCPU_FLAGS_INVALID && op.u.pcpu_info.max_present < 100000,
+          "rc %ld flags %u", rc, op.u.pcpu_info.flags);
+    rc = platform(XENPF_get_cpuinfo, 0x03000000, &op);
+    CHECK("dom0.platform_old_interface", rc == -XEN_EACCES, "rc %ld", rc);
+    rc = platform(XENPF_settime64, XENPF_INTERFACE_VERSION, &op);
+    CHECK("dom0.platform_settime_nosys", rc == -XEN_ENOSYS, "rc %ld", rc);
+    rc = HYPERCALL(__HYPERVISOR_platform_op, 0x8000000000000000ul, 0, 0);
+    CHECK("dom0.platform_bad_pointer", rc == -XEN_EFAULT, "rc %ld", rc);
+
+    rc = HYPERCALL(__HYPERVISOR_physdev_op, PHYSDEVOP_pci_device_add, &add, 0);
+    CHECK("dom0.physdev_pci_add", rc == 0, "rc %ld", rc);
+    rc = HYPERCALL(__HYPERVISOR_physdev_op, PHYSDEVOP_restore_msi, &add, 0);
+    CHECK("dom0.physdev_restore_msi_nosys", rc == -XEN_ENOSYS, "rc %ld", rc);
+    rc = HYPERCALL(__HYPERVISOR_physdev_op, PHYSDEVOP_pci_device_add, 0x8000000000000000ul, 0);
+    CHECK("dom0.physdev_bad_pointer", rc == -XEN_EFAULT, "rc %ld", rc);
+
+    rc = HYPERCALL(__HYPERVISOR_console_io, CONSOLEIO_read, sizeof(buf), buf);
+    CHECK("dom0.console_read", rc >= 0 && rc <= (long)sizeof(buf), "rc %ld", rc);
+    rc = HYPERCALL(__HYPERVISOR_console_io, CONSOLEIO_read, sizeof(buf), 0x8000000000000000ul);
+    CHECK("dom0.console_read_bad_buffer", rc == 0 || rc == -XEN_EFAULT, "rc %ld", rc);
+}
+
+static void test_dom0_ports(void)
+{
+    uint8_t a;
+
+    /* The PIC is the hypervisor's: the NULL-PIC probe answer. */
+    CHECK("dom0.pic_absent", inb(PIC_MASTER_DATA) == 0xff, " ");
+    /* The hypervisor's UART: its line status would show an empty
+     * transmitter (0x60); dom0 sees no UART. */
+    CHECK("dom0.hypervisor_uart_absent", inb(COM1_LSR) == 0xff, " ");
+    /* The RTC is the machine's: register A reads its divider (0x26),
+     * also with the NMI-mask bit, which the hypervisor keeps clear. */
+    outb(RTC_REG_A, RTC_INDEX);
+    a = inb(RTC_DATA);
+    CHECK("dom0.rtc_reaches_machine", (a & 0x7f) == 0x26, "register A %#x", a);
+    outb(0x80 | RTC_REG_A, RTC_INDEX);
+    a = inb(RTC_DATA);
+    CHECK("dom0.rtc_nmi_bit_mediated", (a & 0x7f) == 0x26, "register A %#x", a);
+}
+
+static void test_dom0_mmio(void)
+{
+    uint32_t v;
+
+    /* A device of the machine, mapped at the first touch: the HPET's
+     * capabilities name its vendor (QEMU: Intel) in bits 31:16. */
+    v = rd32(HPET_BASE);
+    CHECK("dom0.hpet_mapped", v >> 16 == 0x8086, "capabilities %#x", v);
+    /* The IOAPIC is the hypervisor's: whatever dom0 sees there (all ones,
+     * or an emulated vIOAPIC) is not the machine's version register. */
+    wr32(IOAPIC_BASE, 1);
+    v = rd32(IOAPIC_BASE + 0x10);
+    CHECK("dom0.ioapic_not_machine", v != QEMU_IOAPIC_VER, "version %#x", v);
+    /* Host RAM outside our own: absent, and writes go nowhere. */
+    wr32(HOST_RAM, 0x12345678);
+    v = rd32(HOST_RAM);
+    CHECK("dom0.host_ram_absent", v == 0xffffffffu, "read %#x", v);
+    /* mini.dom0_amdvi: QEMU's AMD IOMMU is there, and the hypervisor's. */
+    if (cmdline_option("mini.dom0_amdvi")) {
+        wr32(QEMU_AMDVI_BASE + 0x18, 0);            /* its control register */
+        v = rd32(QEMU_AMDVI_BASE + AMDVI_EFR);
+        CHECK("dom0.amdvi_absent", v == 0xffffffffu, "features %#x", v);
+    }
+}
+
+/* mini.dom0=<case>: a request that ends the machine, or a fault of ours. */
+static void dom0_end(const char *which)
+{
+    printf("mini: dom0 case %s\n", which);
+    if (!strcmp(which, "reset"))
+        outb(0x06, 0xcf9);                          /* RST_CPU | SYS_RST */
+    else if (!strcmp(which, "kbd-reset"))
+        outb(0xfe, 0x64);                           /* pulse the reset line */
+    else if (!strcmp(which, "s5"))
+        outw(1u << 13, 0x604);                      /* q35 PM1a_CNT, SLP_TYP 0 (S5) */
+    else if (!strcmp(which, "fetch"))
+        ((void (*)(void))IOAPIC_BASE)();            /* execute from a denied frame */
+    else if (!strcmp(which, "string-mmio"))
+        __asm__ volatile("rep movsb" :: "S"(IOAPIC_BASE), "D"(HOST_RAM - 64), "c"(8)
+                         : "memory");
+    printf("mini: FAIL dom0 case %s came back\n", which);
+}
+
+void tests_dom0(void)
+{
+    const char *end = cmdline_option("mini.dom0");
+    bool dom0 = am_dom0();
+
+    test_store_bootstrap(dom0);
+    if (!dom0) {
+        test_refused();
+        return;
+    }
+    test_dom0_calls();
+    test_dom0_ports();
+    test_dom0_mmio();
+    if (end) {
+        char which[16];
+        size_t n = 0;
+        while (end[n] && end[n] != ' ' && n < sizeof(which) - 1) {
+            which[n] = end[n];
+            n++;
+        }
+        which[n] = 0;
+        dom0_end(which);
+    }
+}
