@@ -13,10 +13,12 @@ static inline uint32_t inl(uint16_t port)
     return v;
 }
 
-static inline uint8_t inb_imm80(void)
+/* The PIC's port: unclaimed and trapped in every domain, dom0 too (whose
+ * POST port 0x80 is the machine's). */
+static inline uint8_t inb_imm21(void)
 {
     uint8_t v;
-    __asm__ volatile("inb $0x80, %0" : "=a"(v));
+    __asm__ volatile("inb $0x21, %0" : "=a"(v));
     return v;
 }
 
@@ -140,7 +142,7 @@ static void test_ucode_rev(void)
 static void test_ports(void)
 {
     uint32_t v = inl(0x1234);
-    uint8_t b = inb_imm80();
+    uint8_t b = inb_imm21();
 
     CHECK("io.unclaimed_port_reads_ones", v == 0xffffffffu && b == 0xff, "inl %#x inb %#x", v, b);
     outw(0x1234, 0x5678);               /* dropped; we must simply go on */

@@ -8,6 +8,7 @@
  * devices used (RTC register A, the HPET's vendor, the IOAPIC's version)
  * are QEMU 7.2's.
  *
+ * mini.dom0_no_hpet=1 skips the HPET (Bochs has none).
  * mini.dom0_amdvi=1 adds QEMU's AMD IOMMU to what must read as absent.
  * mini.dom0=<case> then ends dom0 in a way that must reach the hypervisor
  * as a request (reset, kbd-reset, s5) or crash dom0 alone (fetch).
@@ -37,8 +38,8 @@
 #define QEMU_IOAPIC_VER     0x00170020u     /* 24 pins, version 0x20 */
 #define QEMU_AMDVI_BASE     0xfed80000ul    /* -device amd-iommu's registers */
 #define AMDVI_EFR           0x30            /* extended features: non-zero */
-/* Host RAM well above our own 32 MiB, below the identity map's end. */
-#define HOST_RAM            0x30000000ul
+/* A page of host RAM that is not ours (dom0_machine_ram()). */
+static uint64_t host_ram;
 
 static inline uint8_t inb(uint16_t port)
 {
@@ -126,14 +127,18 @@ static void test_dom0_calls(void)
     struct physdev_pci_device_add add = { 0 };
     char buf[16];
     long rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_machine_memory_map, &map, 0);
-    bool ram = false, sorted = true;
+    bool sorted = true;
 
+    /* Host RAM 2 MiB below the top of the machine's RAM under 1 GiB (our
+     * identity map): far above our own, never ours. */
     for (uint32_t i = 0; !rc && i < map.nr_entries; i++) {
-        ram |= e[i].type == 1 && e[i].addr + e[i].size > HOST_RAM;
+        uint64_t end = MIN(e[i].addr + e[i].size, IDENTITY_MAP_END) & ~(PAGE_SIZE - 1);
+        if (e[i].type == 1 && end >= e[i].addr + (4ul << 20) && end > ram_hole() + (4ul << 20))
+            host_ram = end - (2ul << 20);
         sorted &= !i || e[i].addr >= e[i - 1].addr + e[i - 1].size;
     }
-    CHECK("dom0.machine_memory_map", rc == 0 && map.nr_entries > 1 && ram && sorted,
-          "rc %ld, %u entries", rc, map.nr_entries);
+    CHECK("dom0.machine_memory_map", rc == 0 && map.nr_entries > 1 && host_ram && sorted,
+          "rc %ld, %u entries, RAM at %#lx", rc, map.nr_entries, (unsigned long)host_ram);
     map.nr_entries = 1;
     rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_machine_memory_map, &map, 0);
     CHECK("dom0.machine_memory_map_short", rc == 0 && map.nr_entries == 1, "rc %ld", rc);
@@ -195,18 +200,24 @@ static void test_dom0_mmio(void)
     uint32_t v;
 
     /* A device of the machine, mapped at the first touch: the HPET's
-     * capabilities name its vendor (QEMU: Intel) in bits 31:16. */
-    v = rd32(HPET_BASE);
-    CHECK("dom0.hpet_mapped", v >> 16 == 0x8086, "capabilities %#x", v);
+     * capabilities name its vendor (QEMU: Intel) in bits 31:16. Bochs
+     * has no HPET (mini.dom0_no_hpet). */
+    if (!cmdline_option("mini.dom0_no_hpet")) {
+        v = rd32(HPET_BASE);
+        CHECK("dom0.hpet_mapped", v >> 16 == 0x8086, "capabilities %#x", v);
+    }
     /* The IOAPIC is the hypervisor's: whatever dom0 sees there (all ones,
      * or an emulated vIOAPIC) is not the machine's version register. */
     wr32(IOAPIC_BASE, 1);
     v = rd32(IOAPIC_BASE + 0x10);
     CHECK("dom0.ioapic_not_machine", v != QEMU_IOAPIC_VER, "version %#x", v);
     /* Host RAM outside our own: absent, and writes go nowhere. */
-    wr32(HOST_RAM, 0x12345678);
-    v = rd32(HOST_RAM);
-    CHECK("dom0.host_ram_absent", v == 0xffffffffu, "read %#x", v);
+    if (host_ram) {
+        wr32(host_ram, 0x12345678);
+        v = rd32(host_ram);
+        CHECK("dom0.host_ram_absent", v == 0xffffffffu, "read %#x at %#lx", v,
+              (unsigned long)host_ram);
+    }
     /* mini.dom0_amdvi: QEMU's AMD IOMMU is there, and the hypervisor's. */
     if (cmdline_option("mini.dom0_amdvi")) {
         wr32(QEMU_AMDVI_BASE + 0x18, 0);            /* its control register */
@@ -228,7 +239,7 @@ static void dom0_end(const char *which)
     else if (!strcmp(which, "fetch"))
         ((void (*)(void))IOAPIC_BASE)();            /* execute from a denied frame */
     else if (!strcmp(which, "string-mmio"))
-        __asm__ volatile("rep movsb" :: "S"(IOAPIC_BASE), "D"(HOST_RAM - 64), "c"(8)
+        __asm__ volatile("rep movsb" :: "S"(IOAPIC_BASE), "D"(ram_hole() - 64), "c"(8)
                          : "memory");
     printf("mini: FAIL dom0 case %s came back\n", which);
 }
