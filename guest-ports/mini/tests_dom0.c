@@ -11,7 +11,8 @@
  * mini.dom0_no_hpet=1 skips the HPET (Bochs has none).
  * mini.dom0_amdvi=1 adds QEMU's AMD IOMMU to what must read as absent.
  * mini.dom0=<case> then ends dom0 in a way that must reach the hypervisor
- * as a request (reset, kbd-reset, s5) or crash dom0 alone (fetch).
+ * as a request (reset, kbd-reset, s5) or crash dom0 alone (fetch,
+ * string-mmio), or reads a line of serial input (echo).
  */
 #include <public/xen/errno.h>
 #include <public/xen/event_channel.h>
@@ -226,10 +227,63 @@ static void test_dom0_mmio(void)
     }
 }
 
-/* mini.dom0=<case>: a request that ends the machine, or a fault of ours. */
+static evtchn_port_t console_virq;
+
+static bool console_virq_pending(void)
+{
+    return ev_pending(console_virq);
+}
+
+/* mini.dom0=echo: one line typed on the serial line once the input is
+ * switched to dom0, read with CONSOLEIO_read, each arrival announced by
+ * VIRQ_CONSOLE (the port masked: its pending bit is what we look at). */
+static void dom0_echo(void)
+{
+    struct evtchn_bind_virq b = { .virq = VIRQ_CONSOLE, .vcpu = 0 };
+    char line[80];
+    size_t n = 0;
+    unsigned int raised = 0;
+    long rc = evtchn_map_shared_info();
+
+    if (!rc)
+        rc = evtchn_op(EVTCHNOP_bind_virq, &b);
+    CHECK("dom0.bind_virq_console", rc == 0, "rc %ld", rc);
+    if (rc)
+        return;
+    console_virq = b.port;
+    ev_set_mask(console_virq, true);
+    printf("mini: echo ready\n");
+    while (n < sizeof(line) - 1 && ev_wait(console_virq_pending, 60000)) {
+        raised++;
+        ev_clear_pending(console_virq);
+        while (n < sizeof(line) - 1) {
+            rc = HYPERCALL(__HYPERVISOR_console_io, CONSOLEIO_read, sizeof(line) - 1 - n,
+                           line + n);
+            if (rc <= 0)
+                break;
+            n += (size_t)rc;
+        }
+        if (rc < 0 || (n && line[n - 1] == '\r'))
+            break;
+    }
+    CHECK("dom0.console_read_line", rc >= 0 && raised > 0 && n && line[n - 1] == '\r',
+          "rc %ld, %u VIRQs, %u bytes", rc, raised, (unsigned int)n);
+    line[n && line[n - 1] == '\r' ? n - 1 : n] = 0;
+    for (size_t i = 0; line[i]; i++)
+        if (line[i] < 0x20)
+            line[i] = '^';
+    printf("mini: echo %s\n", line);
+}
+
+/* mini.dom0=<case>: a request that ends the machine, a fault of ours, or
+ * the console input test. */
 static void dom0_end(const char *which)
 {
     printf("mini: dom0 case %s\n", which);
+    if (!strcmp(which, "echo")) {
+        dom0_echo();
+        shutdown(SHUTDOWN_poweroff);
+    }
     if (!strcmp(which, "reset"))
         outb(0x06, 0xcf9);                          /* RST_CPU | SYS_RST */
     else if (!strcmp(which, "kbd-reset"))

@@ -66,6 +66,29 @@ def test_dom0_amd_iommu_registers_are_kept():
     assert results(log, "n")[1] == 0, "\n".join(failures(log, "n"))
 
 
+def test_serial_input_reaches_dom0_first():
+    with boot([dom0(guest="mini.dom0=echo", extra="cpus=1"),
+               dom("n", guest="mini.echo=1", extra="cpus=2")], smp=3) as m:
+        m.wait_for(r"\(dom0\) mini: echo ready", timeout=TIMEOUT)
+        m.wait_for(r"\(n\) mini: echo ready", timeout=TIMEOUT)
+        m.write(b"lost\r")
+        m.write(b"\x01\x01\x01")
+        m.wait_for(r"\*\*\* Serial input to dom0 ", timeout=30)
+        m.write(b"\x01\x01x")
+        m.write(b"hi dom0\r")
+        m.wait_for(r"^\(dom0\) mini: echo \^\^xhi dom0$", timeout=30)
+        # Next in the cycle: the domU's console ring.
+        m.write(b"\x01\x01\x01")
+        m.wait_for(r"\*\*\* Serial input to dom n ", timeout=30)
+        m.write(b"to n\r")
+        m.wait_for(r"^\(n\) mini: echo to n$", timeout=30)
+        assert m.wait_exit(timeout=60) == 0
+        log = m.log
+    check_clean(log)
+    assert re.search(r"^\(dom0\) mini: PASS dom0\.console_read_line", log, re.M), log
+    assert "echo lost" not in log and "FAIL" not in log, log
+
+
 @pytest.mark.parametrize("case,what", [("reset", "host reboot \\(reset control 0xcf9\\)"),
                                        ("kbd-reset", "host reboot \\(i8042 reset line\\)"),
                                        ("s5", "host power-off \\(ACPI S5\\)")])
