@@ -149,7 +149,8 @@ static int map_blocks(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_chunks; i++) {
         const struct ram_chunk *c = &d->chunks[i];
-        int rc = p2m_map(d->p2m, c->gfn, c->pa >> PAGE_SHIFT, c->order, P2M_RAM_RW);
+        int rc = p2m_set_range(d->p2m, c->gfn, 1ull << c->order, c->pa >> PAGE_SHIFT,
+                               P2M_RAM_RW);
         if (rc)
             return rc;
         d->mem_bytes += PAGE_SIZE << c->order;
