@@ -2,13 +2,13 @@
 /*
  * The control domain's calls and its access to the machine (docs/dom0-io.md),
  * from both sides: as a domU (the default), every privileged call is
- * refused and nothing of the machine shows; booted as the `dom0` module,
- * the calls work and the machine's devices answer, except what the
- * hypervisor keeps, which reads as an absent device. The numbers of QEMU's
- * devices used (RTC register A, the HPET's vendor, the IOAPIC's version)
- * are QEMU 7.2's.
+ * refused and nothing of the machine shows; booted as the `dom0` module
+ * (mini-dom0.elf, mini.only=dom0), the calls work and the machine's
+ * devices answer, except what the hypervisor keeps, which reads as an
+ * absent device. The numbers of QEMU's devices used (RTC register A, the
+ * VGA framebuffer's address, the IOAPIC's version) are QEMU 7.2's.
  *
- * mini.dom0_no_hpet=1 skips the HPET (Bochs has none).
+ * mini.dom0_no_vga=1 skips the VGA framebuffer (Bochs has none there).
  * mini.dom0_amdvi=1 adds QEMU's AMD IOMMU to what must read as absent.
  * mini.dom0=<case> then ends dom0 in a way that must reach the hypervisor
  * as a request (reset, kbd-reset, s5) or crash dom0 alone (fetch,
@@ -35,6 +35,7 @@
 #define RTC_DATA            0x71
 #define RTC_REG_A           0x0a
 #define HPET_BASE           0xfed00000ul
+#define QEMU_VGA_FB         0xfd000000ul
 #define IOAPIC_BASE         0xfec00000ul
 #define QEMU_IOAPIC_VER     0x00170020u     /* 24 pins, version 0x20 */
 #define QEMU_AMDVI_BASE     0xfed80000ul    /* -device amd-iommu's registers */
@@ -200,13 +201,17 @@ static void test_dom0_mmio(void)
 {
     uint32_t v;
 
-    /* A device of the machine, mapped at the first touch: the HPET's
-     * capabilities name its vendor (QEMU: Intel) in bits 31:16. Bochs
-     * has no HPET (mini.dom0_no_hpet). */
-    if (!cmdline_option("mini.dom0_no_hpet")) {
-        v = rd32(HPET_BASE);
-        CHECK("dom0.hpet_mapped", v >> 16 == 0x8086, "capabilities %#x", v);
+    /* A device of the machine, mapped at the first touch: QEMU's VGA
+     * framebuffer (BAR 0 as SeaBIOS places it) keeps what is written.
+     * mini.dom0_no_vga: none there (Bochs). */
+    if (!cmdline_option("mini.dom0_no_vga")) {
+        wr32(QEMU_VGA_FB, 0x5aa5c33c);
+        v = rd32(QEMU_VGA_FB);
+        CHECK("dom0.vga_framebuffer_mapped", v == 0x5aa5c33c, "read %#x", v);
     }
+    /* The HPET is the hypervisor's (its table is hidden from dom0). */
+    v = rd32(HPET_BASE);
+    CHECK("dom0.hpet_absent", v == 0xffffffffu, "capabilities %#x", v);
     /* The IOAPIC is the hypervisor's: whatever dom0 sees there (all ones,
      * or an emulated vIOAPIC) is not the machine's version register. */
     wr32(IOAPIC_BASE, 1);

@@ -72,6 +72,10 @@ void dom0_mmio_init(const struct acpi_info *a)
         rc |= dom0_frames_deny(&policy, a->lapic_base, PAGE_SIZE, "local APIC");
     for (unsigned int i = 0; i < a->nr_ioapics; i++)
         rc |= dom0_frames_deny(&policy, a->ioapics[i].address, PAGE_SIZE, "IOAPIC");
+    /* The hypervisor's clock source at boot; dom0's ACPI tables hide it,
+     * as Xen's do (guest/dom0_acpi.c). */
+    if (a->has_hpet)
+        rc |= dom0_frames_deny(&policy, a->hpet_base, PAGE_SIZE, "HPET");
     for (unsigned int i = 0; i < a->nr_mcfg; i++) {
         const struct pci_ecam_region *m = &a->mcfg[i];
         if (m->end_bus >= m->start_bus)
