@@ -97,21 +97,6 @@ bool dom0_may_touch_frame(uint64_t mfn)
     return policy_ready && !dom0_frames_check(&policy, mfn, 1);
 }
 
-static int absent_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val)
-{
-    *val = ~0ull;
-    return 0;
-}
-
-static int absent_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t val)
-{
-    return 0;
-}
-
-static const struct hvm_mmio_ops absent_ops = {
-    .name = "a frame kept from dom0", .read = absent_read, .write = absent_write,
-};
-
 /* The 2 MiB page around gfn, if all of it may be mapped and lies in one
  * firmware-reserved range (see the top of this file). */
 static bool whole_2m_allowed(const struct domain *d, uint64_t gfn)
@@ -172,7 +157,7 @@ bool dom0_mmio_fault(struct vcpu *v, const struct hvm_exit *e)
         return true;
     }
     struct hvm_mmio_range page = { .gpa = gfn << PAGE_SHIFT, .len = PAGE_SIZE,
-                                   .ops = &absent_ops };
+                                   .ops = &hvm_mmio_absent_ops };
     hvm_mmio_emulate(v, e, &page);
     return true;
 }
