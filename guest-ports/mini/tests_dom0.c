@@ -241,7 +241,9 @@ static bool console_virq_pending(void)
 
 /* mini.dom0=echo: one line typed on the serial line once the input is
  * switched to dom0, read with CONSOLEIO_read, each arrival announced by
- * VIRQ_CONSOLE (the port masked: its pending bit is what we look at). */
+ * VIRQ_CONSOLE (the port masked: its pending bit is what we look at).
+ * After the first bytes, a prompt without a newline, as a shell's: the
+ * console must show it before the line is finished. */
 static void dom0_echo(void)
 {
     struct evtchn_bind_virq b = { .virq = VIRQ_CONSOLE, .vcpu = 0 };
@@ -270,6 +272,8 @@ static void dom0_echo(void)
         }
         if (rc < 0 || (n && line[n - 1] == '\r'))
             break;
+        if (n && raised == 1)
+            printf("mini: echo> ");
     }
     CHECK("dom0.console_read_line", rc >= 0 && raised > 0 && n && line[n - 1] == '\r',
           "rc %ld, %u VIRQs, %u bytes", rc, raised, (unsigned int)n);

@@ -80,6 +80,8 @@ def test_serial_input_reaches_dom0_first():
         m.write(b"\x01\x01\x01")
         m.wait_for(r"\*\*\* Serial input to dom0 ", timeout=30)
         m.write(b"\x01\x01x")
+        # Its prompt shows before its line ends (as a shell's must).
+        m.wait_for(r"^\(dom0\) mini: echo> \Z", timeout=30)
         m.write(b"hi dom0\r")
         m.wait_for(r"^\(dom0\) mini: echo \^\^xhi dom0$", timeout=30)
         # Next in the cycle: the domU's console ring.
@@ -90,7 +92,8 @@ def test_serial_input_reaches_dom0_first():
         assert m.wait_exit(timeout=60) == 0
         log = m.log
     check_clean(log)
-    assert re.search(r"^\(dom0\) mini: PASS dom0\.console_read_line", log, re.M), log
+    # What followed the prompt finished its line, without a new prefix.
+    assert re.search(r"^\(dom0\) mini: echo> mini: PASS dom0\.console_read_line$", log, re.M), log
     assert "echo lost" not in log and "FAIL" not in log, log
 
 
