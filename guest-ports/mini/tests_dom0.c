@@ -11,8 +11,8 @@
  * mini.dom0_no_vga=1 skips the VGA framebuffer (Bochs has none there).
  * mini.dom0_amdvi=1 adds QEMU's AMD IOMMU to what must read as absent.
  * mini.dom0=<case> then ends dom0 in a way that must reach the hypervisor
- * as a request (reset, kbd-reset, s5) or crash dom0 alone (fetch,
- * string-mmio), or reads a line of serial input (echo).
+ * as a request (reset, kbd-reset, s5), be refused (s3), crash dom0 alone
+ * (fetch, string-mmio), or reads a line of serial input (echo).
  */
 #include <public/xen/errno.h>
 #include <public/xen/event_channel.h>
@@ -292,6 +292,13 @@ static void dom0_end(const char *which)
     if (!strcmp(which, "echo")) {
         dom0_echo();
         shutdown(SHUTDOWN_poweroff);
+    }
+    if (!strcmp(which, "s3")) {
+        /* Sleep is refused: the write is dropped and we go on, twice. */
+        outw(1u << 10 | 1u << 13, 0x604);
+        outw(1u << 10 | 1u << 13, 0x604);
+        CHECK("dom0.s3_refused", true, " ");
+        return;
     }
     if (!strcmp(which, "reset"))
         outb(0x06, 0xcf9);                          /* RST_CPU | SYS_RST */

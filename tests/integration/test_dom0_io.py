@@ -110,6 +110,19 @@ def test_dom0_reset_and_poweroff_requests(case, what):
     assert "FAIL dom0 case" not in log, log
 
 
+def test_dom0_sleep_request_is_refused():
+    with boot([dom0(guest="mini.dom0=s3", extra="cpus=1"), dom("n", extra="cpus=2")],
+              smp=3) as m:
+        m.wait_for(r"\(dom0\) " + RESULT, timeout=TIMEOUT)
+        m.wait_for("tessera: every boot domain has ended", timeout=60)
+        log = m.log
+    check_clean(log)
+    assert results(log, "dom0")[1] == 0, "\n".join(failures(log, "dom0"))
+    assert re.search(r"^\(dom0\) mini: PASS dom0\.s3_refused", log, re.M), log
+    # Said once for the two requests.
+    assert len(re.findall(r"dom dom0: asked for ACPI sleep type 1: not supported", log)) == 1, log
+
+
 @pytest.mark.parametrize("case", ["fetch", "string-mmio"])
 def test_dom0_fault_on_a_kept_frame_crashes_it_alone(case):
     with boot([dom0(guest=f"mini.dom0={case}", extra="cpus=1"), dom("n", extra="cpus=2")],

@@ -128,6 +128,8 @@ static __noreturn void host_power(struct vcpu *v, bool reboot, const char *how)
     machine_poweroff();
 }
 
+static bool sleep_refused;          /* reported once, whatever dom0 does */
+
 /* A write of val (size bytes at port) into the PM1 control block at cnt:
  * true if it is to be dropped rather than reach the machine. */
 static bool pm1_write(struct vcpu *v, uint16_t cnt, uint8_t s5_type, uint16_t port,
@@ -139,8 +141,9 @@ static bool pm1_write(struct vcpu *v, uint16_t cnt, uint8_t s5_type, uint16_t po
         return false;
     if (power_regs.has_s5 && ((reg >> PM1_SLP_TYP_SHIFT) & 7) == s5_type)
         host_power(v, false, "ACPI S5");
-    printk(LOG_WARN "dom %s: asked for ACPI sleep type %u: not supported, ignored\n",
-           v->domain->name, (reg >> PM1_SLP_TYP_SHIFT) & 7);
+    if (!__atomic_exchange_n(&sleep_refused, true, __ATOMIC_RELAXED))
+        printk(LOG_WARN "dom %s: asked for ACPI sleep type %u: not supported, ignored "
+               "(said once)\n", v->domain->name, (reg >> PM1_SLP_TYP_SHIFT) & 7);
     return true;
 }
 
