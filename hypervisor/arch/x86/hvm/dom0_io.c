@@ -21,6 +21,7 @@
 #include <asm/dom0_io.h>
 #include <asm/io.h>
 #include <asm/shutdown.h>
+#include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -121,8 +122,13 @@ static void port_out(uint16_t port, unsigned int size, uint32_t val)
 
 static __noreturn void host_power(struct vcpu *v, bool reboot, const char *how)
 {
-    printk("dom %s: asks for a host %s (%s): %s the machine\n", v->domain->name,
+    struct domain *d = v->domain;
+
+    printk("dom %s: asks for a host %s (%s): %s the machine\n", d->name,
            reboot ? "reboot" : "power-off", how, reboot ? "rebooting" : "powering off");
+    /* Its exit counts, as a domain's end would print them. */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        arch_vcpu_print_stats(d->vcpus[i]);
     if (reboot)
         machine_reboot();
     machine_poweroff();
