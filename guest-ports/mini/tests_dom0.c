@@ -37,6 +37,7 @@
 #define HPET_BASE           0xfed00000ul
 #define QEMU_VGA_FB         0xfd000000ul
 #define IOAPIC_BASE         0xfec00000ul
+#define LAPIC_BASE          0xfee00000ul
 #define QEMU_IOAPIC_VER     0x00170020u     /* 24 pins, version 0x20 */
 #define QEMU_AMDVI_BASE     0xfed80000ul    /* -device amd-iommu's registers */
 #define AMDVI_EFR           0x30            /* extended features: non-zero */
@@ -212,6 +213,10 @@ static void test_dom0_mmio(void)
     /* The HPET is the hypervisor's (its table is hidden from dom0). */
     v = rd32(HPET_BASE);
     CHECK("dom0.hpet_absent", v == 0xffffffffu, "capabilities %#x", v);
+    /* The local APIC page is our vCPU's emulated one, not the CPU's: the
+     * test runs dom0 on the machine's CPU 1 (APIC ID 1), vCPU 0 has ID 0. */
+    v = rd32(LAPIC_BASE + 0x20);
+    CHECK("dom0.lapic_is_virtual", v >> 24 == 0, "APIC ID register %#x", v);
     /* The IOAPIC is the hypervisor's: whatever dom0 sees there (all ones,
      * or an emulated vIOAPIC) is not the machine's version register. */
     wr32(IOAPIC_BASE, 1);

@@ -48,6 +48,7 @@ def test_dom0_and_domu_see_their_own_rights():
     # Each side ran its own half.
     assert re.search(r"^\(dom0\) mini: PASS dom0\.vga_framebuffer_mapped", log, re.M), log
     assert re.search(r"^\(dom0\) mini: PASS dom0\.rtc_reaches_machine", log, re.M), log
+    assert re.search(r"^\(dom0\) mini: PASS dom0\.lapic_is_virtual", log, re.M), log
     assert re.search(r"^\(n\) mini: PASS domu\.platform_op_refused", log, re.M), log
     assert not re.search(r"^\(n\) mini: PASS dom0\.", log, re.M), log
     # The hypervisor mapped the framebuffer and kept RAM from dom0.
