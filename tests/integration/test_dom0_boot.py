@@ -73,10 +73,11 @@ def test_dom0_beside_a_domu(linux_image):
                            DOM0_LINUX.replace("tess.cpus=2", "tess.cpus=1"))
     modules.append(dom("m", extra="cpus=1"))
     with boot(modules) as m:
-        m.wait_for(INIT_RESULT, timeout=TIMEOUT)
+        result = m.wait_for(INIT_RESULT, timeout=TIMEOUT)
         m.wait_for(r"\(m\) " + RESULT, timeout=TIMEOUT)
-        m.wait_for("tessera: every boot domain has ended", timeout=TIMEOUT)
+        m.wait_for(r"tessera: dom m id=\d+ poweroff", timeout=120)
         log = m.log
+    assert (result.group(1), result.group(2)) == ("3", "0"), log
     assert results(log, "m")[1] == 0, log
     # dom0 is built first and takes id 0 though its module comes first
     # here anyway; the domU gets an id of its own.

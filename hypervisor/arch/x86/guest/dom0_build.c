@@ -19,6 +19,7 @@
 #include <tessera/lib.h>
 #include <tessera/memory.h>
 #include <tessera/p2m.h>
+#include <tessera/page_alloc.h>
 #include <tessera/sched.h>
 #include <tessera/time.h>
 
@@ -370,6 +371,13 @@ static int prepare(struct dom0_build *b)
         DOM0_ERR("mem=%lluK is not even its memory below 1M\n",
                  (unsigned long long)(b->spec->mem >> 10));
         return -EINVAL;
+    }
+    if (b->spec->mem - b->low_bytes > (uint64_t)page_alloc_free_pages() << PAGE_SHIFT) {
+        DOM0_ERR("mem=%lluM, but the machine has %lluM free\n",
+                 (unsigned long long)(b->spec->mem >> 20),
+                 (unsigned long long)((page_alloc_free_pages() + (b->low_bytes >> PAGE_SHIFT)) >>
+                                      (20 - PAGE_SHIFT)));
+        return -ENOMEM;
     }
     if ((rc = dom0_mem_claim(host, b->spec->mem - b->low_bytes, kstart, kend, &b->mem)) < 0 ||
         (rc = join_ram(b)) < 0 || (rc = unpack_kernel(b, kstart, kend)) < 0 ||

@@ -134,7 +134,7 @@ int dom0_mem_claim(const struct memmap *host, uint64_t bytes, uint64_t need_star
 
     memset(out, 0, sizeof(*out));
     if (c.left > page_alloc_free_pages()) {
-        MEM_ERR("mem=%lluM, but the machine has %lluM free\n",
+        MEM_ERR("needs %lluM above 1M, but the machine has %lluM free\n",
                 (unsigned long long)(bytes >> 20),
                 (unsigned long long)(page_alloc_free_pages() >> (20 - PAGE_SHIFT)));
         return -ENOMEM;
@@ -152,7 +152,7 @@ int dom0_mem_claim(const struct memmap *host, uint64_t bytes, uint64_t need_star
     if (!rc)
         rc = take_rest(&c, host);
     if (!rc && c.left) {
-        MEM_ERR("mem=%lluM, but only %lluM of RAM above 1M were free\n",
+        MEM_ERR("needs %lluM above 1M, but only %lluM of RAM there were free\n",
                 (unsigned long long)(bytes >> 20),
                 (unsigned long long)((bytes - (c.left << PAGE_SHIFT)) >> 20));
         rc = -ENOMEM;
