@@ -84,6 +84,23 @@ def test_dom0_beside_a_domu(linux_image):
     assert re.search(r"tessera: dom m id=[1-9]\d* started", log), log
 
 
+def test_dom0_initrd_where_its_kernel_runs(linux_image, tmp_path):
+    """A 40 MiB initrd, which the loader puts right after the kernel module,
+    across 16 MiB where dom0's kernel must run: the hypervisor moves it
+    away at boot, and Linux still finds it (zero padding ends a cpio)."""
+    vmlinuz, initramfs = linux_image
+    big = tmp_path / "initrd-padded.img"
+    data = open(initramfs, "rb").read()
+    big.write_bytes(data + bytes(40 * 1024 * 1024 - len(data)))
+    with boot(dom0_modules((vmlinuz, str(big)))) as m:
+        moved = m.wait_for(r"boot: module 1 moved from (0x[0-9a-f]+) to (0x[0-9a-f]+)",
+                           timeout=60)
+        result = m.wait_for(INIT_RESULT, timeout=TIMEOUT)
+        log = m.log
+    assert int(moved.group(1), 16) < 0x1000000 and int(moved.group(2), 16) >= 0x10000000, log
+    assert (result.group(1), result.group(2)) == ("3", "0"), log
+
+
 def bad_boot(modules, want):
     with boot(modules, timeout=120) as m:
         line = m.wait_for(want, timeout=100)
@@ -107,6 +124,12 @@ def test_dom0_with_more_vcpus_than_cpus(linux_image):
 def test_dom0_with_more_memory_than_the_machine(linux_image):
     bad_boot(dom0_modules(linux_image, "mem=4G vcpus=1"),
              r"dom0: mem=4096M, but the machine has \d+M free")
+
+
+def test_dom0_smaller_than_its_kernel(linux_image):
+    bad_boot(dom0_modules(linux_image, "mem=32M vcpus=1"),
+             r"dom0: its kernel needs \[0x1000000, 0x[0-9a-f]+\), but host frame 0x[0-9a-f]+ "
+             r"is beyond its mem=")
 
 
 def test_dom0_kernel_that_is_not_a_kernel(linux_image):
