@@ -66,6 +66,13 @@ def test_dom0_reaches_init(linux_image, machine):
         r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] usable", linux))
     assert abs(ram - (1 << 30)) <= (1 << 20), linux
     assert re.search(r"BIOS-e820: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] unusable", linux), linux
+    assert re.search(r"BIOS-e820: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] ACPI data", linux), linux
+    # 1:1: the host frames of the boot modules are not dom0's RAM.
+    e820 = [(int(s, 16), int(e, 16), t) for s, e, t in re.findall(
+        r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (.+)$", linux, re.M)]
+    for start, end in re.findall(r"^boot: module \d+ at (0x[0-9a-f]+)-(0x[0-9a-f]+)", log, re.M):
+        start, end = int(start, 16), int(end, 16) - 1
+        assert all(t == "unusable" for s, e, t in e820 if s <= end and start <= e), linux
 
 
 def test_dom0_beside_a_domu(linux_image):
