@@ -35,6 +35,14 @@ static void machine(void)
     free_before = page_alloc_free_pages();
 }
 
+/* Both steps, as the builder takes them (the kernel is unpacked between). */
+static int claim(uint64_t bytes, uint64_t need_start, uint64_t need_end, struct dom0_mem *m)
+{
+    int rc = dom0_mem_claim(&host_map, bytes, need_start, need_end, m);
+
+    return rc ? rc : dom0_mem_claim_rest(&host_map, m);
+}
+
 static uint64_t block_bytes(const struct dom0_mem *m)
 {
     uint64_t n = 0;
@@ -55,7 +63,7 @@ static void test_kernel_range_then_address_order(void)
     struct dom0_mem m;
 
     machine();
-    CHECK_EQ(dom0_mem_claim(&host_map, MiB(64), MiB(16), MiB(40) + 123, &m), 0);
+    CHECK_EQ(claim(MiB(64), MiB(16), MiB(40) + 123, &m), 0);
     CHECK_EQ(block_bytes(&m), MiB(64));
     CHECK_EQ(page_alloc_free_pages(), free_before - (MiB(64) >> PAGE_SHIFT));
     CHECK_EQ(page_alloc_check(), 0);
@@ -67,6 +75,27 @@ static void test_kernel_range_then_address_order(void)
     CHECK_EQ(m.ranges[1].end, MiB(76) + PAGE_SIZE);
     for (uint64_t pa = MiB(16); pa < MiB(40) + PAGE_SIZE; pa += PAGE_SIZE)
         CHECK(pa_to_page(pa)->flags & PGF_ALLOCATED);
+    dom0_mem_release(&m, true);
+    CHECK_EQ(page_alloc_free_pages(), free_before);
+    CHECK_EQ(page_alloc_check(), 0);
+}
+
+/* A block taken between the steps (the kernel's unpacking buffer) is
+ * stepped around, and is free again afterwards for others. */
+static void test_buffer_between_the_steps(void)
+{
+    struct dom0_mem m;
+
+    machine();
+    CHECK_EQ(dom0_mem_claim(&host_map, MiB(64), MiB(16), MiB(48), &m), 0);
+    paddr_t buf = alloc_pages(13, 0);       /* 32 MiB */
+    CHECK(buf != 0);
+    CHECK(buf < MiB(16) || buf >= MiB(48));
+    CHECK_EQ(dom0_mem_claim_rest(&host_map, &m), 0);
+    CHECK_EQ(block_bytes(&m), MiB(64));
+    for (unsigned int i = 0; i < m.nr_ranges; i++)
+        CHECK(m.ranges[i].end <= buf || m.ranges[i].start >= buf + MiB(32));
+    CHECK_EQ(free_pages(buf, 13), 0);
     dom0_mem_release(&m, true);
     CHECK_EQ(page_alloc_free_pages(), free_before);
     CHECK_EQ(page_alloc_check(), 0);
@@ -90,7 +119,7 @@ static void test_refusals_leave_nothing(void)
     /* Enough free pages in all, but the last ones are not above 1 MiB RAM
      * of the map: the map is what counts. */
     memmap_remove(&host_map, MiB(100), TOP);
-    CHECK_EQ(dom0_mem_claim(&host_map, MiB(100), MiB(16), MiB(40), &m), -ENOMEM);
+    CHECK_EQ(claim(MiB(100), MiB(16), MiB(40), &m), -ENOMEM);
     CHECK_LOG("but only 87M of RAM there were free");
     CHECK_EQ(m.nr_blocks, 0);
     CHECK_EQ(page_alloc_free_pages(), free_before);
@@ -105,7 +134,7 @@ static void test_everything(void)
 
     machine();
     pages = free_before;
-    CHECK_EQ(dom0_mem_claim(&host_map, (uint64_t)pages << PAGE_SHIFT, MiB(16), MiB(17), &m), 0);
+    CHECK_EQ(claim((uint64_t)pages << PAGE_SHIFT, MiB(16), MiB(17), &m), 0);
     CHECK_EQ(page_alloc_free_pages(), 0);
     CHECK_EQ(block_bytes(&m), (uint64_t)pages << PAGE_SHIFT);
     CHECK(m.nr_blocks < 40);
@@ -116,6 +145,7 @@ static void test_everything(void)
 int main(void)
 {
     RUN(test_kernel_range_then_address_order);
+    RUN(test_buffer_between_the_steps);
     RUN(test_refusals_leave_nothing);
     RUN(test_everything);
     return test_summary();
