@@ -10,9 +10,12 @@ and 2 GiB, dom0 with 2 vCPUs and 1 GiB:
     ACPI PM1 registers, which the io work of issue 13 traps; until then
     the test ends the machine itself once /init has reported.)
   - a mini domU beside it still passes its suite;
+  - a large initrd that the loader put where dom0's kernel must run is
+    moved away at boot, and dom0 still starts;
   - bad input is one line on the console and no dom0: a second dom0
-    module, more vCPUs than CPUs, more memory than the machine has, a
-    kernel module that is not a kernel."""
+    module, more vCPUs than CPUs, more memory than the machine has, less
+    than its kernel needs, a kernel module that is not a kernel; domUs
+    beside a refused dom0 still start."""
 import re
 
 import pytest
