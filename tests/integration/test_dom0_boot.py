@@ -10,9 +10,12 @@ and 2 GiB, dom0 with 2 vCPUs and 1 GiB:
     ACPI PM1 registers, which the io work of issue 13 traps; until then
     the test ends the machine itself once /init has reported.)
   - a mini domU beside it still passes its suite;
+  - a large initrd that the loader put where dom0's kernel must run is
+    moved away at boot, and dom0 still starts;
   - bad input is one line on the console and no dom0: a second dom0
-    module, more vCPUs than CPUs, more memory than the machine has, a
-    kernel module that is not a kernel."""
+    module, more vCPUs than CPUs, more memory than the machine has, less
+    than its kernel needs, a kernel module that is not a kernel; domUs
+    beside a refused dom0 still start."""
 import re
 
 import pytest
@@ -66,6 +69,13 @@ def test_dom0_reaches_init(linux_image, machine):
         r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] usable", linux))
     assert abs(ram - (1 << 30)) <= (1 << 20), linux
     assert re.search(r"BIOS-e820: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] unusable", linux), linux
+    assert re.search(r"BIOS-e820: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] ACPI data", linux), linux
+    # 1:1: the host frames of the boot modules are not dom0's RAM.
+    e820 = [(int(s, 16), int(e, 16), t) for s, e, t in re.findall(
+        r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (.+)$", linux, re.M)]
+    for start, end in re.findall(r"^boot: module \d+ at (0x[0-9a-f]+)-(0x[0-9a-f]+)", log, re.M):
+        start, end = int(start, 16), int(end, 16) - 1
+        assert all(t == "unusable" for s, e, t in e820 if s <= end and start <= e), linux
 
 
 def test_dom0_beside_a_domu(linux_image):
@@ -73,15 +83,32 @@ def test_dom0_beside_a_domu(linux_image):
                            DOM0_LINUX.replace("tess.cpus=2", "tess.cpus=1"))
     modules.append(dom("m", extra="cpus=1"))
     with boot(modules) as m:
-        m.wait_for(INIT_RESULT, timeout=TIMEOUT)
+        result = m.wait_for(INIT_RESULT, timeout=TIMEOUT)
         m.wait_for(r"\(m\) " + RESULT, timeout=TIMEOUT)
-        # dom0's power-off (ACPI S5) powers the machine off (docs/dom0-io.md).
-        m.wait_for("dom dom0: asks for a host power-off", timeout=TIMEOUT)
+        m.wait_for(r"tessera: dom m id=\d+ poweroff", timeout=120)
         log = m.log
+    assert (result.group(1), result.group(2)) == ("3", "0"), log
     assert results(log, "m")[1] == 0, log
     # dom0 is built first and takes id 0 though its module comes first
     # here anyway; the domU gets an id of its own.
     assert re.search(r"tessera: dom m id=[1-9]\d* started", log), log
+
+
+def test_dom0_initrd_where_its_kernel_runs(linux_image, tmp_path):
+    """A 40 MiB initrd, which the loader puts right after the kernel module,
+    across 16 MiB where dom0's kernel must run: the hypervisor moves it
+    away at boot, and Linux still finds it (zero padding ends a cpio)."""
+    vmlinuz, initramfs = linux_image
+    big = tmp_path / "initrd-padded.img"
+    data = open(initramfs, "rb").read()
+    big.write_bytes(data + bytes(40 * 1024 * 1024 - len(data)))
+    with boot(dom0_modules((vmlinuz, str(big)))) as m:
+        moved = m.wait_for(r"boot: module 1 moved from (0x[0-9a-f]+) to (0x[0-9a-f]+)",
+                           timeout=60)
+        result = m.wait_for(INIT_RESULT, timeout=TIMEOUT)
+        log = m.log
+    assert int(moved.group(1), 16) < 0x1000000 and int(moved.group(2), 16) >= 0x10000000, log
+    assert (result.group(1), result.group(2)) == ("3", "0"), log
 
 
 def bad_boot(modules, want):
@@ -107,6 +134,12 @@ def test_dom0_with_more_vcpus_than_cpus(linux_image):
 def test_dom0_with_more_memory_than_the_machine(linux_image):
     bad_boot(dom0_modules(linux_image, "mem=4G vcpus=1"),
              r"dom0: mem=4096M, but the machine has \d+M free")
+
+
+def test_dom0_smaller_than_its_kernel(linux_image):
+    bad_boot(dom0_modules(linux_image, "mem=32M vcpus=1"),
+             r"dom0: its kernel needs \[0x1000000, 0x[0-9a-f]+\), but host frame 0x[0-9a-f]+ "
+             r"is beyond its mem=")
 
 
 def test_dom0_kernel_that_is_not_a_kernel(linux_image):

@@ -2,7 +2,8 @@
 /*
  * From the boot loader's memory map to the page allocator: everything that
  * is not plain RAM, the first MiB (firmware data, and where APs start), our
- * own image and the boot modules are kept out of the free memory.
+ * own image and the boot modules are kept out of the free memory; modules
+ * where dom0's kernel must run are moved away first.
  */
 #include <asm/bootinfo.h>
 #include <asm/mm.h>
@@ -49,6 +50,68 @@ static void build_firmware_map(uint64_t mem_limit)
                (unsigned long long)(mem_limit >> 20));
     }
     usable_bytes = memmap_usable_bytes(&firmware_map);
+}
+
+static void keep_image_and_modules(void)
+{
+    memmap_remove(&free_map, (paddr_t)(uintptr_t)__image_start,
+                  ALIGN_UP((paddr_t)(uintptr_t)__image_end, PAGE_SIZE));
+    for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
+        const struct boot_module *m = &boot_info.modules[i];
+        if (m->end > m->start)
+            memmap_remove(&free_map, ALIGN_DOWN(m->start, PAGE_SIZE),
+                          ALIGN_UP(m->end, PAGE_SIZE));
+    }
+}
+
+/* dom0's kernel runs at its link address, 16 MiB up (Linux's PVH entry
+ * cannot relocate itself), in frames dom0 gets 1:1 (docs/dom0.md); boot
+ * loaders put modules right after the hypervisor, so a large initrd lands
+ * there. Such modules move to the top of RAM below 4 GiB. */
+#define KERNEL_WINDOW_START MiB(16)
+#define KERNEL_WINDOW_END   MiB(256)
+
+/* The highest free page-aligned place for size bytes in RAM between the
+ * window's end and 4 GiB, or 0. */
+static paddr_t place_high(uint64_t size)
+{
+    for (int i = (int)free_map.nr - 1; i >= 0; i--) {
+        const struct memmap_range *r = &free_map.ranges[i];
+        paddr_t end = ALIGN_DOWN(MIN(r->end, GiB(4)), PAGE_SIZE);
+        paddr_t start = ALIGN_UP(MAX(r->start, KERNEL_WINDOW_END), PAGE_SIZE);
+        if (r->type == MEM_RAM && end > start && end - start >= size)
+            return end - size;
+    }
+    return 0;
+}
+
+/* With the image and every module already out of free_map. */
+static void move_modules_out_of_kernel_window(void)
+{
+    bool moved = false;
+
+    for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
+        struct boot_module *m = &boot_info.modules[i];
+        paddr_t s = ALIGN_DOWN(m->start, PAGE_SIZE), e = ALIGN_UP(m->end, PAGE_SIZE);
+        if (m->end <= m->start || e <= KERNEL_WINDOW_START || s >= KERNEL_WINDOW_END)
+            continue;
+        paddr_t to = place_high(e - s);
+        if (!to) {
+            printk(LOG_WARN "boot: module %u stays at %#llx: no room above %#llx\n", i,
+                   (unsigned long long)m->start, (unsigned long long)KERNEL_WINDOW_END);
+            continue;
+        }
+        memmove(phys_to_virt(to), phys_to_virt(s), e - s);
+        memmap_remove(&free_map, to, to + (e - s));
+        memmap_add(&free_map, s, e, MEM_RAM);
+        printk("boot: module %u moved from %#llx to %#llx, out of where dom0's kernel runs\n",
+               i, (unsigned long long)m->start, (unsigned long long)(to + (m->start - s)));
+        m->end = to + (m->end - s);
+        m->start = to + (m->start - s);
+        moved = true;
+    }
+    if (moved)
+        keep_image_and_modules();   /* a freed page may have been shared */
 }
 
 /* The highest-addressed free RAM page in [4 KiB, 640 KiB): APs start in
@@ -99,15 +162,8 @@ void memory_init(uint64_t mem_limit)
 {
     build_firmware_map(mem_limit);
     free_map = firmware_map;
-
-    memmap_remove(&free_map, (paddr_t)(uintptr_t)__image_start,
-                  ALIGN_UP((paddr_t)(uintptr_t)__image_end, PAGE_SIZE));
-    for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
-        const struct boot_module *m = &boot_info.modules[i];
-        if (m->end > m->start)
-            memmap_remove(&free_map, ALIGN_DOWN(m->start, PAGE_SIZE),
-                          ALIGN_UP(m->end, PAGE_SIZE));
-    }
+    keep_image_and_modules();
+    move_modules_out_of_kernel_window();
     pick_trampoline_page();
     memmap_remove(&free_map, 0, MiB(1));
 

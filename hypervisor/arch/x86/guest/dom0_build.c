@@ -19,6 +19,7 @@
 #include <tessera/lib.h>
 #include <tessera/memory.h>
 #include <tessera/p2m.h>
+#include <tessera/page_alloc.h>
 #include <tessera/sched.h>
 #include <tessera/time.h>
 
@@ -143,7 +144,7 @@ static int place(struct dom0_build *b, uint64_t size, uint64_t limit, uint64_t *
     return 0;
 }
 
-static int unpack_kernel(struct dom0_build *b, uint64_t need_start, uint64_t need_end)
+static int unpack_kernel(struct dom0_build *b)
 {
     size_t size;
     const void *k = bootdom_module_data(b->spec->kernel_module, &size);
@@ -151,10 +152,14 @@ static int unpack_kernel(struct dom0_build *b, uint64_t need_start, uint64_t nee
 
     if (!rc)
         rc = elf_image_parse(&b->img, k, size, ~0ull);
-    if (rc) {
+    if (rc)
         DOM0_ERR("module %d is not a kernel it can start (%d)\n", b->spec->kernel_module, rc);
-        return rc;
-    }
+    return rc;
+}
+
+/* Every segment inside the RAM taken for it. */
+static int check_kernel(struct dom0_build *b, uint64_t need_start, uint64_t need_end)
+{
     for (unsigned int i = 0; i < b->img.nr_segments; i++) {
         const struct elf_segment *s = &b->img.seg[i];
         if (!in_ram(b, s->paddr, s->paddr + s->memsz)) {
@@ -371,8 +376,18 @@ static int prepare(struct dom0_build *b)
                  (unsigned long long)(b->spec->mem >> 10));
         return -EINVAL;
     }
+    if (b->spec->mem - b->low_bytes > (uint64_t)page_alloc_free_pages() << PAGE_SHIFT) {
+        DOM0_ERR("mem=%lluM, but the machine has %lluM free\n",
+                 (unsigned long long)(b->spec->mem >> 20),
+                 (unsigned long long)((page_alloc_free_pages() + (b->low_bytes >> PAGE_SHIFT)) >>
+                                      (20 - PAGE_SHIFT)));
+        return -ENOMEM;
+    }
+    /* The kernel's frames before the unpacking buffer is taken, the rest
+     * after, so that a small machine still has a block for the buffer. */
     if ((rc = dom0_mem_claim(host, b->spec->mem - b->low_bytes, kstart, kend, &b->mem)) < 0 ||
-        (rc = join_ram(b)) < 0 || (rc = unpack_kernel(b, kstart, kend)) < 0 ||
+        (rc = unpack_kernel(b)) < 0 || (rc = dom0_mem_claim_rest(host, &b->mem)) < 0 ||
+        (rc = join_ram(b)) < 0 || (rc = check_kernel(b, kstart, kend)) < 0 ||
         (rc = lay_out(b)) < 0)
         return rc;
     return 0;

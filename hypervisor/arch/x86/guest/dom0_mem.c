@@ -2,7 +2,8 @@
 /*
  * dom0's RAM at given machine addresses (see asm/dom0_build.h): blocks are
  * taken with alloc_pages_at(), its kernel's range first, the rest in
- * address order, so dom0's memory is a few long runs of host RAM.
+ * address order (once the kernel is unpacked, so that the unpacking buffer
+ * can still find a block), so dom0's memory is a few long runs of host RAM.
  */
 #include <asm/dom0_build.h>
 #include <tessera/errno.h>
@@ -13,12 +14,6 @@
 
 #define MEM_ERR(...)    printk(LOG_ERR "dom0: " __VA_ARGS__)
 
-struct claim {
-    struct dom0_mem *m;
-    unsigned int capacity;
-    uint64_t left;                      /* pages still wanted */
-};
-
 static bool page_free(uint64_t pa)
 {
     const struct page_info *pg = pa_to_page(pa);
@@ -26,18 +21,18 @@ static bool page_free(uint64_t pa)
     return pg && (pg->flags & PGF_FREE);
 }
 
-static int add_block(struct claim *c, paddr_t pa, unsigned int order)
+static int add_block(struct dom0_mem *c, paddr_t pa, unsigned int order)
 {
-    if (c->m->nr_blocks == c->capacity)
+    if (c->nr_blocks == c->capacity)
         return -ENOSPC;         /* cannot happen: see dom0_mem_claim() */
-    c->m->blocks[c->m->nr_blocks++] = (struct ram_chunk){ pa, pa >> PAGE_SHIFT, order };
+    c->blocks[c->nr_blocks++] = (struct ram_chunk){ pa, pa >> PAGE_SHIFT, order };
     c->left -= 1ull << order;
     return 0;
 }
 
 /* Takes the largest free block at pa that fits before end and what is
  * still wanted; its size in bytes, 0 if pa is not free, or -errno. */
-static int64_t take_at(struct claim *c, uint64_t pa, uint64_t end)
+static int64_t take_at(struct dom0_mem *c, uint64_t pa, uint64_t end)
 {
     unsigned int order = P2M_ORDER_1G;
 
@@ -61,7 +56,7 @@ static int64_t take_at(struct claim *c, uint64_t pa, uint64_t end)
 }
 
 /* All of [start, end), which must be free. */
-static int take_needed(struct claim *c, uint64_t start, uint64_t end)
+static int take_needed(struct dom0_mem *c, uint64_t start, uint64_t end)
 {
     for (uint64_t pa = start; pa < end;) {
         int64_t got = c->left ? take_at(c, pa, end) : 0;
@@ -81,7 +76,7 @@ static int take_needed(struct claim *c, uint64_t start, uint64_t end)
 }
 
 /* Free RAM above 1 MiB in address order until enough is taken. */
-static int take_rest(struct claim *c, const struct memmap *host)
+static int take_rest(struct dom0_mem *c, const struct memmap *host)
 {
     const struct memmap_range *r;
 
@@ -129,40 +124,49 @@ static int merge_ranges(struct dom0_mem *m)
 int dom0_mem_claim(const struct memmap *host, uint64_t bytes, uint64_t need_start,
                    uint64_t need_end, struct dom0_mem *out)
 {
-    struct claim c = { .m = out, .left = bytes >> PAGE_SHIFT };
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (c.left > page_alloc_free_pages()) {
-        MEM_ERR("mem=%lluM, but the machine has %lluM free\n",
+    out->bytes = bytes;
+    out->left = bytes >> PAGE_SHIFT;
+    if (out->left > page_alloc_free_pages()) {
+        MEM_ERR("needs %lluM above 1M, but the machine has %lluM free\n",
                 (unsigned long long)(bytes >> 20),
                 (unsigned long long)(page_alloc_free_pages() >> (20 - PAGE_SHIFT)));
         return -ENOMEM;
     }
     /* Every block taken is a free block, or a piece of one cut by the
-     * kernel's range (its own pieces, and the two ends left over) or by the
-     * end of what is wanted: at most 5 runs of MAX_ORDER + 1 pieces. */
-    c.capacity = 5 * (MAX_ORDER + 1);
+     * kernel's range (its own pieces, and the two ends left over), by the
+     * kernel's unpacking buffer taken in between, or by the end of what is
+     * wanted: at most 6 runs of MAX_ORDER + 1 pieces. */
+    out->capacity = 6 * (MAX_ORDER + 1);
     for (unsigned int k = 0; k <= MAX_ORDER; k++)
-        c.capacity += (unsigned int)page_alloc_free_blocks(k);
-    out->blocks = xmalloc(c.capacity * sizeof(*out->blocks));
+        out->capacity += (unsigned int)page_alloc_free_blocks(k);
+    out->blocks = xmalloc(out->capacity * sizeof(*out->blocks));
     if (!out->blocks)
         return -ENOMEM;
-    rc = take_needed(&c, ALIGN_DOWN(need_start, PAGE_SIZE), ALIGN_UP(need_end, PAGE_SIZE));
-    if (!rc)
-        rc = take_rest(&c, host);
-    if (!rc && c.left) {
-        MEM_ERR("mem=%lluM, but only %lluM of RAM above 1M were free\n",
-                (unsigned long long)(bytes >> 20),
-                (unsigned long long)((bytes - (c.left << PAGE_SHIFT)) >> 20));
+    rc = take_needed(out, ALIGN_DOWN(need_start, PAGE_SIZE), ALIGN_UP(need_end, PAGE_SIZE));
+    if (rc)
+        dom0_mem_release(out, true);
+    return rc;
+}
+
+int dom0_mem_claim_rest(const struct memmap *host, struct dom0_mem *m)
+{
+    int rc = take_rest(m, host);
+
+    if (!rc && m->left) {
+        MEM_ERR("needs %lluM above 1M, but only %lluM of RAM there were free\n",
+                (unsigned long long)(m->bytes >> 20),
+                (unsigned long long)((m->bytes - (m->left << PAGE_SHIFT)) >> 20));
         rc = -ENOMEM;
     }
     if (!rc) {
-        sort_blocks(out);
-        rc = merge_ranges(out);
+        sort_blocks(m);
+        rc = merge_ranges(m);
     }
     if (rc)
-        dom0_mem_release(out, true);
+        dom0_mem_release(m, true);
     return rc;
 }
 

@@ -70,21 +70,25 @@ int dom0_absent_register(struct domain *d, const struct acpi_info *host);
 
 /* dom0's RAM blocks, taken from the page allocator. */
 struct dom0_mem {
-    unsigned int nr_blocks;
-    struct ram_chunk *blocks;           /* xmalloc'ed, sorted by address */
+    unsigned int nr_blocks, capacity;
+    struct ram_chunk *blocks;           /* xmalloc'ed, sorted by address at the end */
     unsigned int nr_ranges;
     struct dom0_range *ranges;          /* the blocks merged, sorted */
+    uint64_t bytes, left;               /* wanted in all; pages still wanted */
 };
 
 /*
- * Takes bytes of RAM (a page multiple) for dom0 at gfn == machine frame:
- * all of [need_start, need_end) (its kernel's load range), which must be
- * free, then free host RAM above 1 MiB in address order, each piece in
- * the largest block it allows. Returns 0, or -EBUSY (a needed frame is not
- * free), -ENOMEM (not enough free RAM; nothing kept), logged.
+ * Takes bytes of RAM (a page multiple) for dom0 at gfn == machine frame,
+ * in two steps: dom0_mem_claim() all of [need_start, need_end) (its
+ * kernel's load range), which must be free; dom0_mem_claim_rest() then free
+ * host RAM above 1 MiB in address order, each piece in the largest block
+ * it allows, until bytes are taken, and fills ranges. Each returns 0, or
+ * -EBUSY (a needed frame is not free), -ENOMEM (not enough free RAM),
+ * logged; on an error nothing is kept.
  */
 int dom0_mem_claim(const struct memmap *host, uint64_t bytes, uint64_t need_start,
                    uint64_t need_end, struct dom0_mem *out);
+int dom0_mem_claim_rest(const struct memmap *host, struct dom0_mem *m);
 /* Gives back blocks not yet handed to domain_create(), frees the arrays. */
 void dom0_mem_release(struct dom0_mem *m, bool free_blocks);
 
