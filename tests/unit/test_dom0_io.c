@@ -75,18 +75,21 @@ static void test_bitmap(void)
 
 static struct memmap machine;
 
+/* A 2 GiB q35-like machine with 1 GiB above 4 GiB and a bad block. */
+static const struct memmap_range machine_ranges[] = {
+    { 0, 0x9fc00, MEM_RAM }, { 0x9fc00, 0xa0000, MEM_RESERVED },
+    { 0xf0000, 0x100000, MEM_RESERVED }, { 0x100000, 0x7ffdf000, MEM_RAM },
+    { 0x7ffdf000, 0x80000000, MEM_RESERVED }, { 0xb0000000, 0xc0000000, MEM_RESERVED },
+    { 0xfed1c000, 0xfed20000, MEM_RESERVED }, { 0x100000000ull, 0x140000000ull, MEM_RAM },
+    { 0x140000000ull, 0x140000800ull, MEM_UNUSABLE },
+};
+
 static void machine_init(void)
 {
     memmap_init(&machine);
-    memmap_add(&machine, 0, 0x9fc00, MEM_RAM);
-    memmap_add(&machine, 0x9fc00, 0xa0000, MEM_RESERVED);
-    memmap_add(&machine, 0xf0000, 0x100000, MEM_RESERVED);
-    memmap_add(&machine, 0x100000, 0x7ffdf000, MEM_RAM);
-    memmap_add(&machine, 0x7ffdf000, 0x80000000, MEM_RESERVED);
-    memmap_add(&machine, 0xb0000000, 0xc0000000, MEM_RESERVED);     /* ECAM */
-    memmap_add(&machine, 0xfed1c000, 0xfed20000, MEM_RESERVED);
-    memmap_add(&machine, 0x100000000ull, 0x140000000ull, MEM_RAM);
-    memmap_add(&machine, 0x140000000ull, 0x140000800ull, MEM_UNUSABLE);
+    for (size_t i = 0; i < ARRAY_SIZE(machine_ranges); i++)
+        CHECK_EQ(memmap_add(&machine, machine_ranges[i].start, machine_ranges[i].end,
+                            machine_ranges[i].type), 0);
 }
 
 static void q35_frames(struct dom0_frames *f)
