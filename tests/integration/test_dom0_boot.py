@@ -9,6 +9,7 @@ and 2 GiB, dom0 with 2 vCPUs and 1 GiB:
     with the rest of RAM unusable. (Its poweroff goes through the host's
     ACPI PM1 registers, which the io work of issue 13 traps; until then
     the test ends the machine itself once /init has reported.)
+  - under Bochs (VT-x, EPT), 1 CPU, it reaches /init too;
   - a mini domU beside it still passes its suite;
   - a large initrd that the loader put where dom0's kernel must run is
     moved away at boot, and dom0 still starts;
@@ -20,7 +21,7 @@ import re
 
 import pytest
 
-from harness import QemuMachine
+from harness import BochsMachine, QemuMachine
 from harness.linux import INIT_RESULT, init_checks
 from test_guests import RESULT, dom, mini, results
 
@@ -76,6 +77,22 @@ def test_dom0_reaches_init(linux_image, machine):
     for start, end in re.findall(r"^boot: module \d+ at (0x[0-9a-f]+)-(0x[0-9a-f]+)", log, re.M):
         start, end = int(start, 16), int(end, 16) - 1
         assert all(t == "unusable" for s, e, t in e820 if s <= end and start <= e), linux
+
+
+def test_dom0_reaches_init_bochs(linux_image):
+    """Under Bochs's VT-x with EPT (one CPU, 256 MiB, as test_linux_bochs.py:
+    Bochs is slow), dom0 with 128 MiB; its kernel's 64 MiB unpacking block
+    must still fit beside it."""
+    vmlinuz, initramfs = linux_image
+    linux = "console=hvc0 tess.cpus=1 panic=-1 cryptomgr.notests"
+    modules = [(vmlinuz, f"dom0 mem=128M vcpus=1 -- {linux}"), (initramfs, "initrd")]
+    with BochsMachine(smp=1, mem_mb=256, timeout=900, modules=modules,
+                      cmdline="console=com1 guest_console_rate=unlimited") as m:
+        m.wait_for(r"tessera: dom dom0 id=0 started", timeout=900)
+        result = m.wait_for(INIT_RESULT, timeout=900)
+        log = m.log
+    assert "hvm: using vmx" in log, log
+    assert (result.group(1), result.group(2)) == ("3", "0"), log
 
 
 def test_dom0_beside_a_domu(linux_image):
