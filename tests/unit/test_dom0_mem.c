@@ -43,6 +43,14 @@ static int claim(uint64_t bytes, uint64_t need_start, uint64_t need_end, struct 
     return rc ? rc : dom0_mem_claim_rest(&host_map, m);
 }
 
+/* Gives m back and checks the allocator is as machine() left it. */
+static void release_and_check(struct dom0_mem *m)
+{
+    dom0_mem_release(m, true);
+    CHECK_EQ(page_alloc_free_pages(), free_before);
+    CHECK_EQ(page_alloc_check(), 0);
+}
+
 static uint64_t block_bytes(const struct dom0_mem *m)
 {
     uint64_t n = 0;
@@ -75,9 +83,7 @@ static void test_kernel_range_then_address_order(void)
     CHECK_EQ(m.ranges[1].end, MiB(76) + PAGE_SIZE);
     for (uint64_t pa = MiB(16); pa < MiB(40) + PAGE_SIZE; pa += PAGE_SIZE)
         CHECK(pa_to_page(pa)->flags & PGF_ALLOCATED);
-    dom0_mem_release(&m, true);
-    CHECK_EQ(page_alloc_free_pages(), free_before);
-    CHECK_EQ(page_alloc_check(), 0);
+    release_and_check(&m);
 }
 
 /* A block taken between the steps (the kernel's unpacking buffer) is
@@ -96,9 +102,7 @@ static void test_buffer_between_the_steps(void)
     for (unsigned int i = 0; i < m.nr_ranges; i++)
         CHECK(m.ranges[i].end <= buf || m.ranges[i].start >= buf + MiB(32));
     CHECK_EQ(free_pages(buf, 13), 0);
-    dom0_mem_release(&m, true);
-    CHECK_EQ(page_alloc_free_pages(), free_before);
-    CHECK_EQ(page_alloc_check(), 0);
+    release_and_check(&m);
 }
 
 /* Nothing is kept when the claim fails. */
