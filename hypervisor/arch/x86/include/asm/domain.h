@@ -14,6 +14,8 @@
 #include <asm/hvm_mmio.h>
 #include <asm/vlapic.h>
 
+struct vpci;
+
 /* FXSAVE image of the vCPU's x87/SSE state (SDM vol. 1 10.5.1). */
 struct fpu_area {
     uint8_t bytes[512];
@@ -37,6 +39,7 @@ struct arch_domain {
     unsigned int nr_mmio;
     struct hvm_ioport_range ioports[HVM_IOPORT_MAX_RANGES];  /* emulated ports */
     unsigned int nr_ioports;
+    struct vpci *vpci;              /* the hardware domain's PCI view (asm/vpci.h) */
 };
 
 #endif
