@@ -117,14 +117,13 @@ static bool msix_page(const struct vpci_dev *dev, unsigned int i, uint64_t pa)
     return x->pba_bir == i && p && pa + PAGE_4K > p && pa < p + plen;
 }
 
-static void log_bar(const struct vpci_dev *dev, unsigned int i, const char *what)
+static void log_bar(struct vpci_dev *dev, unsigned int i, const char *what)
 {
     const struct vpci_bar *bar = &dev->bars[i];
 
-    printk(LOG_WARN "vpci: %04x:%02x:%02x.%u %s%u [%#llx-%#llx] over %s: not mapped\n",
-           dev->sbdf >> 16, (dev->sbdf >> 8) & 0xff, (dev->sbdf >> 3) & 0x1f, dev->sbdf & 7,
-           i == VPCI_ROM ? "ROM" : "BAR", i == VPCI_ROM ? 0 : i,
-           (unsigned long long)bar->addr, (unsigned long long)(bar->addr + bar->size - 1), what);
+    vpci_warn(dev, "%s%u [%#llx-%#llx] over %s: not mapped", i == VPCI_ROM ? "ROM" : "BAR",
+              i == VPCI_ROM ? 0 : i, (unsigned long long)bar->addr,
+              (unsigned long long)(bar->addr + bar->size - 1), what);
 }
 
 /* Identity-maps BAR i page by page in runs that skip the MSI-X pages. */
@@ -221,11 +220,7 @@ void vpci_bar_write(struct vpci *vp, struct vpci_dev *dev, unsigned int reg, uin
         /* The enable bit may toggle; an enabled ROM may not move. */
         lo = hw->conf_read(dev->sbdf, reg, 4);
         if ((lo & PCI_ROM_ENABLE) && ((lo ^ val) & PCI_ROM_MASK)) {
-            if (!dev->warned)
-                printk(LOG_WARN "vpci: %04x:%02x:%02x.%u: ROM moved while decoding: ignored\n",
-                       dev->sbdf >> 16, (dev->sbdf >> 8) & 0xff, (dev->sbdf >> 3) & 0x1f,
-                       dev->sbdf & 7);
-            dev->warned = true;
+            vpci_warn(dev, "enabled ROM moved while decoding: ignored");
             return;
         }
         if (!(val & PCI_ROM_ENABLE))
@@ -237,11 +232,7 @@ void vpci_bar_write(struct vpci *vp, struct vpci_dev *dev, unsigned int reg, uin
         return;
     }
     if (decoding) {
-        if (!dev->warned)
-            printk(LOG_WARN "vpci: %04x:%02x:%02x.%u: BAR%u written while decoding: ignored\n",
-                   dev->sbdf >> 16, (dev->sbdf >> 8) & 0xff, (dev->sbdf >> 3) & 0x1f,
-                   dev->sbdf & 7, i);
-        dev->warned = true;
+        vpci_warn(dev, "BAR%u written while decoding: ignored", i);
         return;
     }
     hw->conf_write(dev->sbdf, reg, 4, val);

@@ -11,6 +11,7 @@
  * the device in naturally aligned pieces.
  */
 #include <asm/vpci.h>
+#include <stdarg.h>
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 
@@ -88,6 +89,21 @@ struct vpci_dev *vpci_dev_get(struct vpci *vp, uint32_t sbdf)
     else if (!dev->hidden)
         vpci_msix_place(vp, dev);
     return dev;
+}
+
+void vpci_warn(struct vpci_dev *dev, const char *fmt, ...)
+{
+    char line[160];
+    va_list ap;
+
+    if (dev->nr_warnings >= VPCI_MAX_WARNINGS)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    printk(LOG_WARN "vpci: %04x:%02x:%02x.%u: %s%s\n", dev->sbdf >> 16, (dev->sbdf >> 8) & 0xff,
+           (dev->sbdf >> 3) & 0x1f, dev->sbdf & 7, line,
+           ++dev->nr_warnings == VPCI_MAX_WARNINGS ? " (no more warnings for it)" : "");
 }
 
 void vpci_dev_free(struct vpci *vp, struct vpci_dev *dev)

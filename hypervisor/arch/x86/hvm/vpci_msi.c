@@ -25,12 +25,6 @@ static unsigned int mask_off(const struct vpci_msi *m)
     return m->is64 ? 16 : 12;
 }
 
-static void log_dev(const struct vpci_dev *dev, const char *what)
-{
-    printk(LOG_WARN "vpci: %04x:%02x:%02x.%u: MSI %s\n", dev->sbdf >> 16,
-           (dev->sbdf >> 8) & 0xff, (dev->sbdf >> 3) & 0x1f, dev->sbdf & 7, what);
-}
-
 void vpci_msi_init(struct vpci *vp, struct vpci_dev *dev, uint8_t pos)
 {
     struct vpci_msi *m = &dev->msi;
@@ -130,12 +124,12 @@ static void enable(struct vpci *vp, struct vpci_dev *dev)
     if (m->host_vec < 0)
         m->host_vec = hw->vec_alloc(vp->ctx);
     if (m->host_vec < 0) {
-        log_dev(dev, "enable failed: no free host vector");
+        vpci_warn(dev, "MSI enable failed: no free host vector");
         m->control &= ~PCI_MSI_CTRL_ENABLE;
         return;
     }
     if (!retarget(vp, dev))
-        log_dev(dev, "message is not deliverable: its interrupts are dropped");
+        vpci_warn(dev, "MSI message is not deliverable: its interrupts are dropped");
     /* The device gets the host's message; a reset device is reprogrammed
      * from here too (Linux has restore_msi return -ENOSYS and relies on
      * it, abi-pvh-dom0.md 2.4). */

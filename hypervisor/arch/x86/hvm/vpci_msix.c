@@ -25,12 +25,6 @@
 #define ENTRY_DATA      2
 #define ENTRY_CTRL      3
 
-static void log_dev(const struct vpci_dev *dev, const char *what, unsigned int i)
-{
-    printk(LOG_WARN "vpci: %04x:%02x:%02x.%u: MSI-X %s %u\n", dev->sbdf >> 16,
-           (dev->sbdf >> 8) & 0xff, (dev->sbdf >> 3) & 0x1f, dev->sbdf & 7, what, i);
-}
-
 static bool bar_is_mem(const struct vpci_dev *dev, unsigned int bir)
 {
     return bir < 6 && (dev->bars[bir].type == VPCI_BAR_MEM32 ||
@@ -54,7 +48,7 @@ void vpci_msix_init(struct vpci *vp, struct vpci_dev *dev, uint8_t pos)
         vp->hw->conf_write(dev->sbdf, pos + MSIX_CTRL, 2, ctrl & ~PCI_MSIX_CTRL_ENABLE);
     if (!bar_is_mem(dev, x->table_bir) || !bar_is_mem(dev, x->pba_bir) ||
         (uint64_t)x->table_off + x->nr * PCI_MSIX_ENTRY_SIZE > dev->bars[x->table_bir].size) {
-        log_dev(dev, "table or PBA outside a memory BAR: MSI-X off, entries", x->nr);
+        vpci_warn(dev, "MSI-X table or PBA outside a memory BAR: MSI-X off");
         return;
     }
     x->entries = xzalloc(x->nr * sizeof(*x->entries));
@@ -93,11 +87,15 @@ static bool in_pages(uint64_t gpa, uint64_t addr, uint64_t len)
     return gpa >= (addr & ~(PAGE_4K - 1)) && gpa < ((addr + len + PAGE_4K - 1) & ~(PAGE_4K - 1));
 }
 
+/* Traps the pages of [addr, addr + len), and takes out of the p2m what
+ * a fault on them may have mapped while the BAR was elsewhere. */
 static int claim(struct vpci *vp, uint64_t addr, uint64_t len)
 {
     uint64_t start = addr & ~(PAGE_4K - 1);
+    uint64_t end = (addr + len + PAGE_4K - 1) & ~(PAGE_4K - 1);
+    int rc = vp->hw->mmio_claim(vp->ctx, start, end - start);
 
-    return vp->hw->mmio_claim(vp->ctx, start, ((addr + len + PAGE_4K - 1) & ~(PAGE_4K - 1)) - start);
+    return rc ? rc : vp->hw->p2m_identity(vp->ctx, start / PAGE_4K, (end - start) / PAGE_4K, false);
 }
 
 void vpci_msix_place(struct vpci *vp, struct vpci_dev *dev)
@@ -111,7 +109,7 @@ void vpci_msix_place(struct vpci *vp, struct vpci_dev *dev)
         return;     /* never mapped either; the BAR's own check logs it */
     if (claim(vp, t, table_len(x)) || claim(vp, p, pba_len(x))) {
         /* Then the table cannot be kept from dom0: no MSI-X at all. */
-        log_dev(dev, "table pages cannot be trapped: MSI-X off, entries", x->nr);
+        vpci_warn(dev, "MSI-X table pages cannot be trapped: MSI-X off");
         vpci_msix_teardown(vp, dev);
         x->usable = false;
     }
@@ -153,13 +151,13 @@ static void update_entry(struct vpci *vp, struct vpci_dev *dev, unsigned int i)
     if (!dev->msix.enabled || (e->ctrl & PCI_MSIX_ENTRY_MASKED))
         return;
     if (vmsi_decode((uint64_t)e->addr_hi << 32 | e->addr_lo, e->data, &g)) {
-        log_dev(dev, "message not deliverable, left masked: entry", i);
+        vpci_warn(dev, "MSI-X entry %u: message not deliverable, left masked", i);
         return;
     }
     if (e->host_vec < 0)
         e->host_vec = vp->hw->vec_alloc(vp->ctx);
     if (e->host_vec < 0) {
-        log_dev(dev, "no free host vector, left masked: entry", i);
+        vpci_warn(dev, "MSI-X entry %u: no free host vector, left masked", i);
         return;
     }
     vp->hw->vec_target(vp->ctx, e->host_vec, &g);

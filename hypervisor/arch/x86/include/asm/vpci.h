@@ -121,7 +121,7 @@ struct vpci_dev {
     uint32_t sbdf;
     bool hidden;                    /* owned by the hypervisor: reads as absent */
     uint8_t header_type;            /* 0, 1 or 2 (bit 7, multi-function, dropped) */
-    bool warned;                    /* a BAR write while decoding was logged */
+    unsigned int nr_warnings;       /* console lines about it so far (capped) */
     struct vpci_bar bars[VPCI_NR_BARS];
     struct vpci_msi msi;
     struct vpci_msix msix;
@@ -174,6 +174,10 @@ void vpci_write(struct vpci *vp, uint32_t sbdf, unsigned int reg, unsigned int s
  * BARs, mapping them if decoding is on); NULL if absent or out of room.
  * Lock held. */
 struct vpci_dev *vpci_dev_get(struct vpci *vp, uint32_t sbdf);
+/* A console warning about dev ("vpci: 0000:00:01.0: " and fmt), the first
+ * VPCI_MAX_WARNINGS only: dom0 must not be able to flood the console. */
+#define VPCI_MAX_WARNINGS   8
+void vpci_warn(struct vpci_dev *dev, const char *fmt, ...) __printf(2, 3);
 /* Turns the function's MSI and MSI-X off and gives their host vectors
  * back (domain teardown: the p2m goes with the domain). Lock held. */
 void vpci_dev_free(struct vpci *vp, struct vpci_dev *dev);
