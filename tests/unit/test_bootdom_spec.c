@@ -292,6 +292,62 @@ static void test_initrd_placement(void)
     CHECK_EQ(ds.dom[2].initrd_module, 4);
 }
 
+static void test_dom0(void)
+{
+    /* GRUB (no path) and QEMU (path first); dom0 may come anywhere. */
+    CHECK_EQ(PARSE("dom=m mem=16M vcpus=1",
+                   "dom0 mem=1G vcpus=2 cpus=0-1 -- console=hvc0",
+                   "initrd"), 0);
+    CHECK_EQ(ds.nr, 2);
+    CHECK(!ds.dom[0].hardware);
+    CHECK(ds.dom[1].hardware);
+    CHECK_STR(ds.dom[1].name, "dom0");
+    CHECK_EQ(ds.dom[1].mem, GiB(1));
+    CHECK_EQ(ds.dom[1].vcpus, 2);
+    CHECK_EQ(ds.dom[1].cpus[0], 3);
+    CHECK_STR(ds.dom[1].cmdline, "console=hvc0");
+    CHECK_EQ(ds.dom[1].kernel_module, 1);
+    CHECK_EQ(ds.dom[1].initrd_module, 2);
+    CHECK_EQ(PARSE("/boot/vmlinuz dom0 mem=512M vcpus=1 pool=p", "/boot/initrd.img initrd"), 0);
+    CHECK(ds.dom[0].hardware);
+    CHECK_STR(ds.dom[0].pool, "p");
+    CHECK_EQ(ds.dom[0].initrd_module, 1);
+    /* A kernel file named dom0, as QEMU passes it. */
+    CHECK_EQ(PARSE("dom0 dom0 mem=512M vcpus=1"), 0);
+    CHECK(ds.dom[0].hardware);
+    /* A domU may not look like dom0 unless it is dom0. */
+    CHECK_EQ(PARSE("dom=dom0x mem=16M vcpus=1"), 0);
+    CHECK(!ds.dom[0].hardware);
+}
+
+static void test_dom0_errors(void)
+{
+    static const struct {
+        const char *mod[3];
+        const char *log;
+    } cases[] = {
+        { { "dom0 mem=1G vcpus=1", "dom0 mem=1G vcpus=1" },
+          "module 1: a second 'dom0' (the first is module 0)" },
+        { { "k dom0 mem=1G vcpus=1", "initrd", "k2 dom0 mem=1G vcpus=1" },
+          "module 2: a second 'dom0' (the first is module 0)" },
+        { { "dom0 dom=x mem=1G vcpus=1" }, "'dom0' is named dom0, got 'dom=x'" },
+        { { "dom0 vcpus=1" }, "missing mem=" },
+        { { "dom0 mem=1G" }, "missing vcpus=" },
+        /* The name is taken: a domU called dom0 after it, or before it. */
+        { { "dom0 mem=1G vcpus=1", "dom=dom0 mem=16M vcpus=1" }, "already used by module 0" },
+        { { "dom=dom0 mem=16M vcpus=1", "dom0 mem=1G vcpus=1" }, "already used by module 0" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        unsigned int n = 0;
+        while (n < 3 && cases[i].mod[n])
+            n++;
+        host_log_clear();
+        CHECK_EQ(bootdom_parse_modules(&ds, cases[i].mod, n), -EINVAL);
+        CHECK_LOG(cases[i].log);
+    }
+}
+
 static void test_too_many_domains(void)
 {
     static char lines[BOOTDOM_MAX_DOMAINS + 1][48];
@@ -498,6 +554,8 @@ int main(void)
     RUN(test_names);
     RUN(test_initrd_placement);
     RUN(test_too_many_domains);
+    RUN(test_dom0);
+    RUN(test_dom0_errors);
     RUN(test_pool_option_example);
     RUN(test_pool_option_errors);
     RUN(test_pool_finish);

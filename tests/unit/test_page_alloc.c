@@ -55,6 +55,43 @@ static void test_add_free_builds_maximal_blocks(void)
     CHECK_EQ(page_alloc_free_pages(), 63);
 }
 
+/* alloc_pages_at(): exactly the frames asked for, or nothing. */
+static void test_alloc_at(void)
+{
+    setup(MiB(64) >> PAGE_SHIFT);
+    page_alloc_add_free(0, MiB(64));
+    /* Inside the order-13 block at 32M: it splits around the piece taken. */
+    CHECK_EQ(alloc_pages_at(MiB(40), 9, 0), MiB(40));
+    CHECK_EQ(page_alloc_free_pages(), 16383 - 512);
+    CHECK_EQ(page_alloc_check(), 0);
+    CHECK(pa_to_page(MiB(40))->flags & PGF_ALLOCATED);
+    CHECK_EQ(pa_to_page(MiB(40))->order, 9);
+    /* Taken, overlapping, misaligned, page 0, outside: refused. */
+    CHECK_EQ(alloc_pages_at(MiB(40), 9, 0), 0);
+    CHECK_EQ(alloc_pages_at(MiB(40) + PAGE_SIZE, 0, 0), 0);
+    CHECK_EQ(alloc_pages_at(MiB(32), 13, 0), 0);
+    CHECK_EQ(alloc_pages_at(MiB(40) + PAGE_SIZE, 9, 0), 0);
+    CHECK_EQ(alloc_pages_at(0, 0, 0), 0);
+    CHECK_EQ(alloc_pages_at(MiB(64), 0, 0), 0);
+    CHECK_EQ(alloc_pages_at(MiB(63), 9, 0), 0);
+    CHECK_EQ(page_alloc_free_pages(), 16383 - 512);
+    /* Every other page of a run, then the rest: all of it, nothing twice. */
+    for (paddr_t pa = MiB(1); pa < MiB(2); pa += 2 * PAGE_SIZE)
+        CHECK_EQ(alloc_pages_at(pa, 0, 0), pa);
+    for (paddr_t pa = MiB(1) + PAGE_SIZE; pa < MiB(2); pa += 2 * PAGE_SIZE)
+        CHECK_EQ(alloc_pages_at(pa, 0, 0), pa);
+    CHECK_EQ(page_alloc_free_pages(), 16383 - 512 - 256);
+    CHECK_EQ(page_alloc_check(), 0);
+    /* Given back, everything merges again. */
+    for (paddr_t pa = MiB(1); pa < MiB(2); pa += PAGE_SIZE)
+        CHECK_EQ(free_pages(pa, 0), 0);
+    CHECK_EQ(free_pages(MiB(40), 9), 0);
+    CHECK_EQ(page_alloc_free_pages(), 16383);
+    for (unsigned int k = 0; k <= 13; k++)
+        CHECK_EQ(page_alloc_free_blocks(k), 1);
+    CHECK_EQ(page_alloc_check(), 0);
+}
+
 static void test_page0_never_returned(void)
 {
     setup(16);
@@ -341,6 +378,7 @@ int main(void)
 {
     RUN(test_add_free_builds_maximal_blocks);
     RUN(test_page0_never_returned);
+    RUN(test_alloc_at);
     RUN(test_fragmentation_coalesces_back);
     RUN(test_exhaustion);
     RUN(test_bad_frees_detected);

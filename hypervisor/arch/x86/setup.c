@@ -54,12 +54,17 @@ static const struct boot_option boot_options[] = {
     { .name = "after_domains", .kind = OPT_ENUM, .choices = &bootdom_opt_after },
 };
 
-static const void *acpi_map(paddr_t pa, size_t len)
+const void *acpi_map(paddr_t pa, size_t len)
 {
     return mm_range_mapped(pa, len) ? phys_to_virt(pa) : NULL;
 }
 
 static struct acpi_info acpi;
+
+const struct acpi_info *acpi_host(void)
+{
+    return &acpi;
+}
 
 static void setup_acpi(void)
 {
