@@ -8,6 +8,7 @@
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
 #include <asm/cpufeature.h>
+#include <asm/dom0_io.h>
 #include <asm/mm.h>
 #include <asm/pci.h>
 #include <asm/percpu.h>
@@ -260,6 +261,7 @@ void start_hypervisor(uint32_t magic, uint32_t info)
     com1_irq_init(&acpi);
 
     pci_init(acpi.mcfg, acpi.nr_mcfg);
+    dom0_mmio_init(&acpi);
     start_other_cpus();
     memory_print_usage();
     ready(check_cpus());

@@ -34,12 +34,15 @@ struct arch_vcpu {
     int lapic_vec_offered;
 };
 
+struct dom0_io;
+
 struct arch_domain {
     struct hvm_mmio_range mmio[HVM_MMIO_MAX_RANGES];   /* emulated devices */
     unsigned int nr_mmio;
     struct hvm_ioport_range ioports[HVM_IOPORT_MAX_RANGES];  /* emulated ports */
     unsigned int nr_ioports;
     struct vpci *vpci;              /* the hardware domain's PCI view (asm/vpci.h) */
+    struct dom0_io *dom0_io;        /* dom0's port pass-through (hvm/dom0_io.c); NULL: domU */
 };
 
 #endif
