@@ -8,6 +8,7 @@
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
 #include <asm/cpufeature.h>
+#include <asm/io_apic.h>
 #include <asm/mm.h>
 #include <asm/pci.h>
 #include <asm/percpu.h>
@@ -252,7 +253,8 @@ void start_hypervisor(uint32_t magic, uint32_t info)
     apic_timer_init();
     local_irq_enable();
     console_start_async();
-    com1_irq_init(&acpi);
+    io_apic_init(&acpi);
+    com1_irq_init();
 
     pci_init(acpi.mcfg, acpi.nr_mcfg);
     start_other_cpus();
