@@ -6,6 +6,7 @@
  */
 #include "backend.h"
 #include <asm/p2m.h>
+#include <asm/vioapic.h>
 #include <tessera/arch.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -14,6 +15,8 @@
 
 int arch_domain_create(struct domain *d)
 {
+    int rc;
+
     if (!hvm)
         return -ENODEV;
     d->p2m = p2m_create(hvm->p2m_format);
@@ -23,11 +26,13 @@ int arch_domain_create(struct domain *d)
         p2m_set_max_order(d->p2m, hvm->p2m_max_order());
     if (p2m_set_budget(d->p2m, &d->budget))
         return -ENOMEM;
-    return vlapic_domain_init(d);
+    rc = vlapic_domain_init(d);
+    return rc ? rc : vioapic_domain_init(d);
 }
 
 void arch_domain_destroy(struct domain *d)
 {
+    vioapic_domain_destroy(d);
     if (d->p2m)
         p2m_destroy(d->p2m);
     d->p2m = NULL;

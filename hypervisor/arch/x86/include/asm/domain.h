@@ -32,11 +32,14 @@ struct arch_vcpu {
     int lapic_vec_offered;
 };
 
+struct vioapic_set;
+
 struct arch_domain {
     struct hvm_mmio_range mmio[HVM_MMIO_MAX_RANGES];   /* emulated devices */
     unsigned int nr_mmio;
     struct hvm_ioport_range ioports[HVM_IOPORT_MAX_RANGES];  /* emulated ports */
     unsigned int nr_ioports;
+    struct vioapic_set *vioapic;    /* the hardware domain's vIOAPICs (hvm/vioapic.c) */
 };
 
 #endif
