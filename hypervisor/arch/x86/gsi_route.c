@@ -17,7 +17,6 @@
 #include <asm/apic.h>
 #include <asm/io_apic.h>
 #include <asm/gsi_route.h>
-#include <asm/percpu.h>
 #include <asm/regs.h>
 #include <asm/spinlock.h>
 #include <tessera/errno.h>
@@ -72,9 +71,8 @@ static void route_interrupt(struct cpu_regs *regs)
         fn(gsi);
 }
 
-int gsi_route_bind(uint32_t gsi, uint64_t mode, gsi_route_fn fn)
+int gsi_route_bind(uint32_t gsi, uint64_t mode, uint32_t apic_id, gsi_route_fn fn)
 {
-    uint32_t apic_id = this_cpu()->apic_id;
     unsigned long flags;
     struct route *r;
     int vec;

@@ -12,6 +12,7 @@
 #include <asm/gsi_route.h>
 #include <asm/hvm_mmio.h>
 #include <asm/io_apic.h>
+#include <asm/percpu.h>
 #include <asm/spinlock.h>
 #include <asm/vioapic.h>
 #include <asm/vlapic.h>
@@ -75,7 +76,10 @@ static void rte_written(struct vioapic *s, unsigned int pin)
     }
     if (masked)
         return;
-    rc = gsi_route_bind(gsi, mode, host_irq);
+    /* To this CPU: it runs the vCPU that unmasked the pin, so it is one
+     * of dom0's (with cpus=, one dom0 has to itself), and the interrupt
+     * does not stop another domain's vCPU on its way. */
+    rc = gsi_route_bind(gsi, mode, this_cpu()->apic_id, host_irq);
     if (!rc) {
         h->state[pin] |= PIN_BOUND;
         printk("d%u: GSI %u bound (%s, active %s)\n", h->d->id, gsi,
