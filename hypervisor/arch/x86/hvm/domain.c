@@ -7,6 +7,7 @@
 #include "backend.h"
 #include <asm/dom0_io.h>
 #include <asm/p2m.h>
+#include <asm/vioapic.h>
 #include <asm/vpci.h>
 #include <tessera/arch.h>
 #include <tessera/domain.h>
@@ -33,6 +34,8 @@ int arch_domain_create(struct domain *d)
             return rc;
     }
     rc = vlapic_domain_init(d);
+    if (!rc)
+        rc = vioapic_domain_init(d);
     if (!rc && d->is_hardware)
         rc = vpci_domain_init(d);
     return rc;
@@ -41,6 +44,7 @@ int arch_domain_create(struct domain *d)
 void arch_domain_destroy(struct domain *d)
 {
     vpci_domain_destroy(d);
+    vioapic_domain_destroy(d);
     dom0_io_domain_destroy(d);
     if (d->p2m)
         p2m_destroy(d->p2m);

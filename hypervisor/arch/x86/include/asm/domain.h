@@ -35,6 +35,7 @@ struct arch_vcpu {
 };
 
 struct dom0_io;
+struct vioapic_set;
 
 struct arch_domain {
     struct hvm_mmio_range mmio[HVM_MMIO_MAX_RANGES];   /* emulated devices */
@@ -43,6 +44,7 @@ struct arch_domain {
     unsigned int nr_ioports;
     struct vpci *vpci;              /* the hardware domain's PCI view (asm/vpci.h) */
     struct dom0_io *dom0_io;        /* dom0's port pass-through (hvm/dom0_io.c); NULL: domU */
+    struct vioapic_set *vioapic;    /* the hardware domain's vIOAPICs (hvm/vioapic.c) */
 };
 
 #endif
