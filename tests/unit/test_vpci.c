@@ -205,8 +205,16 @@ static unsigned int vecs_in_use(void)
     return n;
 }
 
+/* The machine's MMIO policy: an IOMMU's registers outside any e820 range. */
+#define IOMMU_REGS  0xfea80000ull
+
+static const char *fake_mmio_denied(uint64_t addr, uint64_t size)
+{
+    return addr < IOMMU_REGS + 0x4000 && IOMMU_REGS < addr + size ? "IOMMU registers" : NULL;
+}
+
 static const struct vpci_hw fake_hw = {
-    fake_conf_read, fake_conf_write, fake_p2m, fake_claim, fake_mmio_read, fake_mmio_write,
+    fake_conf_read, fake_conf_write, fake_mmio_denied, fake_p2m, fake_claim, fake_mmio_read, fake_mmio_write,
     fake_vec_alloc, fake_vec_free, fake_vec_target,
 };
 
@@ -533,6 +541,7 @@ static void test_bar_over_forbidden(void)
         { 0xfee00000, "BAR5 [0xfee00000-0xfee00fff] over the APIC window" },
         { 0xb0001000, "BAR5 [0xb0001000-0xb0001fff] over ECAM" },
         { 0, "BAR5 [0-0xfff] over an invalid address" },    /* unassigned */
+        { IOMMU_REGS + 0x2000, "BAR5 [0xfea82000-0xfea82fff] over IOMMU registers" },
     };
 
     fresh();

@@ -97,6 +97,11 @@ bool dom0_may_touch_frame(uint64_t mfn)
     return policy_ready && !dom0_frames_check(&policy, mfn, 1);
 }
 
+const char *dom0_frames_denied(uint64_t mfn, uint64_t nr)
+{
+    return policy_ready ? dom0_frames_check(&policy, mfn, nr) : "no policy yet";
+}
+
 static int absent_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val)
 {
     *val = ~0ull;

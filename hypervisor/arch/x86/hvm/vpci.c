@@ -6,6 +6,7 @@
  * host's configuration access (pci.c), dom0's p2m, host MMIO and vectors.
  */
 #include <asm/bootinfo.h>
+#include <asm/dom0_io.h>
 #include <asm/hvm_ioport.h>
 #include <asm/hvm_mmio.h>
 #include <asm/io.h>
@@ -35,6 +36,12 @@ static uint32_t hw_conf_read(uint32_t sbdf, unsigned int reg, unsigned int size)
 static void hw_conf_write(uint32_t sbdf, unsigned int reg, unsigned int size, uint32_t val)
 {
     pci_conf_write(sbdf >> 16, (sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f, sbdf & 7, reg, size, val);
+}
+
+static const char *hw_mmio_denied(uint64_t addr, uint64_t size)
+{
+    return dom0_frames_denied(addr >> PAGE_SHIFT,
+                              ((addr + size + PAGE_SIZE - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT));
 }
 
 static int hw_p2m_identity(void *ctx, uint64_t gfn, uint64_t nr, bool map)
@@ -118,7 +125,7 @@ static void hw_vec_target(void *ctx, int vec, const struct vmsi_guest *g)
 }
 
 static const struct vpci_hw machine = {
-    .conf_read = hw_conf_read, .conf_write = hw_conf_write,
+    .conf_read = hw_conf_read, .conf_write = hw_conf_write, .mmio_denied = hw_mmio_denied,
     .p2m_identity = hw_p2m_identity, .mmio_claim = hw_mmio_claim,
     .mmio_read = hw_mmio_read, .mmio_write = hw_mmio_write,
     .vec_alloc = hw_vec_alloc, .vec_free = hw_vec_free, .vec_target = hw_vec_target,

@@ -100,7 +100,7 @@ const char *vpci_bar_forbidden(const struct vpci *vp, uint64_t addr, uint64_t si
         if (addr < f->base + f->len && f->base < addr + size)
             return f->what;
     }
-    return NULL;
+    return vp->hw->mmio_denied(addr, size);
 }
 
 /* Is the 4 KiB frame at pa one of dev's MSI-X table or PBA pages in BAR i? */

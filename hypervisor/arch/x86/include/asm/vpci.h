@@ -137,6 +137,9 @@ struct vpci_forbidden {
 struct vpci_hw {
     uint32_t (*conf_read)(uint32_t sbdf, unsigned int reg, unsigned int size);
     void (*conf_write)(uint32_t sbdf, unsigned int reg, unsigned int size, uint32_t val);
+    /* NULL if the machine's MMIO policy lets dom0 reach [addr, addr + size)
+     * (docs/dom0-io.md), else why not: checked after vpci.forbidden[]. */
+    const char *(*mmio_denied)(uint64_t addr, uint64_t size);
     /* nr frames at gfn identity-mapped as MMIO (map) or unmapped: 0 or < 0. */
     int (*p2m_identity)(void *ctx, uint64_t gfn, uint64_t nr, bool map);
     /* Traps dom0's accesses to [gpa, gpa + len) (vpci_msix_read/write): 0 or < 0. */
