@@ -9,6 +9,8 @@ an ICH9 AHCI controller with a disk (MSI):
     its image, and the controller's PCI-MSI line counts those reads;
   - the NIC gets 10.0.2.15 from QEMU's user network, and its MSI-X queue
     vectors count;
+  - a BAR dom0 moves over RAM is not mapped (the console says so), and an
+    AMD-Vi IOMMU function is hidden from dom0;
   - the hypervisor took every function and logged no crash."""
 import hashlib
 import os
@@ -50,9 +52,17 @@ for d in /sys/bus/pci/devices/*; do
 done
 grep PCI-MSI /proc/interrupts | sed 's/^/vt: irq1 /'
 echo "vt: md5 $(dd if=/dev/sda bs=1M count=8 iflag=direct 2>/dev/null | md5sum)"
+dd if=/dev/sda of=/dev/null bs=1M count=16 iflag=direct 2>&1 | tail -n 1 | sed 's/^/vt: rate /'
 ip link set eth0 up
 udhcpc -i eth0 -n -q -t 10 -s /bin/true 2>&1 | sed 's/^/vt: dhcp /'
 grep PCI-MSI /proc/interrupts | sed 's/^/vt: irq2 /'
+# Hostile: the idle AHCI's BAR5 moved over RAM (16 MiB) and decoded.
+f=/sys/bus/pci/devices/0000:00:1f.2
+echo 0000:00:1f.2 > /sys/bus/pci/drivers/ahci/unbind
+printf '\000\000' | dd of=$f/config bs=2 seek=2 conv=notrunc 2>/dev/null
+printf '\000\000\000\001' | dd of=$f/config bs=4 seek=9 conv=notrunc 2>/dev/null
+printf '\002\000' | dd of=$f/config bs=2 seek=2 conv=notrunc 2>/dev/null
+echo "vt: bar5 $(od -An -tx4 -j36 -N4 $f/config)"
 echo "vt: done"
 poweroff -f
 """
@@ -105,7 +115,8 @@ def test_dom0_pci_msi_msix(linux_image, tmp_path):
     modules = [(vmlinuz, "dom0 mem=1G vcpus=2 -- console=hvc0 panic=-1"), (initramfs, "initrd")]
     extra = ["-device", "virtio-net-pci,netdev=n0", "-netdev", "user,id=n0",
              "-drive", f"file={disk},if=none,id=d0,format=raw",
-             "-device", "ich9-ahci,id=ahci", "-device", "ide-hd,drive=d0,bus=ahci.0"]
+             "-device", "ich9-ahci,id=ahci", "-device", "ide-hd,drive=d0,bus=ahci.0",
+             "-device", "amd-iommu"]
     with QemuMachine(boot="kernel", machine="q35", smp=2, mem="2G", timeout=TIMEOUT,
                      cmdline="console=com1 guest_console_rate=unlimited", modules=modules,
                      extra_args=extra) as m:
@@ -116,10 +127,16 @@ def test_dom0_pci_msi_msix(linux_image, tmp_path):
     pci = re.findall(r"vt: pci (\S+) (\S+) (\S+)", log)
     assert ("0x1af4", "0x1000") in [(v, d) for _, v, d in pci], log
     assert ("0x8086", "0x2922") in [(v, d) for _, v, d in pci], log
+    assert "0x1022" not in [v for _, v, _ in pci], log          # AMD-Vi hidden
+    assert re.search(r"vpci: 0000:00:\S+ \(IOMMU\) hidden from dom0", log), log
     bound = dict(re.findall(r"vt: bound (\S+) (\S+)", log))
     assert "virtio-pci" in bound.values() and "ahci" in bound.values(), log
     assert f"vt: md5 {hashlib.md5(data).hexdigest()}" in log, log
     assert "lease of 10.0.2.15 obtained" in log, log
+    # The BAR over RAM: the device holds it, dom0's p2m does not.
+    assert "vt: bar5  01000000" in log, log
+    assert re.search(r"vpci: 0000:00:1f\.2: BAR5 \[0x1000000-0x1000fff\] over \S+ .*not mapped",
+                     log), log
     before, after = msi_counts(log, "irq1"), msi_counts(log, "irq2")
     ahci = [k for k in after if k.startswith("ahci[")]
     # The disk's controller: MSI interrupts came for the reads.
