@@ -213,9 +213,17 @@ static const char *fake_mmio_denied(uint64_t addr, uint64_t size)
     return addr < IOMMU_REGS + 0x4000 && IOMMU_REGS < addr + size ? "IOMMU registers" : NULL;
 }
 
+/* Host CPUs: APIC ID HOST_APIC + dom0's physical destination. */
+#define HOST_APIC   3
+
+static uint32_t fake_host_dest(void *ctx, const struct vmsi_guest *g)
+{
+    return HOST_APIC + (g ? g->dest : 0);
+}
+
 static const struct vpci_hw fake_hw = {
     fake_conf_read, fake_conf_write, fake_mmio_denied, fake_p2m, fake_claim, fake_mmio_read, fake_mmio_write,
-    fake_vec_alloc, fake_vec_free, fake_vec_target,
+    fake_host_dest, fake_vec_alloc, fake_vec_free, fake_vec_target,
 };
 
 static struct vpci vp;
@@ -224,7 +232,6 @@ static struct vpci vp;
 #define NET_BAR1    0xfeb10000u     /* 4 KiB: MSI-X table at 0, PBA at 0x800 */
 #define NET_BAR4    0x800000000ull  /* 64-bit, 16 KiB */
 #define AHCI_BAR5   0xfeb20000u
-#define HOST_APIC   3
 
 static void setup_fdev(struct fdev *f, uint32_t sbdf, uint32_t id, uint32_t class)
 {
@@ -316,7 +323,6 @@ static void fresh(void)
         xfree(vp.devs[i]->msix.entries), xfree(vp.devs[i]);
     memset(&vp, 0, sizeof(vp));
     vp.hw = &fake_hw;
-    vp.host_apic_id = HOST_APIC;
     vp.forbidden[vp.nr_forbidden++] = (struct vpci_forbidden){ 0, 0x7fe00000, "RAM" };
     vp.forbidden[vp.nr_forbidden++] = (struct vpci_forbidden){ 0xb0000000, 0x10000000, "ECAM" };
     vp.forbidden[vp.nr_forbidden++] =
@@ -628,7 +634,7 @@ static void test_msi_enable(void)
     CHECK(hv >= 0x30);
     CHECK_EQ(get(ahci, 0x82, 2) & (PCI_MSI_CTRL_ENABLE | PCI_MSI_CTRL_MME), PCI_MSI_CTRL_ENABLE);
     CHECK_EQ(rd(ahci, 0x82, 2), PCI_MSI_CTRL_64 | PCI_MSI_CTRL_ENABLE);
-    CHECK_EQ(get(ahci, 0x84, 4), 0xfee00000 | HOST_APIC << 12);
+    CHECK_EQ(get(ahci, 0x84, 4), 0xfee00000 | (HOST_APIC + 2) << 12);
     CHECK_EQ(get(ahci, 0x88, 4), 0);
     CHECK_EQ(get(ahci, 0x8c, 2), (unsigned)hv);
     CHECK(vec_has_target[hv]);
@@ -640,9 +646,11 @@ static void test_msi_enable(void)
     CHECK_EQ(vec_target[hv].dest, 1);
     CHECK_EQ(vec_target[hv].vector, 0x62);
     CHECK_EQ(get(ahci, 0x8c, 2), (unsigned)hv);
+    CHECK_EQ(get(ahci, 0x84, 4), 0xfee00000 | (HOST_APIC + 1) << 12);   /* follows */
     /* An undeliverable message drops the interrupt, not the hypervisor. */
     wr(ahci, 0x84, 4, 0xfed00000);
     CHECK(!vec_has_target[hv]);
+    CHECK_EQ(get(ahci, 0x84, 4), 0xfee00000 | HOST_APIC << 12);     /* still the host's */
     wr(ahci, 0x84, 4, 0xfee01000);
     CHECK(vec_has_target[hv]);
     /* Disable gives the vector back. */
@@ -741,7 +749,7 @@ static void test_msix(void)
     mwr(NET_BAR1 + 12, 4, 0);           /* unmask entry 0 */
     hv0 = d->msix.entries[0].host_vec;
     CHECK(hv0 >= 0x30);
-    CHECK_EQ(tbl(0, 0), 0xfee00000 | HOST_APIC << 12);
+    CHECK_EQ(tbl(0, 0), 0xfee00000 | (HOST_APIC + 1) << 12);
     CHECK_EQ(tbl(0, 2), (unsigned)hv0);
     CHECK_EQ(tbl(0, 3), 0);
     CHECK_EQ(vec_target[hv0].vector, 0x40);

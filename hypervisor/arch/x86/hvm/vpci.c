@@ -124,11 +124,28 @@ static void hw_vec_target(void *ctx, int vec, const struct vmsi_guest *g)
     vmsi_vector_target(ctx, vec, g);
 }
 
+/* The CPU whose run loop has the vCPU dom0's message names (physical
+ * destination), else this one: the CPU of the dom0 vCPU programming the
+ * device, as for dom0's GSIs (docs/dom0-interrupts.md). Without interrupt
+ * remapping a host message names an 8-bit APIC ID (SDM vol. 3 11.11.1). */
+static uint32_t hw_host_dest(void *ctx, const struct vmsi_guest *g)
+{
+    struct domain *d = ctx;
+    int cpu = (int)smp_processor_id();
+
+    for (unsigned int i = 0; g && !g->logical && i < d->nr_vcpus; i++) {
+        const struct vcpu *v = d->vcpus[i];
+        if (v && (v->arch.vlapic.id & 0xff) == g->dest && v->run_cpu >= 0)
+            cpu = v->run_cpu;
+    }
+    return cpus[cpu].apic_id <= 0xff ? cpus[cpu].apic_id : cpus[0].apic_id;
+}
+
 static const struct vpci_hw machine = {
     .conf_read = hw_conf_read, .conf_write = hw_conf_write, .mmio_denied = hw_mmio_denied,
     .p2m_identity = hw_p2m_identity, .mmio_claim = hw_mmio_claim,
     .mmio_read = hw_mmio_read, .mmio_write = hw_mmio_write,
-    .vec_alloc = hw_vec_alloc, .vec_free = hw_vec_free, .vec_target = hw_vec_target,
+    .host_dest = hw_host_dest, .vec_alloc = hw_vec_alloc, .vec_free = hw_vec_free, .vec_target = hw_vec_target,
 };
 
 static uint64_t ones(unsigned int size)
@@ -308,7 +325,6 @@ int vpci_domain_init(struct domain *d)
     vp->lock = (spinlock_t)SPINLOCK_INIT;
     vp->hw = &machine;
     vp->ctx = d;
-    vp->host_apic_id = cpus[0].apic_id;
     forbid_host_ranges(vp);
     d->arch.vpci = vp;
     rc = hvm_ioport_register(d, 0xcf8, 1, &cf8_ops);

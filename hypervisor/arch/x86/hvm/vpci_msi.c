@@ -97,19 +97,26 @@ static void release(struct vpci *vp, struct vpci_dev *dev)
     m->host_vec = -1;
 }
 
-/* Points the host vector at dom0's current message; false if dom0's
- * message is not one the hypervisor delivers. */
+/* Points the host vector at dom0's current message and gives the device
+ * the host's message for it (to the CPU that runs dom0's target vCPU);
+ * false if dom0's message is not one the hypervisor delivers (the device
+ * then still holds a valid host message, which is dropped). */
 static bool retarget(struct vpci *vp, struct vpci_dev *dev)
 {
+    const struct vpci_hw *hw = vp->hw;
     struct vpci_msi *m = &dev->msi;
     struct vmsi_guest g;
+    bool ok = !vmsi_decode((uint64_t)m->addr_hi << 32 | m->addr_lo, m->data, &g);
+    uint64_t addr;
+    uint32_t data;
 
-    if (vmsi_decode((uint64_t)m->addr_hi << 32 | m->addr_lo, m->data, &g)) {
-        vp->hw->vec_target(vp->ctx, m->host_vec, NULL);
-        return false;
-    }
-    vp->hw->vec_target(vp->ctx, m->host_vec, &g);
-    return true;
+    hw->vec_target(vp->ctx, m->host_vec, ok ? &g : NULL);
+    vmsi_host_msg(hw->host_dest(vp->ctx, ok ? &g : NULL), m->host_vec, &addr, &data);
+    hw->conf_write(dev->sbdf, m->pos + MSI_ADDR_LO, 4, (uint32_t)addr);
+    if (m->is64)
+        hw->conf_write(dev->sbdf, m->pos + MSI_ADDR_HI, 4, (uint32_t)(addr >> 32));
+    hw->conf_write(dev->sbdf, m->pos + data_off(m), 2, data);
+    return ok;
 }
 
 static void enable(struct vpci *vp, struct vpci_dev *dev)
@@ -118,8 +125,6 @@ static void enable(struct vpci *vp, struct vpci_dev *dev)
     struct vpci_msi *m = &dev->msi;
     unsigned int pos = m->pos;
     uint16_t ctrl = hw->conf_read(dev->sbdf, pos + MSI_CTRL, 2);
-    uint64_t addr;
-    uint32_t data;
 
     if (m->host_vec < 0)
         m->host_vec = hw->vec_alloc(vp->ctx);
@@ -128,16 +133,11 @@ static void enable(struct vpci *vp, struct vpci_dev *dev)
         m->control &= ~PCI_MSI_CTRL_ENABLE;
         return;
     }
-    if (!retarget(vp, dev))
-        vpci_warn(dev, "MSI message is not deliverable: its interrupts are dropped");
     /* The device gets the host's message; a reset device is reprogrammed
      * from here too (Linux has restore_msi return -ENOSYS and relies on
      * it, abi-pvh-dom0.md 2.4). */
-    vmsi_host_msg(vp->host_apic_id, m->host_vec, &addr, &data);
-    hw->conf_write(dev->sbdf, pos + MSI_ADDR_LO, 4, (uint32_t)addr);
-    if (m->is64)
-        hw->conf_write(dev->sbdf, pos + MSI_ADDR_HI, 4, (uint32_t)(addr >> 32));
-    hw->conf_write(dev->sbdf, pos + data_off(m), 2, data);
+    if (!retarget(vp, dev))
+        vpci_warn(dev, "MSI message is not deliverable: its interrupts are dropped");
     if (m->maskable)
         hw->conf_write(dev->sbdf, pos + mask_off(m), 4, m->mask);
     hw->conf_write(dev->sbdf, pos + MSI_CTRL, 2,
@@ -181,7 +181,8 @@ void vpci_msi_write(struct vpci *vp, struct vpci_dev *dev, unsigned int off, uin
         vp->hw->conf_write(dev->sbdf, off, 4, val);
         return;
     }
-    /* Linux moves an enabled vector (affinity) by rewriting the message. */
+    /* Linux moves an enabled vector (affinity) by rewriting the message:
+     * the host's follows, to the CPU of the new target. */
     if (on && m->host_vec >= 0)
         retarget(vp, dev);
 }

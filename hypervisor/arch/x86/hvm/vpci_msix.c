@@ -161,7 +161,7 @@ static void update_entry(struct vpci *vp, struct vpci_dev *dev, unsigned int i)
         return;
     }
     vp->hw->vec_target(vp->ctx, e->host_vec, &g);
-    vmsi_host_msg(vp->host_apic_id, e->host_vec, &addr, &data);
+    vmsi_host_msg(vp->hw->host_dest(vp->ctx, &g), e->host_vec, &addr, &data);
     hw_entry_write(vp, dev, i, ENTRY_ADDR_LO, (uint32_t)addr);
     hw_entry_write(vp, dev, i, ENTRY_ADDR_HI, (uint32_t)(addr >> 32));
     hw_entry_write(vp, dev, i, ENTRY_DATA, data);

@@ -148,6 +148,9 @@ struct vpci_hw {
      * sharing their pages): size 1, 2, 4 or 8; false if out of reach. */
     bool (*mmio_read)(uint64_t pa, unsigned int size, uint64_t *val);
     bool (*mmio_write)(uint64_t pa, unsigned int size, uint64_t val);
+    /* The APIC ID of the host CPU a host MSI for dom0's message g should
+     * go to (g NULL: undeliverable, any CPU of dom0's). */
+    uint32_t (*host_dest)(void *ctx, const struct vmsi_guest *g);
     /* Host vectors (vmsi_irq.c): a free one or < 0; its target (NULL: none). */
     int (*vec_alloc)(void *ctx);
     void (*vec_free)(void *ctx, int vec);
@@ -158,7 +161,6 @@ struct vpci {
     spinlock_t lock;                /* everything below */
     const struct vpci_hw *hw;
     void *ctx;
-    uint32_t host_apic_id;          /* where host MSIs go */
     uint32_t cf8;                   /* dom0's 0xCF8 latch */
     unsigned int nr_devs;
     struct vpci_dev *devs[VPCI_MAX_DEVS];
