@@ -833,6 +833,20 @@ static void test_msix_untrappable(void)
     CHECK(range_unmapped(NET_BAR1, 0x1000));
 }
 
+static void test_msix_out_of_reach(void)
+{
+    fresh();
+    /* BAR1 moved where the fake (as the hypervisor's page tables above
+     * 4 GiB) cannot reach: MSI-X is refused rather than left half-done. */
+    wr(net, PCI_COMMAND, 2, 0);
+    net->bars[1].size = 0;          /* fake_mem() no longer finds the table */
+    wr(net, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    CHECK_LOG("MSI-X table out of the hypervisor's reach: MSI-X off");
+    wr(net, 0x42, 2, PCI_MSIX_CTRL_ENABLE);
+    CHECK_EQ(rd(net, 0x42, 2) & PCI_MSIX_CTRL_ENABLE, 0);
+    CHECK_EQ(get(net, 0x42, 2) & PCI_MSIX_CTRL_ENABLE, 0);
+}
+
 static void test_msix_reset_reprogram(void)
 {
     int hv;
@@ -931,6 +945,7 @@ int main(void)
     RUN(test_msix);
     RUN(test_msix_hostile);
     RUN(test_msix_untrappable);
+    RUN(test_msix_out_of_reach);
     RUN(test_msix_reset_reprogram);
     RUN(test_teardown);
     RUN(test_random_accesses);

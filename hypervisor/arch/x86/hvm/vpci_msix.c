@@ -101,7 +101,7 @@ static int claim(struct vpci *vp, uint64_t addr, uint64_t len)
 void vpci_msix_place(struct vpci *vp, struct vpci_dev *dev)
 {
     struct vpci_msix *x = &dev->msix;
-    uint64_t t = vpci_msix_addr(dev, false), p = vpci_msix_addr(dev, true);
+    uint64_t t = vpci_msix_addr(dev, false), p = vpci_msix_addr(dev, true), probe;
 
     if (!x->usable || !t || !p)
         return;
@@ -110,9 +110,14 @@ void vpci_msix_place(struct vpci *vp, struct vpci_dev *dev)
     if (claim(vp, t, table_len(x)) || claim(vp, p, pba_len(x))) {
         /* Then the table cannot be kept from dom0: no MSI-X at all. */
         vpci_warn(dev, "MSI-X table pages cannot be trapped: MSI-X off");
-        vpci_msix_teardown(vp, dev);
-        x->usable = false;
+    } else if (!vp->hw->mmio_read(vpci_msix_addr(dev, false), 4, &probe)) {
+        /* Nor can the device's entries be written: dom0 falls back to MSI. */
+        vpci_warn(dev, "MSI-X table out of the hypervisor's reach: MSI-X off");
+    } else {
+        return;
     }
+    vpci_msix_teardown(vp, dev);
+    x->usable = false;
 }
 
 static void hw_entry_write(struct vpci *vp, struct vpci_dev *dev, unsigned int i,
