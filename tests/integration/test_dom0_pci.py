@@ -32,7 +32,8 @@ MODULES = [
     "drivers/virtio/virtio_pci_modern_dev", "drivers/virtio/virtio_pci_legacy_dev",
     "drivers/virtio/virtio_pci", "net/core/failover", "drivers/net/net_failover",
     "drivers/net/virtio_net", "drivers/scsi/scsi_common", "drivers/scsi/scsi_mod",
-    "drivers/ata/libata", "drivers/ata/libahci", "drivers/ata/ahci",
+    "drivers/ata/libata", "drivers/ata/libahci", "drivers/ata/ahci", "drivers/ata/ata_piix",
+    "drivers/net/ethernet/intel/e1000/e1000",
     "crypto/crct10dif_common", "lib/crc-t10dif", "lib/crc64", "lib/crc64-rocksoft",
     "block/t10-pi", "drivers/scsi/sd_mod",
 ]
@@ -50,21 +51,23 @@ for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /dev/sda ] && break; sleep 1; done
 for d in /sys/bus/pci/devices/*; do
   [ -e $d/driver ] && echo "vt: bound $(basename $d) $(basename $(readlink $d/driver))"
 done
-grep PCI-MSI /proc/interrupts | sed 's/^/vt: irq1 /'
+grep -E "PCI-MSI|IO-APIC" /proc/interrupts | sed 's/^/vt: irq1 /'
 echo "vt: md5 $(dd if=/dev/sda bs=1M count=8 iflag=direct 2>/dev/null | md5sum)"
 t0=$(cut -d' ' -f1 /proc/uptime)
 dd if=/dev/sda of=/dev/null bs=1M count=16 iflag=direct 2>/dev/null
 echo "vt: read 16 MiB from $t0 to $(cut -d' ' -f1 /proc/uptime) s"
 ip link set eth0 up
 udhcpc -i eth0 -n -q -t 10 -s /bin/true 2>&1 | sed 's/^/vt: dhcp /'
-grep PCI-MSI /proc/interrupts | sed 's/^/vt: irq2 /'
-# Hostile: the idle AHCI's BAR5 moved over RAM (16 MiB) and decoded.
+grep -E "PCI-MSI|IO-APIC" /proc/interrupts | sed 's/^/vt: irq2 /'
+# Hostile (q35): the idle AHCI's BAR5 moved over RAM (16 MiB) and decoded.
 f=/sys/bus/pci/devices/0000:00:1f.2
-echo 0000:00:1f.2 > /sys/bus/pci/drivers/ahci/unbind
-printf '\000\000' | dd of=$f/config bs=2 seek=2 conv=notrunc 2>/dev/null
-printf '\000\000\000\001' | dd of=$f/config bs=4 seek=9 conv=notrunc 2>/dev/null
-printf '\002\000' | dd of=$f/config bs=2 seek=2 conv=notrunc 2>/dev/null
-echo "vt: bar5 $(od -An -tx4 -j36 -N4 $f/config)"
+if [ -e $f/driver ]; then
+  echo 0000:00:1f.2 > /sys/bus/pci/drivers/ahci/unbind
+  printf '\000\000' | dd of=$f/config bs=2 seek=2 conv=notrunc 2>/dev/null
+  printf '\000\000\000\001' | dd of=$f/config bs=4 seek=9 conv=notrunc 2>/dev/null
+  printf '\002\000' | dd of=$f/config bs=2 seek=2 conv=notrunc 2>/dev/null
+  echo "vt: bar5 $(od -An -tx4 -j36 -N4 $f/config)"
+fi
 echo "vt: done"
 poweroff -f
 """
@@ -108,22 +111,27 @@ def msi_counts(log, tag):
     return counts
 
 
-def test_dom0_pci_msi_msix(linux_image, tmp_path):
+def run_dom0(linux_image, tmp_path, machine, devices):
+    """Boots dom0 on `machine` with a 16 MiB disk whose first half is random
+    (its data is returned) and the given QEMU device options; the log."""
     vmlinuz, _ = linux_image
     initramfs = dom0_pci_initramfs()
     disk = tmp_path / "disk.img"
     data = os.urandom(8 << 20)
     disk.write_bytes(data + bytes(8 << 20))
     modules = [(vmlinuz, "dom0 mem=1G vcpus=2 -- console=hvc0 panic=-1"), (initramfs, "initrd")]
-    extra = ["-device", "virtio-net-pci,netdev=n0", "-netdev", "user,id=n0",
-             "-drive", f"file={disk},if=none,id=d0,format=raw",
-             "-device", "ich9-ahci,id=ahci", "-device", "ide-hd,drive=d0,bus=ahci.0",
-             "-device", "amd-iommu"]
-    with QemuMachine(boot="kernel", machine="q35", smp=2, mem="2G", timeout=TIMEOUT,
+    extra = ["-netdev", "user,id=n0", "-drive", f"file={disk},if=none,id=d0,format=raw"]
+    with QemuMachine(boot="kernel", machine=machine, smp=2, mem="2G", timeout=TIMEOUT,
                      cmdline="console=com1 guest_console_rate=unlimited", modules=modules,
-                     extra_args=extra) as m:
+                     extra_args=extra + devices) as m:
         m.wait_for(r"vt: done", timeout=TIMEOUT)
-        log = m.log
+        return data, m.log
+
+
+def test_dom0_pci_msi_msix(linux_image, tmp_path):
+    data, log = run_dom0(linux_image, tmp_path, "q35", [
+        "-device", "virtio-net-pci,netdev=n0", "-device", "ich9-ahci,id=ahci",
+        "-device", "ide-hd,drive=d0,bus=ahci.0", "-device", "amd-iommu"])
     assert re.search(r"vpci: dom0: \d+ PCI functions, 1 ECAM window trapped", log), log
     assert not re.search(r"^dom dom0 id=0 crashed", log, re.M), log
     pci = re.findall(r"vt: pci (\S+) (\S+) (\S+)", log)
@@ -146,3 +154,16 @@ def test_dom0_pci_msi_msix(linux_image, tmp_path):
     # The NIC: one MSI-X vector per queue, and DHCP moved both.
     assert after.get("virtio0-input.0", 0) > before.get("virtio0-input.0", 0), log
     assert after.get("virtio0-output.0", 0) + after.get("virtio0-input.0", 0) > 0, log
+
+
+def test_dom0_pci_legacy_intx(linux_image, tmp_path):
+    """-machine pc: no ECAM, so every access goes through 0xCF8/0xCFC; the
+    e1000 NIC and the PIIX IDE disk interrupt through the IOAPIC."""
+    data, log = run_dom0(linux_image, tmp_path, "pc", [
+        "-device", "e1000,netdev=n0", "-device", "ide-hd,drive=d0,bus=ide.0"])
+    assert re.search(r"vpci: dom0: \d+ PCI functions, 0 ECAM windows trapped", log), log
+    assert not re.search(r"^dom dom0 id=0 crashed", log, re.M), log
+    bound = set(re.findall(r"vt: bound \S+ (\S+)", log))
+    assert {"e1000", "ata_piix"} <= bound, log
+    assert f"vt: md5 {hashlib.md5(data).hexdigest()}" in log, log
+    assert "lease of 10.0.2.15 obtained" in log, log
