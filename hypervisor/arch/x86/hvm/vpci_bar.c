@@ -103,20 +103,6 @@ const char *vpci_bar_forbidden(const struct vpci *vp, uint64_t addr, uint64_t si
     return vp->hw->mmio_denied(addr, size);
 }
 
-/* Is the 4 KiB frame at pa one of dev's MSI-X table or PBA pages in BAR i? */
-static bool msix_page(const struct vpci_dev *dev, unsigned int i, uint64_t pa)
-{
-    const struct vpci_msix *x = &dev->msix;
-    uint64_t t = vpci_msix_addr(dev, false), p = vpci_msix_addr(dev, true);
-    uint64_t tlen = (uint64_t)x->nr * PCI_MSIX_ENTRY_SIZE, plen = ((x->nr + 63u) / 64) * 8;
-
-    if (!x->pos)
-        return false;
-    if (x->table_bir == i && t && pa + PAGE_4K > t && pa < t + tlen)
-        return true;
-    return x->pba_bir == i && p && pa + PAGE_4K > p && pa < p + plen;
-}
-
 static void log_bar(struct vpci_dev *dev, unsigned int i, const char *what)
 {
     const struct vpci_bar *bar = &dev->bars[i];
@@ -126,7 +112,8 @@ static void log_bar(struct vpci_dev *dev, unsigned int i, const char *what)
               (unsigned long long)(bar->addr + bar->size - 1), what);
 }
 
-/* Identity-maps BAR i page by page in runs that skip the MSI-X pages. */
+/* Identity-maps BAR i page by page in runs that skip MSI-X table and PBA
+ * pages: its own, and another function's that dom0 put the BAR over. */
 static int map_bar(struct vpci *vp, struct vpci_dev *dev, unsigned int i)
 {
     const struct vpci_bar *bar = &dev->bars[i];
@@ -134,7 +121,7 @@ static int map_bar(struct vpci *vp, struct vpci_dev *dev, unsigned int i)
     uint64_t run = first;
 
     for (uint64_t f = first; f <= end; f++) {
-        bool skip = f < end && msix_page(dev, i, f * PAGE_4K);
+        bool skip = f < end && vpci_msix_owns(vp, f * PAGE_4K);
         int rc;
 
         if (f < end && !skip)

@@ -243,6 +243,11 @@ static struct vpci_dev *find_page(struct vpci *vp, uint64_t gpa)
     return NULL;
 }
 
+bool vpci_msix_owns(struct vpci *vp, uint64_t pa)
+{
+    return find_page(vp, pa) != NULL;
+}
+
 /* The table entry word at gpa, or false outside the table. */
 static bool table_word(const struct vpci_dev *dev, uint64_t gpa, unsigned int *i,
                        unsigned int *word)

@@ -216,6 +216,8 @@ void vpci_msix_teardown(struct vpci *vp, struct vpci_dev *dev);
 uint64_t vpci_msix_addr(const struct vpci_dev *dev, bool pba);
 /* Claims the table and PBA pages where the BAR puts them now. */
 void vpci_msix_place(struct vpci *vp, struct vpci_dev *dev);
+/* Is pa in a trapped MSI-X table or PBA page of any function? Lock held. */
+bool vpci_msix_owns(struct vpci *vp, uint64_t pa);
 /* Dom0's access to a claimed page (the lock is taken): 4 or 8 bytes aligned
  * in the table, anything in the PBA, passed to the device elsewhere;
  * false: not an MSI-X page of any function. */
