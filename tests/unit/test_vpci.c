@@ -222,8 +222,10 @@ static uint32_t fake_host_dest(void *ctx, const struct vmsi_guest *g)
 }
 
 static const struct vpci_hw fake_hw = {
-    fake_conf_read, fake_conf_write, fake_mmio_denied, fake_p2m, fake_claim, fake_mmio_read, fake_mmio_write,
-    fake_host_dest, fake_vec_alloc, fake_vec_free, fake_vec_target,
+    .conf_read = fake_conf_read, .conf_write = fake_conf_write, .mmio_denied = fake_mmio_denied,
+    .p2m_identity = fake_p2m, .mmio_claim = fake_claim, .mmio_read = fake_mmio_read,
+    .mmio_write = fake_mmio_write, .host_dest = fake_host_dest, .vec_alloc = fake_vec_alloc,
+    .vec_free = fake_vec_free, .vec_target = fake_vec_target,
 };
 
 static struct vpci vp;
@@ -245,7 +247,8 @@ static void setup_fdev(struct fdev *f, uint32_t sbdf, uint32_t id, uint32_t clas
     f->wmask[0x3c] = 0xff;          /* interrupt line */
 }
 
-static void set_bar(struct fdev *f, unsigned int i, uint64_t addr, uint64_t size, uint32_t flags)
+static void set_bar(struct fdev *f, unsigned int i, uint64_t addr, uint64_t size,
+                    uint32_t flags)
 {
     f->bars[i].size = size;
     f->bars[i].flags = flags;
@@ -644,7 +647,8 @@ static void test_msi_enable(void)
     wr(ahci, 0x82, 2, PCI_MSI_CTRL_ENABLE | (2 << 4));
     hv = vp.devs[0]->msi.host_vec;
     CHECK(hv >= 0x30);
-    CHECK_EQ(get(ahci, 0x82, 2) & (PCI_MSI_CTRL_ENABLE | PCI_MSI_CTRL_MME), PCI_MSI_CTRL_ENABLE);
+    CHECK_EQ(get(ahci, 0x82, 2) & (PCI_MSI_CTRL_ENABLE | PCI_MSI_CTRL_MME),
+             PCI_MSI_CTRL_ENABLE);
     CHECK_EQ(rd(ahci, 0x82, 2), PCI_MSI_CTRL_64 | PCI_MSI_CTRL_ENABLE);
     CHECK_EQ(get(ahci, 0x84, 4), 0xfee00000 | (HOST_APIC + 2) << 12);
     CHECK_EQ(get(ahci, 0x88, 4), 0);

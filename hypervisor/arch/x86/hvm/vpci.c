@@ -30,18 +30,21 @@
 
 static uint32_t hw_conf_read(uint32_t sbdf, unsigned int reg, unsigned int size)
 {
-    return pci_conf_read(sbdf >> 16, (sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f, sbdf & 7, reg, size);
+    return pci_conf_read(sbdf >> 16, (sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f, sbdf & 7, reg,
+                         size);
 }
 
 static void hw_conf_write(uint32_t sbdf, unsigned int reg, unsigned int size, uint32_t val)
 {
-    pci_conf_write(sbdf >> 16, (sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f, sbdf & 7, reg, size, val);
+    pci_conf_write(sbdf >> 16, (sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f, sbdf & 7, reg, size,
+                   val);
 }
 
 static const char *hw_mmio_denied(uint64_t addr, uint64_t size)
 {
-    return dom0_frames_denied(addr >> PAGE_SHIFT,
-                              ((addr + size + PAGE_SIZE - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT));
+    uint64_t first = addr >> PAGE_SHIFT, end = (addr + size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+    return dom0_frames_denied(first, end - first);
 }
 
 static int hw_p2m_identity(void *ctx, uint64_t gfn, uint64_t nr, bool map)
@@ -145,7 +148,8 @@ static const struct vpci_hw machine = {
     .conf_read = hw_conf_read, .conf_write = hw_conf_write, .mmio_denied = hw_mmio_denied,
     .p2m_identity = hw_p2m_identity, .mmio_claim = hw_mmio_claim,
     .mmio_read = hw_mmio_read, .mmio_write = hw_mmio_write,
-    .host_dest = hw_host_dest, .vec_alloc = hw_vec_alloc, .vec_free = hw_vec_free, .vec_target = hw_vec_target,
+    .host_dest = hw_host_dest, .vec_alloc = hw_vec_alloc, .vec_free = hw_vec_free,
+    .vec_target = hw_vec_target,
 };
 
 static uint64_t ones(unsigned int size)
@@ -307,7 +311,8 @@ static void forbid_host_ranges(struct vpci *vp)
     for (unsigned int i = 0; i < boot_info.nr_mmap; i++) {
         const struct boot_mmap_entry *e = &boot_info.mmap[i];
         if (e->type != BOOT_MEM_RESERVED)
-            forbid(vp, e->base, e->len, e->type == BOOT_MEM_RAM ? "RAM" : "ACPI or unusable memory");
+            forbid(vp, e->base, e->len,
+                   e->type == BOOT_MEM_RAM ? "RAM" : "ACPI or unusable memory");
     }
     if (vp->nr_forbidden == VPCI_MAX_FORBIDDEN)
         printk(LOG_WARN "vpci: memory map too long: BARs are checked against part of it\n");
@@ -331,8 +336,8 @@ int vpci_domain_init(struct domain *d)
     if (!rc)
         rc = hvm_ioport_register(d, 0xcfc, 4, &cfc_ops);
     for (unsigned int i = 0; !rc && i < n; i++)
-        rc = hvm_mmio_register(d, w[i].base, (uint64_t)(w[i].end_bus - w[i].start_bus + 1) << 20,
-                               &ecam_ops);
+        rc = hvm_mmio_register(d, w[i].base,
+                               (uint64_t)(w[i].end_bus - w[i].start_bus + 1) << 20, &ecam_ops);
     if (rc) {
         printk(LOG_ERR "vpci: cannot trap configuration space (%d)\n", rc);
         return rc;

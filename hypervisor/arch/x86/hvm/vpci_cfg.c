@@ -195,7 +195,8 @@ static void write_through(struct vpci *vp, uint32_t sbdf, unsigned int reg, uint
                           unsigned int from, unsigned int to)
 {
     while (from < to) {
-        unsigned int n = !(from & 3) && from + 4 <= to ? 4 : !(from & 1) && from + 2 <= to ? 2 : 1;
+        unsigned int n = !(from & 3) && from + 4 <= to ? 4
+                       : !(from & 1) && from + 2 <= to ? 2 : 1;
 
         vp->hw->conf_write(sbdf, from, n, (val >> ((from - reg) * 8)) & ones(n));
         from += n;

@@ -84,7 +84,8 @@ static uint64_t table_len(const struct vpci_msix *x)
 /* Is gpa in one of the 4 KiB pages that [addr, addr + len) touches? */
 static bool in_pages(uint64_t gpa, uint64_t addr, uint64_t len)
 {
-    return gpa >= (addr & ~(PAGE_4K - 1)) && gpa < ((addr + len + PAGE_4K - 1) & ~(PAGE_4K - 1));
+    return gpa >= (addr & ~(PAGE_4K - 1)) &&
+           gpa < ((addr + len + PAGE_4K - 1) & ~(PAGE_4K - 1));
 }
 
 /* Traps the pages of [addr, addr + len), and takes out of the p2m what
@@ -95,7 +96,9 @@ static int claim(struct vpci *vp, uint64_t addr, uint64_t len)
     uint64_t end = (addr + len + PAGE_4K - 1) & ~(PAGE_4K - 1);
     int rc = vp->hw->mmio_claim(vp->ctx, start, end - start);
 
-    return rc ? rc : vp->hw->p2m_identity(vp->ctx, start / PAGE_4K, (end - start) / PAGE_4K, false);
+    if (rc)
+        return rc;
+    return vp->hw->p2m_identity(vp->ctx, start / PAGE_4K, (end - start) / PAGE_4K, false);
 }
 
 void vpci_msix_place(struct vpci *vp, struct vpci_dev *dev)
