@@ -69,6 +69,8 @@ static uint32_t bar_value(const struct fdev *f, unsigned int i, uint32_t val)
     return (val & ~(uint32_t)(f->bars[i].size - 1) & ~0xfu) | f->bars[i].flags;
 }
 
+static unsigned int io_decode_offs;     /* command writes turning I/O decode off */
+
 static void fake_conf_write(uint32_t sbdf, unsigned int reg, unsigned int size, uint32_t val)
 {
     struct fdev *f = fdev(sbdf);
@@ -88,6 +90,9 @@ static void fake_conf_write(uint32_t sbdf, unsigned int reg, unsigned int size, 
                                      (val & PCI_ROM_ENABLE) : 0);
         return;
     }
+    if (reg == PCI_COMMAND && (get(f, PCI_COMMAND, 2) & PCI_COMMAND_IO) &&
+        !(val & PCI_COMMAND_IO))
+        io_decode_offs++;
     for (unsigned int i = 0; i < size; i++)
         f->cfg[reg + i] = (f->cfg[reg + i] & ~f->wmask[reg + i]) |
                           ((val >> (8 * i)) & f->wmask[reg + i]);
@@ -330,7 +335,7 @@ static void fresh(void)
     vp.forbidden[vp.nr_forbidden++] = (struct vpci_forbidden){ 0xb0000000, 0x10000000, "ECAM" };
     vp.forbidden[vp.nr_forbidden++] =
         (struct vpci_forbidden){ 0xfec00000, 0x300000, "the APIC window" };
-    nr_mapped = p2m_calls = nr_claims = 0;
+    nr_mapped = p2m_calls = nr_claims = io_decode_offs = 0;
     claim_rc = 0;
     memset(vec_used, 0, sizeof(vec_used));
     memset(vec_has_target, 0, sizeof(vec_has_target));
@@ -462,6 +467,7 @@ static void test_boot_mapping(void)
     CHECK_EQ(get(net, PCI_BAR0 + 16, 4), 0x0000000c);
     CHECK_EQ(get(net, PCI_BAR0 + 20, 4), 0x8);
     CHECK_EQ(get(net, PCI_COMMAND, 2), PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+    CHECK_EQ(io_decode_offs, 0);        /* I/O decoding was never turned off */
     CHECK_EQ(vp.devs[0]->bars[4].size, 0x4000);
     CHECK_EQ(vp.devs[0]->bars[VPCI_ROM].size, 0x40000);
     /* AHCI has decoding off: nothing mapped. */

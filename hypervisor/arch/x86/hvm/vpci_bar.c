@@ -44,10 +44,12 @@ void vpci_bars_init(struct vpci *vp, struct vpci_dev *dev)
     uint32_t sbdf = dev->sbdf;
     uint16_t cmd = hw->conf_read(sbdf, PCI_COMMAND, 2);
 
-    /* Decoding off while a BAR holds its size mask, or the device would
-     * answer at addresses it does not own. */
-    if (cmd & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO))
-        hw->conf_write(sbdf, PCI_COMMAND, 2, cmd & ~(PCI_COMMAND_MEMORY | PCI_COMMAND_IO));
+    /* Memory decoding off while a BAR holds its size mask, or the device
+     * would answer at addresses it does not own. I/O decoding stays: I/O
+     * BARs are not sized, and a bridge's I/O decode may carry the
+     * hypervisor's own UART. */
+    if (cmd & PCI_COMMAND_MEMORY)
+        hw->conf_write(sbdf, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_MEMORY);
     for (unsigned int i = 0; i < nr_bars(dev); i++) {
         struct vpci_bar *bar = &dev->bars[i];
         uint32_t lo = hw->conf_read(sbdf, bar_reg(dev, i), 4), hi = 0;
@@ -87,7 +89,7 @@ void vpci_bars_init(struct vpci *vp, struct vpci_dev *dev)
             rom->addr = lo & PCI_ROM_MASK;
         }
     }
-    if (cmd & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO))
+    if (cmd & PCI_COMMAND_MEMORY)
         hw->conf_write(sbdf, PCI_COMMAND, 2, cmd);
 }
 
