@@ -103,6 +103,8 @@ def test_dom0_beside_a_domu(linux_image):
         result = m.wait_for(INIT_RESULT, timeout=TIMEOUT)
         m.wait_for(r"\(m\) " + RESULT, timeout=TIMEOUT)
         m.wait_for(r"tessera: dom m id=\d+ poweroff", timeout=120)
+        # dom0's power-off (ACPI S5) powers the machine off (docs/dom0-io.md).
+        m.wait_for("dom dom0: asks for a host power-off", timeout=TIMEOUT)
         log = m.log
     assert (result.group(1), result.group(2)) == ("3", "0"), log
     assert results(log, "m")[1] == 0, log

@@ -7,6 +7,7 @@
 #include <asm/io.h>
 #include <asm/mm.h>
 #include <asm/pci.h>
+#include <asm/spinlock.h>
 #include <tessera/lib.h>
 
 #define PCI_VENDOR_ID       0x00
@@ -31,20 +32,80 @@ static const struct pci_ecam_region *ecam_for(uint16_t seg, uint8_t bus)
     return NULL;
 }
 
-uint32_t pci_conf_read32(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg)
+/* The machine address of a register through ECAM, or 0. */
+static paddr_t ecam_addr(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg)
 {
     const struct pci_ecam_region *r = ecam_for(seg, bus);
 
-    reg &= 0xffc;
-    if (r) {
-        paddr_t a = r->base + ((paddr_t)(bus - r->start_bus) << 20) +
-                    ((paddr_t)dev << 15) + ((paddr_t)fn << 12) + reg;
-        return mmio_read32(a);
+    if (!r)
+        return 0;
+    return r->base + ((paddr_t)(bus - r->start_bus) << 20) + ((paddr_t)dev << 15) +
+           ((paddr_t)fn << 12) + reg;
+}
+
+/* The 0xCF8 latch is one per machine: the hypervisor's CPUs take turns. */
+static spinlock_t cf8_lock = SPINLOCK_INIT;
+
+static void cf8_select(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg)
+{
+    outl(0x80000000u | (bus << 16) | (dev << 11) | (fn << 8) | (reg & 0xfc), 0xcf8);
+}
+
+uint32_t pci_conf_read(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg,
+                       unsigned int size)
+{
+    paddr_t a = ecam_addr(seg, bus, dev, fn, reg & 0xfff);
+    unsigned long flags;
+    uint32_t v;
+
+    if (a)
+        return size == 1 ? mmio_read8(a) : size == 2 ? mmio_read16(a) : mmio_read32(a);
+    if (seg != 0 || reg > 0xff)
+        return size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
+    flags = spin_lock_irqsave(&cf8_lock);
+    cf8_select(bus, dev, fn, reg);
+    v = size == 1 ? inb(0xcfc + (reg & 3)) : size == 2 ? inw(0xcfc + (reg & 2)) : inl(0xcfc);
+    spin_unlock_irqrestore(&cf8_lock, flags);
+    return v;
+}
+
+void pci_conf_write(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg,
+                    unsigned int size, uint32_t val)
+{
+    paddr_t a = ecam_addr(seg, bus, dev, fn, reg & 0xfff);
+    unsigned long flags;
+
+    if (a) {
+        if (size == 1)
+            mmio_write8(a, val);
+        else if (size == 2)
+            mmio_write16(a, val);
+        else
+            mmio_write32(a, val);
+        return;
     }
     if (seg != 0 || reg > 0xff)
-        return 0xffffffff;
-    outl(0x80000000u | (bus << 16) | (dev << 11) | (fn << 8) | reg, 0xcf8);
-    return inl(0xcfc);
+        return;
+    flags = spin_lock_irqsave(&cf8_lock);
+    cf8_select(bus, dev, fn, reg);
+    if (size == 1)
+        outb(val, 0xcfc + (reg & 3));
+    else if (size == 2)
+        outw(val, 0xcfc + (reg & 2));
+    else
+        outl(val, 0xcfc);
+    spin_unlock_irqrestore(&cf8_lock, flags);
+}
+
+uint32_t pci_conf_read32(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg)
+{
+    return pci_conf_read(seg, bus, dev, fn, reg & 0xffc, 4);
+}
+
+const struct pci_ecam_region *pci_ecam_windows(unsigned int *nr)
+{
+    *nr = nr_ecam_regions;
+    return ecam_regions;
 }
 
 static const char *class_name(uint8_t cls, uint8_t sub)

@@ -9,6 +9,7 @@
 #include <asm/bootinfo.h>
 #include <asm/cpufeature.h>
 #include <asm/dom0_io.h>
+#include <asm/io_apic.h>
 #include <asm/mm.h>
 #include <asm/pci.h>
 #include <asm/percpu.h>
@@ -258,7 +259,8 @@ void start_hypervisor(uint32_t magic, uint32_t info)
     apic_timer_init();
     local_irq_enable();
     console_start_async();
-    com1_irq_init(&acpi);
+    io_apic_init(&acpi);
+    com1_irq_init();
 
     pci_init(acpi.mcfg, acpi.nr_mcfg);
     dom0_mmio_init(&acpi);

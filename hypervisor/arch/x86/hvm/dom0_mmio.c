@@ -97,6 +97,11 @@ bool dom0_may_touch_frame(uint64_t mfn)
     return policy_ready && !dom0_frames_check(&policy, mfn, 1);
 }
 
+const char *dom0_frames_denied(uint64_t mfn, uint64_t nr)
+{
+    return policy_ready ? dom0_frames_check(&policy, mfn, nr) : "no policy yet";
+}
+
 /* The 2 MiB page around gfn, if all of it may be mapped and lies in one
  * firmware-reserved range (see the top of this file). */
 static bool whole_2m_allowed(const struct domain *d, uint64_t gfn)

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The x86 part of creating and freeing domains and vCPUs (tessera/arch.h):
- * the p2m in the backend's format, the emulated local APIC, the FPU area
- * and the backend's own per-vCPU state.
+ * the p2m in the backend's format, the emulated local APIC, the hardware
+ * domain's vPCI, the FPU area and the backend's own per-vCPU state.
  */
 #include "backend.h"
 #include <asm/dom0_io.h>
 #include <asm/p2m.h>
+#include <asm/vioapic.h>
+#include <asm/vpci.h>
 #include <tessera/arch.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -15,6 +17,8 @@
 
 int arch_domain_create(struct domain *d)
 {
+    int rc;
+
     if (!hvm)
         return -ENODEV;
     d->p2m = p2m_create(hvm->p2m_format);
@@ -25,15 +29,22 @@ int arch_domain_create(struct domain *d)
     if (p2m_set_budget(d->p2m, &d->budget))
         return -ENOMEM;
     if (d->is_hardware) {
-        int rc = dom0_io_domain_init(d);
+        rc = dom0_io_domain_init(d);
         if (rc)
             return rc;
     }
-    return vlapic_domain_init(d);
+    rc = vlapic_domain_init(d);
+    if (!rc)
+        rc = vioapic_domain_init(d);
+    if (!rc && d->is_hardware)
+        rc = vpci_domain_init(d);
+    return rc;
 }
 
 void arch_domain_destroy(struct domain *d)
 {
+    vpci_domain_destroy(d);
+    vioapic_domain_destroy(d);
     dom0_io_domain_destroy(d);
     if (d->p2m)
         p2m_destroy(d->p2m);

@@ -9,6 +9,7 @@
 #include <asm/hvm_intr.h>
 #include <asm/hvm_mmio.h>
 #include <asm/percpu.h>
+#include <asm/vioapic.h>
 #include <asm/vlapic.h>
 #include <asm/acpi_tables.h>
 #include <asm/x86-defns.h>
@@ -233,8 +234,9 @@ static void apply(struct vcpu *v, unsigned int reg, const struct vlapic_effect *
         timer_update(v, reg == APIC_REG_TMICT);
     if (eff->flags & VLAPIC_EFF_IPI)
         send_ipi(v);
-    /* VLAPIC_EFF_EOI of a level-triggered vector would go to the vIOAPIC;
-     * there is none yet, and nothing else sets TMR bits. */
+    /* A level-triggered vector's EOI reaches the IOAPICs (SDM 11.8.5). */
+    if ((eff->flags & VLAPIC_EFF_EOI) && eff->eoi_level)
+        vioapic_eoi_vector(v->domain, (uint8_t)eff->eoi_vector);
 }
 
 /* ---- MSRs ---- */

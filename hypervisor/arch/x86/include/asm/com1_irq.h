@@ -3,11 +3,10 @@
 #ifndef ASM_COM1_IRQ_H
 #define ASM_COM1_IRQ_H
 
-struct acpi_info;
-
-/* Routes ISA IRQ 4 (through its MADT override, if any) to VEC_COM1 on this
- * CPU and tells serial_tx.c to use it; without a suitable IOAPIC, nothing
- * changes (the tick sends). After console_start_async(). */
-void com1_irq_init(const struct acpi_info *a);
+/* Reserves ISA IRQ 4's GSI (through its MADT override, if any) for the
+ * hypervisor, routes it to VEC_COM1 on this CPU and tells serial_tx.c to
+ * use it; without a suitable IOAPIC, nothing changes (the tick sends).
+ * After console_start_async() and io_apic_init(). */
+void com1_irq_init(void);
 
 #endif

@@ -87,6 +87,8 @@ unsigned int dom0_frames_deny_ivrs(struct dom0_frames *f, const void *t, uint32_
  * touch machine frame mfn? */
 void dom0_mmio_init(const struct acpi_info *acpi);
 bool dom0_may_touch_frame(uint64_t mfn);
+/* The same for [mfn, mfn + nr) at once (vPCI's BARs): NULL, or why not. */
+const char *dom0_frames_denied(uint64_t mfn, uint64_t nr);
 /* A nested page fault of the hardware domain that no emulated range
  * claimed: maps the frame if allowed, else emulates the access as an
  * absent device. False if the fault is not one this handles. */

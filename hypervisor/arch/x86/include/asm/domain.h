@@ -14,6 +14,8 @@
 #include <asm/hvm_mmio.h>
 #include <asm/vlapic.h>
 
+struct vpci;
+
 /* FXSAVE image of the vCPU's x87/SSE state (SDM vol. 1 10.5.1). */
 struct fpu_area {
     uint8_t bytes[512];
@@ -33,13 +35,16 @@ struct arch_vcpu {
 };
 
 struct dom0_io;
+struct vioapic_set;
 
 struct arch_domain {
     struct hvm_mmio_range mmio[HVM_MMIO_MAX_RANGES];   /* emulated devices */
     unsigned int nr_mmio;
     struct hvm_ioport_range ioports[HVM_IOPORT_MAX_RANGES];  /* emulated ports */
     unsigned int nr_ioports;
+    struct vpci *vpci;              /* the hardware domain's PCI view (asm/vpci.h) */
     struct dom0_io *dom0_io;        /* dom0's port pass-through (hvm/dom0_io.c); NULL: domU */
+    struct vioapic_set *vioapic;    /* the hardware domain's vIOAPICs (hvm/vioapic.c) */
 };
 
 #endif
