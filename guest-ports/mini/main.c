@@ -164,6 +164,8 @@ void mini_main(uint32_t ebx)
         tests_evtchn_pair(which);
     } else if (option_value("mini.dr", which, sizeof(which))) {
         dr_pair_run(which);
+    } else if (option_value("mini.regs", which, sizeof(which))) {
+        regs_stress_run(which);
     } else if (option_value("mini.budget", which, sizeof(which))) {
         budget_run(which);
     } else {

@@ -136,6 +136,7 @@ void tests_nmi(void);
  * two-domain debug-register case (role write|read). */
 void tests_vcpu_state(void);
 void dr_pair_run(const char *role);
+void regs_stress_run(const char *seconds);   /* mini.regs=<seconds> */
 /* Starts vCPU index with INIT-SIPI-SIPI at trampoline.S (it then runs like
  * a VCPUOP_up'd one); reports its hostile checks. */
 void apic_start_by_sipi(unsigned int index);
