@@ -161,6 +161,7 @@ void mini_main(uint32_t ebx)
         budget_run(which);
     } else {
         tests_hypercalls();
+        tests_dom0();
         tests_cpu();
         tests_time();
         tests_console();

@@ -95,6 +95,8 @@ void test_result(const char *name, bool ok, const char *fmt, ...)
 #define CHECK(name, cond, ...) test_result(name, (cond), __VA_ARGS__)
 
 void tests_hypercalls(void);
+/* tests_dom0.c: the control domain's calls and machine access. */
+void tests_dom0(void);
 void tests_cpu(void);
 void tests_smp(void);
 void tests_time(void);

@@ -123,6 +123,41 @@ static int populate(struct domain *d, const struct gfn_range *r, unsigned int *c
     return 0;
 }
 
+static void free_blocks(const struct ram_chunk *b, unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++)
+        free_pages(b[i].pa, b[i].order);
+}
+
+/* Takes over the blocks the caller allocated (cfg->blocks) as chunks, so
+ * that free_domain() gives them back whatever fails later. */
+static int own_blocks(struct domain *d, const struct domain_config *cfg, unsigned int *capacity)
+{
+    for (unsigned int i = 0; i < cfg->nr_blocks; i++) {
+        const struct ram_chunk *b = &cfg->blocks[i];
+        int rc = add_chunk(d, b->pa, b->gfn, b->order, capacity);
+        if (rc) {
+            free_blocks(b, cfg->nr_blocks - i);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* Maps the chunks own_blocks() took, once the p2m exists. */
+static int map_blocks(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_chunks; i++) {
+        const struct ram_chunk *c = &d->chunks[i];
+        int rc = p2m_set_range(d->p2m, c->gfn, 1ull << c->order, c->pa >> PAGE_SHIFT,
+                               P2M_RAM_RW);
+        if (rc)
+            return rc;
+        d->mem_bytes += PAGE_SIZE << c->order;
+    }
+    return 0;
+}
+
 static void free_vcpu(struct vcpu *v)
 {
     if (!v)
@@ -194,11 +229,19 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     unsigned int capacity = 0;
     int rc;
 
-    if (!cfg->nr_vcpus || cfg->nr_vcpus > DOMAIN_MAX_VCPUS || !cfg->nr_ram || !cfg->pool)
+    if (!cfg->nr_vcpus || cfg->nr_vcpus > DOMAIN_MAX_VCPUS || !(cfg->nr_ram || cfg->nr_blocks) ||
+        !cfg->pool) {
+        free_blocks(cfg->blocks, cfg->nr_blocks);
         return -EINVAL;
+    }
     d = xzalloc(sizeof(*d));
-    if (!d)
+    if (!d) {
+        free_blocks(cfg->blocks, cfg->nr_blocks);
         return -ENOMEM;
+    }
+    rc = own_blocks(d, cfg, &capacity);
+    if (rc)
+        goto fail;
     strlcpy(d->name, cfg->name, sizeof(d->name));
     d->state = DOM_BUILDING;
     d->boot_index = cfg->boot_index;
@@ -223,8 +266,12 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     uint64_t ram_pages = 0;
     for (unsigned int i = 0; i < cfg->nr_ram; i++)
         ram_pages += cfg->ram[i].nr;
+    for (unsigned int i = 0; i < cfg->nr_blocks; i++)
+        ram_pages += 1ull << cfg->blocks[i].order;
     budget_init(&d->budget, ram_pages, cfg->budget);
     rc = arch_domain_create(d);
+    if (!rc)
+        rc = map_blocks(d);         /* the chunks so far are all cfg->blocks */
     if (rc)
         goto fail;
     rc = grant_table_create(d);

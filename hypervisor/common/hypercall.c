@@ -24,6 +24,8 @@ static const hypercall_fn table[] = {
     [__HYPERVISOR_set_timer_op] = do_set_timer_op,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
     [__HYPERVISOR_event_channel_op_compat] = do_event_channel_op_compat,
+    [__HYPERVISOR_physdev_op]  = do_physdev_op,
+    [__HYPERVISOR_platform_op] = do_platform_op,
 };
 
 long hypercall_call(struct vcpu *v, uint64_t nr, uint64_t arg[6])

@@ -220,6 +220,55 @@ paddr_t alloc_pages(unsigned int order, unsigned int flags)
     return pa;
 }
 
+/* The free block holding pfn, or -1: its head is the aligned pfn of some
+ * order k with a free head of exactly that order (buddies always merge). */
+static int free_block_of(unsigned long pfn, unsigned long *head)
+{
+    for (unsigned int k = 0; k <= MAX_ORDER; k++) {
+        unsigned long h = pfn & ~((1UL << k) - 1);
+        if (frames[h].flags == (PGF_FREE | PGF_HEAD) && frames[h].order == k) {
+            *head = h;
+            return (int)k;
+        }
+    }
+    return -1;
+}
+
+paddr_t alloc_pages_at(paddr_t pa, unsigned int order, unsigned int flags)
+{
+    unsigned long pfn = (unsigned long)(pa >> PAGE_SHIFT), head = 0;
+    int k = -1;
+
+    if (order > MAX_ORDER || !IS_ALIGNED(pa, PAGE_SIZE << order) || pfn == 0)
+        return 0;
+    lock();
+    if (pfn < nr_frames && pfn + (1UL << order) <= nr_frames)
+        k = free_block_of(pfn, &head);
+    if (k < (int)order) {
+        unlock();
+        return 0;
+    }
+    list_del(&frames[head], (unsigned int)k);
+    while (k > (int)order) {    /* give back the half without pfn */
+        k--;
+        unsigned long other = (pfn & (1UL << k)) ? head : head + (1UL << k);
+        if (other == head)
+            head += 1UL << k;
+        frames[other].flags = PGF_FREE | PGF_HEAD;
+        frames[other].order = (uint8_t)k;
+        list_add(&frames[other], (unsigned int)k);
+    }
+    set_block(pfn, order, PGF_ALLOCATED);
+    free_count -= 1UL << order;
+    frames[pfn].owner = PAGE_OWNER_HYP;
+    frames[pfn].count = 0;
+    frames[pfn].u = 0;
+    unlock();
+    if (flags & PA_ZERO)
+        memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
+    return pa;
+}
+
 int free_pages(paddr_t pa, unsigned int order)
 {
     const char *why = NULL;

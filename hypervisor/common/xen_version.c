@@ -51,10 +51,15 @@ long do_xen_version(struct vcpu *v, uint64_t arg[6])
         /* PVH: the guest's physical addresses are translated by the
          * hypervisor's second-stage tables; its TSC is the host's, so the
          * PV clock (vcpu_time_info) may be used (pv_time.c); events come
-         * through the HVM_PARAM_CALLBACK_IRQ vector (hvm/intr.c). */
-        fi.submap = fi.submap_idx == 0 ? (1u << XENFEAT_auto_translated_physmap) |
-                                         (1u << XENFEAT_hvm_safe_pvclock) |
-                                         (1u << XENFEAT_hvm_callback_vector) : 0;
+         * through the HVM_PARAM_CALLBACK_IRQ vector (hvm/intr.c). The
+         * control domain is told so (XENFEAT_dom0); never hvm_pirqs, or
+         * Linux would route its devices' interrupts through pirqs, which
+         * Tessera does not have (abi-pvh-dom0.md 1.8). */
+        fi.submap = 0;
+        if (fi.submap_idx == 0)
+            fi.submap = (1u << XENFEAT_auto_translated_physmap) |
+                        (1u << XENFEAT_hvm_safe_pvclock) | (1u << XENFEAT_hvm_callback_vector) |
+                        (v->domain->is_hardware ? 1u << XENFEAT_dom0 : 0);
         return copy_to_guest_obj(v, la, &fi) ? -XEN_EFAULT : 0;
     }
     case XENVER_pagesize:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit tests: hypervisor/common/console_ring/console_input.c, the Ctrl-A x3
- * input switch, against a fake set of rings. */
+ * input switch, against a fake set of rings and a fake dom0. */
 #include <tessera/console.h>
 #include <tessera/console_ring.h>
 #include <tessera/lib.h>
@@ -11,6 +11,21 @@ static int focus = -1;                  /* -1: the hypervisor */
 static char typed[2][256];
 static unsigned int nr_typed[2], nr_switches;
 static char last_banner[128];
+static bool dom0_exists;
+static char dom0_typed[256];
+static unsigned int nr_dom0_typed;
+
+bool console_dom0_present(void)
+{
+    return dom0_exists;
+}
+
+void console_dom0_input(const char *s, unsigned int n)
+{
+    CHECK(dom0_exists);
+    for (unsigned int i = 0; i < n; i++)
+        dom0_typed[nr_dom0_typed++] = s[i];
+}
 
 bool console_ring_focus_next(char *name, size_t size)
 {
@@ -72,9 +87,41 @@ static void test_held_ctrl_a(void)
     CHECK_EQ(nr_typed[0] - before, 5);
 }
 
+/* With a control domain, it comes first after the hypervisor: hypervisor
+ * -> dom0 -> web -> db -> hypervisor; held Ctrl-A's reach it too. */
+static void test_dom0_first(void)
+{
+    unsigned int web = nr_typed[0], db = nr_typed[1];
+
+    dom0_exists = true;
+    CHECK_EQ(focus, -1);
+    type("\1\1\1", 3);
+    CHECK(strstr(last_banner, "to dom0") != NULL);
+    CHECK_EQ(focus, -1);                /* no ring has it */
+    type("ls\1\n", 4);
+    CHECK(nr_dom0_typed == 4 && !memcmp(dom0_typed, "ls\1\n", 4));
+    type("\1\1\1", 3);
+    CHECK_EQ(focus, 0);
+    type("w", 1);
+    type("\1\1\1", 3);
+    CHECK_EQ(focus, 1);
+    type("d", 1);
+    type("\1\1\1", 3);
+    CHECK_EQ(focus, -1);
+    CHECK(strstr(last_banner, "to the hypervisor") != NULL);
+    type("lost", 4);
+    CHECK_EQ(nr_dom0_typed, 4);
+    CHECK_EQ(nr_typed[0] - web, 1);
+    CHECK_EQ(nr_typed[1] - db, 1);
+    type("\1\1\1", 3);               /* and round again */
+    CHECK(strstr(last_banner, "to dom0") != NULL);
+    dom0_exists = false;
+}
+
 int main(void)
 {
     RUN(test_cycle);
     RUN(test_held_ctrl_a);
+    RUN(test_dom0_first);
     return test_summary();
 }

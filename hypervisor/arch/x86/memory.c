@@ -130,6 +130,7 @@ void memory_init(uint64_t mem_limit)
 
 uint64_t memory_usable_bytes(void)  { return usable_bytes; }
 paddr_t memory_trampoline_page(void) { return trampoline_page; }
+const struct memmap *memory_firmware_map(void) { return &firmware_map; }
 
 void memory_print_usage(void)
 {

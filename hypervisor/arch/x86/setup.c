@@ -8,6 +8,7 @@
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
 #include <asm/cpufeature.h>
+#include <asm/dom0_io.h>
 #include <asm/io_apic.h>
 #include <asm/mm.h>
 #include <asm/pci.h>
@@ -55,12 +56,17 @@ static const struct boot_option boot_options[] = {
     { .name = "after_domains", .kind = OPT_ENUM, .choices = &bootdom_opt_after },
 };
 
-static const void *acpi_map(paddr_t pa, size_t len)
+const void *acpi_map(paddr_t pa, size_t len)
 {
     return mm_range_mapped(pa, len) ? phys_to_virt(pa) : NULL;
 }
 
 static struct acpi_info acpi;
+
+const struct acpi_info *acpi_host(void)
+{
+    return &acpi;
+}
 
 static void setup_acpi(void)
 {
@@ -257,6 +263,7 @@ void start_hypervisor(uint32_t magic, uint32_t info)
     com1_irq_init();
 
     pci_init(acpi.mcfg, acpi.nr_mcfg);
+    dom0_mmio_init(&acpi);
     start_other_cpus();
     memory_print_usage();
     ready(check_cpus());

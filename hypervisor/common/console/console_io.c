@@ -2,19 +2,25 @@
 /*
  * console_io (public/xen.h CONSOLEIO_*): a guest writes to the hypervisor's
  * console, one line at a time prefixed with its name so guests running at
- * once stay readable. There is no console input for guests yet: a read
- * returns 0 bytes.
+ * once stay readable. The control domain (dom0) also reads: serial input
+ * switched to it (console_input.c) waits in a buffer here, VIRQ_CONSOLE
+ * says so, and CONSOLEIO_read takes it, as Linux's hvc0 does for an initial
+ * domain (drivers/tty/hvc/hvc_xen.c). Other domains get their input
+ * through their console ring; CONSOLEIO_read gives them 0 bytes.
  *
  * Xen refuses CONSOLEIO_write from a domU unless built for debugging
  * (xsm/dummy.h, xsm_console_io); our guests (mini, Linux's earlyprintk=xen)
  * use it, so instead each domain gets a token bucket (security review H2),
  * shared with port 0xe9 (hvm/exit.c): guest_console_rate=<bytes/s>,<burst>,
  * `unlimited`, or 0,0 to refuse as Xen does (docs/console.md). Excess bytes
- * are dropped and counted; the count is printed when the domain ends.
+ * are dropped and counted; the count is printed when the domain ends. The
+ * control domain, whose console this is, has no limit.
  */
 #include <public/xen/errno.h>
+#include <public/xen/event_channel.h>
 #include <public/xen/xen.h>
 #include <tessera/console.h>
+#include <tessera/console_ring.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/guest_mem.h>
@@ -90,7 +96,9 @@ void guest_console_putc(struct domain *d, char c)
 void guest_console_write(struct domain *d, const char *s, size_t n)
 {
     unsigned long flags = spin_lock_irqsave(&d->console_lock);
-    uint32_t ok = rate_take(&d->console_rate, &rate_cfg, time_now_ns(), (uint32_t)n);
+    uint32_t ok = d->is_hardware ? (uint32_t)n
+                                 : rate_take(&d->console_rate, &rate_cfg, time_now_ns(),
+                                             (uint32_t)n);
 
     for (size_t i = 0; i < ok; i++)
         console_putc_locked(d, s[i]);
@@ -111,6 +119,56 @@ void guest_console_end(struct domain *d)
     if (d->console_rate.dropped)
         printk("dom %s id=%u: %llu bytes of console output dropped (rate limit)\n", d->name,
                d->id, (unsigned long long)d->console_rate.dropped);
+}
+
+/* Serial input for dom0, from the poll; a full buffer drops the rest. */
+#define DOM0_INPUT_SIZE 1024
+static struct {
+    spinlock_t lock;
+    uint32_t prod, cons;            /* free-running */
+    char buf[DOM0_INPUT_SIZE];
+} dom0_in = { .lock = SPINLOCK_INIT };
+
+static struct domain *control_domain(void)
+{
+    struct domain *d = domain_by_id(0);
+
+    return d && d->is_hardware ? d : NULL;
+}
+
+bool console_dom0_present(void)
+{
+    return control_domain() != NULL;
+}
+
+void console_dom0_input(const char *s, unsigned int n)
+{
+    struct domain *d = control_domain();
+    unsigned long flags;
+
+    if (!d)
+        return;
+    flags = spin_lock_irqsave(&dom0_in.lock);
+    for (unsigned int i = 0; i < n && dom0_in.prod - dom0_in.cons < DOM0_INPUT_SIZE; i++)
+        dom0_in.buf[dom0_in.prod++ % DOM0_INPUT_SIZE] = s[i];
+    spin_unlock_irqrestore(&dom0_in.lock, flags);
+    evtchn_send_global_virq(d, VIRQ_CONSOLE);
+}
+
+/* Up to count bytes of dom0's input into its buffer at la; how many.
+ * Bytes taken for a bad buffer are lost: the guest's own doing. */
+static long dom0_read(struct vcpu *v, uint64_t la, uint32_t count)
+{
+    char chunk[128];
+    unsigned long flags = spin_lock_irqsave(&dom0_in.lock);
+    uint32_t n = MIN(MIN(count, dom0_in.prod - dom0_in.cons), (uint32_t)sizeof(chunk));
+
+    for (uint32_t i = 0; i < n; i++)
+        chunk[i] = dom0_in.buf[dom0_in.cons++ % DOM0_INPUT_SIZE];
+    spin_unlock_irqrestore(&dom0_in.lock, flags);
+    if (n && copy_to_guest(v, la, chunk, n))
+        return -XEN_EFAULT;
+    return n;
 }
 
 long do_console_io(struct vcpu *v, uint64_t arg[6])
@@ -138,7 +196,9 @@ long do_console_io(struct vcpu *v, uint64_t arg[6])
         }
         return 0;
     case CONSOLEIO_read:
-        return 0;
+        if (!v->domain->is_hardware)
+            return 0;               /* no input this way (docs/console.md) */
+        return dom0_read(v, buf, (uint32_t)count);
     }
     return -XEN_ENOSYS;
 }

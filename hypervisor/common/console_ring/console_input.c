@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Serial input switching, as on Xen (drivers/char/console.c): three
- * Ctrl-A in a row move the input focus from the hypervisor to each domain
- * with a console ring in turn and back. Ctrl-A's are held back while they
- * might be a switch; any other character releases them to the focus first.
- * With the hypervisor focused, input is discarded (there are no debug keys
- * yet).
+ * Ctrl-A in a row move the input focus from the hypervisor to the control
+ * domain (dom0, when there is one: it reads with CONSOLEIO_read), then to
+ * each domain with a console ring in turn and back. Ctrl-A's are held back
+ * while they might be a switch; any other character releases them to the
+ * focus first. With the hypervisor focused, input is discarded (there are
+ * no debug keys yet).
  */
 #include <tessera/console.h>
 #include <tessera/console_ring.h>
@@ -16,12 +17,22 @@
 #define SWITCH_COUNT    3
 
 static unsigned int held;           /* Ctrl-A's seen in a row; poll only */
+static bool on_dom0;                /* the focus is dom0's; poll only */
+static bool on_ring;                /* the focus is a ring's (as last switched) */
 
 static void switch_focus(void)
 {
     char name[DOMAIN_NAME_MAX + 1], line[128];
 
-    if (console_ring_focus_next(name, sizeof(name)))
+    if (!on_dom0 && !on_ring && console_dom0_present()) {
+        on_dom0 = true;
+        console_emit_always("*** Serial input to dom0 (type 'CTRL-a' three times to switch "
+                            "input)\n");
+        return;
+    }
+    on_dom0 = false;
+    on_ring = console_ring_focus_next(name, sizeof(name));
+    if (on_ring)
         snprintf(line, sizeof(line),
                  "*** Serial input to dom %s (type 'CTRL-a' three times to switch input)\n",
                  name);
@@ -29,6 +40,14 @@ static void switch_focus(void)
         snprintf(line, sizeof(line),
                  "*** Serial input to the hypervisor (type 'CTRL-a' three times to switch input)\n");
     console_emit_always(line);
+}
+
+static void give(const char *s, unsigned int n)
+{
+    if (on_dom0)
+        console_dom0_input(s, n);
+    else
+        console_ring_input(s, n);
 }
 
 void console_input_char(char c)
@@ -43,8 +62,8 @@ void console_input_char(char c)
         return;
     }
     if (held) {
-        console_ring_input(ctrl_a, held);
+        give(ctrl_a, held);
         held = 0;
     }
-    console_ring_input(&c, 1);
+    give(&c, 1);
 }

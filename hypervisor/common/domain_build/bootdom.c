@@ -2,7 +2,8 @@
 /*
  * Boot-time domains: after the ready line, the pools named on the command
  * line are made, every domain the Multiboot modules describe is built and
- * started (docs/boot-domains.md), and every CPU enters the run loop.
+ * started (docs/boot-domains.md), dom0 first (docs/dom0.md), and every CPU
+ * enters the run loop.
  */
 #include <asm/percpu.h>
 #include <tessera/arch.h>
@@ -115,13 +116,18 @@ static void start_domains(void)
     domain_end_hook = domain_ended;
     unsigned long free_before = page_alloc_free_pages();
     uint64_t t0 = time_now_ns();
-    for (unsigned int i = 0; i < specs.nr; i++) {
-        rc = bootdom_build(&specs.dom[i], (int)i);
-        if (rc)
-            printk(LOG_ERR "dom %s: not started (%d)\n", specs.dom[i].name, rc);
-        else
-            live_boot_domains++;
-    }
+    /* dom0 first, wherever its module is: it gets the memory it needs at
+     * given machine addresses (docs/dom0.md) before anyone else takes it. */
+    for (unsigned int pass = 0; pass < 2; pass++)
+        for (unsigned int i = 0; i < specs.nr; i++) {
+            if (specs.dom[i].hardware != (pass == 0))
+                continue;
+            rc = bootdom_build(&specs.dom[i], (int)i);
+            if (rc)
+                printk(LOG_ERR "dom %s: not started (%d)\n", specs.dom[i].name, rc);
+            else
+                live_boot_domains++;
+        }
     if (specs.nr)
         printk("boot domains: %u of %u built in %llu us, free memory %lu KiB -> %lu KiB\n",
                live_boot_domains, specs.nr,

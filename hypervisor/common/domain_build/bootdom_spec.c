@@ -165,6 +165,7 @@ static int set_key(struct bootdom_spec *d, enum key k, const char *val, const st
     return -EINVAL;
 }
 
+/* The options after the first word; dom0's name is the keyword itself. */
 static int parse_options(struct bootdom_spec *d, const char *p, const char *end,
                          unsigned int idx)
 {
@@ -191,6 +192,10 @@ static int parse_options(struct bootdom_spec *d, const char *p, const char *end,
             MOD_ERR(idx, "unknown key in '%.*s'", (int)w.len, w.s);
             return -EINVAL;
         }
+        if (k == KEY_DOM && d->hardware) {
+            MOD_ERR(idx, "'dom0' is named dom0, got '%.*s'", (int)w.len, w.s);
+            return -EINVAL;
+        }
         if (seen & (1u << k)) {
             MOD_ERR(idx, "duplicate key in '%.*s'", (int)w.len, w.s);
             return -EINVAL;
@@ -205,6 +210,8 @@ static int parse_options(struct bootdom_spec *d, const char *p, const char *end,
         if ((rc = set_key(d, (enum key)k, val, &w, idx)) < 0)
             return rc;
     }
+    if (d->hardware)
+        seen |= 1u << KEY_DOM;
     for (unsigned int k = KEY_DOM; k <= KEY_VCPUS; k++)
         if (!(seen & (1u << k))) {
             MOD_ERR(idx, "missing %s= (need dom=, mem= and vcpus=, or 'initrd')",
@@ -250,6 +257,33 @@ static int set_guest_cmdline(struct bootdom_spec *d, const char *p, const char *
     return 0;
 }
 
+/* Whether the first word is the module's path rather than a keyword or an
+ * option: a lone "initrd", and "dom0" unless a second "dom0" follows it,
+ * are keywords. */
+static bool first_is_path(const struct word *first, bool have_second, const struct word *second)
+{
+    if (find_char(first->s, first->len, '='))
+        return false;
+    if (word_is(first, "initrd"))
+        return have_second;
+    if (word_is(first, "dom0"))
+        return have_second && word_is(second, "dom0");
+    return true;
+}
+
+/* Marks d as dom0 (the word after the path was "dom0"), unless one exists. */
+static int set_dom0(struct bootdom_specs *out, struct bootdom_spec *d, unsigned int idx)
+{
+    for (unsigned int i = 0; i < out->nr; i++)
+        if (out->dom[i].hardware) {
+            MOD_ERR(idx, "a second 'dom0' (the first is module %d)", out->dom[i].kernel_module);
+            return -EINVAL;
+        }
+    d->hardware = true;
+    memcpy(d->name, "dom0", sizeof("dom0"));
+    return 0;
+}
+
 static int parse_module(struct bootdom_specs *out, const char *line, unsigned int idx)
 {
     size_t len;
@@ -281,7 +315,7 @@ static int parse_module(struct bootdom_specs *out, const char *line, unsigned in
     if (next_word(&p, opts_end, &first)) {
         const char *q = p;
         have_second = next_word(&q, opts_end, &second);
-        if (!find_char(first.s, first.len, '=') && (!word_is(&first, "initrd") || have_second))
+        if (first_is_path(&first, have_second, &second))
             opts = p;
     }
 
@@ -307,6 +341,12 @@ static int parse_module(struct bootdom_specs *out, const char *line, unsigned in
     memcpy(d->pool, BOOTDOM_DEFAULT_POOL, sizeof(BOOTDOM_DEFAULT_POOL));
     d->kernel_module = (int)idx;
     d->initrd_module = -1;
+    p = opts;
+    if (next_word(&p, opts_end, &w) && word_is(&w, "dom0")) {
+        if ((rc = set_dom0(out, d, idx)) < 0)
+            return rc;
+        opts = p;
+    }
     if ((rc = parse_options(d, opts, opts_end, idx)) < 0)
         return rc;
     if (guest && (rc = set_guest_cmdline(d, guest, end, idx)) < 0)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* memory_op (public/memory.h): XENMEM_memory_map, the guest's own
- * E820-style map (the same the start info points at), and
+ * E820-style map (the same the start info points at), for the control
+ * domain XENMEM_machine_memory_map, the machine's, and
  * XENMEM_add_to_physmap (physmap.c). */
 #include <public/xen/errno.h>
 #include <public/xen/memory.h>
@@ -30,6 +31,8 @@ long do_memory_op(struct vcpu *v, uint64_t arg[6])
             copy_to_guest_obj(v, arg[1], &map))
             return -XEN_EFAULT;
         return 0;
+    case XENMEM_machine_memory_map:
+        return arch_machine_memory_map(v, arg[1]);
     case XENMEM_add_to_physmap:
         return memory_add_to_physmap(v, arg[1]);
     }

@@ -100,6 +100,11 @@ bool serial_present(void)
     return uart_base != 0;
 }
 
+uint16_t serial_io_base(void)
+{
+    return uart_base;
+}
+
 unsigned int serial_wait_room(void)
 {
     /* Bounded wait: a missing or wedged UART must not hang the console. */

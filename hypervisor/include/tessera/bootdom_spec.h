@@ -9,6 +9,10 @@
  *     [path] dom=<name> mem=<size> vcpus=<n> [cpus=<list>] [pool=<name>]
  *            [weight=<n>] [cap=<pct>] [max_evtchn=<port>] [max_grant_frames=<n>]
  *            [max_maptrack=<n>] [p2m_pages=<n>] [-- <guest command line>]
+ *     [path] dom0 mem=<size> vcpus=<n> [cpus=<list>] [pool=<name>] [...]
+ *            [-- <linux command line>]
+ *                            the control domain (docs/dom0.md): at most one,
+ *                            named "dom0", built first whatever its position
  *     [path] initrd          the initial ramdisk of the last domain before it
  * A first word without '=' is the module's path (QEMU's -initrd puts it
  * there; GRUB's module2 does not) and is skipped, except that a lone
@@ -51,6 +55,7 @@ struct bootdom_spec {
     char cmdline[BOOTDOM_CMDLINE_MAX + 1];  /* "" when there is no "--" */
     int kernel_module;
     int initrd_module;                      /* -1: none */
+    bool hardware;                          /* the "dom0" module: id 0, owns the machine */
 };
 
 struct bootdom_specs {
@@ -78,7 +83,7 @@ struct pool_specs {
 /*
  * Parses the module command lines into *out. Returns 0, or at the first
  * error -EINVAL (syntax, duplicate or missing key, misplaced initrd,
- * duplicate domain name), -ERANGE (a number out of bounds) or -ENOSPC (more
+ * duplicate domain name, a second dom0), -ERANGE (a number out of bounds) or -ENOSPC (more
  * than BOOTDOM_MAX_DOMAINS), after a LOG_ERR line naming the module number
  * and the offending token.
  */

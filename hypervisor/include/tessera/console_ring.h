@@ -55,5 +55,9 @@ void console_input_char(char c);
  * the focus is the hypervisor's. name gets the domain's name. */
 bool console_ring_focus_next(char *name, size_t size);
 void console_ring_input(const char *s, unsigned int n);
+/* The control domain's input (console_io.c): whether there is a control
+ * domain to switch to, and bytes for it (raises its VIRQ_CONSOLE). */
+bool console_dom0_present(void);
+void console_dom0_input(const char *s, unsigned int n);
 
 #endif

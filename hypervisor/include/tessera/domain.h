@@ -136,10 +136,16 @@ struct domain_config {
     unsigned int cap;               /* each vCPU's, percent of a CPU; 0: none */
     int boot_index;
     bool hardware;                  /* the control domain: id 0, privileged */
+    /* RAM blocks the caller already took from the page allocator, mapped
+     * at their gfn (dom0: gfn == machine frame); the domain owns them from
+     * the call on, whether it succeeds or not. */
+    const struct ram_chunk *blocks;
+    unsigned int nr_blocks;
     const uint32_t *budget;         /* [BUDGET_NR] limits, 0: default; NULL: all */
 };
 
-/* Allocates the domain, its RAM (mapped at gfn 0 upwards) and vCPUs. */
+/* Allocates the domain, its RAM (ram: fresh frames at those gfns; blocks:
+ * the caller's) and vCPUs. */
 int domain_create(const struct domain_config *cfg, struct domain **out);
 /* Puts vCPU 0 (already given its initial state) on the scheduler. */
 int domain_start(struct domain *d);

@@ -37,6 +37,12 @@ long do_hvm_op(struct vcpu *v, uint64_t arg[6]);
 long do_memory_op(struct vcpu *v, uint64_t arg[6]);
 long do_vcpu_op(struct vcpu *v, uint64_t arg[6]);
 long do_grant_table_op(struct vcpu *v, uint64_t arg[6]);
+long do_physdev_op(struct vcpu *v, uint64_t arg[6]);
+long do_platform_op(struct vcpu *v, uint64_t arg[6]);
+
+/* XENMEM_machine_memory_map: the machine's own E820 map, for the
+ * hardware domain only (arch/x86/machine_memmap.c). */
+long arch_machine_memory_map(struct vcpu *v, uint64_t arg);
 
 /* XENMEM_add_to_physmap (physmap.c). */
 long memory_add_to_physmap(struct vcpu *v, uint64_t arg);

@@ -9,6 +9,8 @@
 void memory_init(uint64_t mem_limit);
 uint64_t memory_usable_bytes(void);     /* RAM the firmware reports, within mem= */
 paddr_t memory_trampoline_page(void);   /* a free page below 1 MiB for AP start-up */
+struct memmap;
+const struct memmap *memory_firmware_map(void);     /* the host's, within mem= */
 void memory_print_usage(void);
 
 #endif

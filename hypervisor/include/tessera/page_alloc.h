@@ -57,6 +57,10 @@ void page_alloc_add_free(paddr_t start, paddr_t end);
 
 /* Returns the physical address of 2^order pages, or 0 if there are none. */
 paddr_t alloc_pages(unsigned int order, unsigned int flags);
+/* Takes exactly the 2^order pages at pa (aligned to them) if they are all
+ * free: pa, or 0 if any is not. For a builder that needs given machine
+ * frames (dom0's RAM is mapped at gfn == machine frame). PA_ZERO only. */
+paddr_t alloc_pages_at(paddr_t pa, unsigned int order, unsigned int flags);
 /* Returns 0, or -EINVAL (logged) if [pa, 2^order pages) is not exactly a
  * block alloc_pages() handed out: double free, wrong order, misaligned, not
  * allocated, outside the frame table. */

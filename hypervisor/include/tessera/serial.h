@@ -10,6 +10,7 @@
  * produced by the UART clock. */
 int  serial_init(uint16_t port, unsigned int baud);
 bool serial_present(void);
+uint16_t serial_io_base(void);     /* its first port (8 in all); 0: none */
 /* Bytes that may be written to the UART now without waiting: its FIFO size
  * if the transmitter is empty, else 0. Never waits. */
 unsigned int serial_tx_room(void);

@@ -14,6 +14,9 @@
 #define BZ_PAYLOAD_OFFSET   0x248   /* u32, from the protected-mode code */
 #define BZ_PAYLOAD_LENGTH   0x24c   /* u32 */
 #define BZ_HEADER_END       0x250
+#define BZ_PREF_ADDRESS     0x258   /* u64, protocol 2.10+ */
+#define BZ_INIT_SIZE        0x260   /* u32, protocol 2.10+ */
+#define BZ_VERSION_LOAD     0x020a  /* first with pref_address/init_size */
 #define BZ_VERSION_MIN      0x0208  /* first with payload_offset/length */
 #define BZ_SECTOR           512
 
@@ -80,6 +83,13 @@ int bzimage_parse(const void *image, size_t size, struct bzimage_info *info)
         BZ_ERR("payload [%#llx, +%#llx) outside the %zu-byte image\n",
                (unsigned long long)offset, (unsigned long long)length, size);
         return -EINVAL;
+    }
+    if (info->version >= BZ_VERSION_LOAD && size >= BZ_INIT_SIZE + 4) {
+        info->pref_address = (uint64_t)le32_at(p + BZ_PREF_ADDRESS) |
+                             (uint64_t)le32_at(p + BZ_PREF_ADDRESS + 4) << 32;
+        info->init_size = le32_at(p + BZ_INIT_SIZE);
+    } else {
+        info->pref_address = info->init_size = 0;
     }
     info->payload = p + offset;
     info->payload_len = (size_t)length;

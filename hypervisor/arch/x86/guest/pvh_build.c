@@ -18,6 +18,7 @@
 #include <tessera/heap.h>
 #include <tessera/lib.h>
 #include <tessera/page_alloc.h>
+#include <asm/pvh_build.h>
 #include <asm/pvh_layout.h>
 #include <tessera/sched.h>
 #include <tessera/time.h>
@@ -32,9 +33,9 @@ static int zero_cb(void *ctx, uint64_t gpa, size_t len)
     return zero_gpa(ctx, gpa, len);
 }
 
-static const struct guest_copy_ops guest_ops = { .copy = copy_cb, .zero = zero_cb };
+const struct guest_copy_ops pvh_guest_ops = { .copy = copy_cb, .zero = zero_cb };
 
-static const void *module_data(int index, size_t *size)
+const void *bootdom_module_data(int index, size_t *size)
 {
     const struct boot_module *m = &boot_info.modules[index];
 
@@ -54,13 +55,13 @@ static int set_memory_map(struct domain *d, const struct pvh_layout *l)
     return 0;
 }
 
-static int start_vcpu0(struct domain *d, const struct elf_image *img, const struct pvh_layout *l)
+int pvh_start_vcpu0(struct domain *d, uint32_t entry, uint64_t start_info)
 {
     struct hvm_initial_state st = {
-        .rip = img->phys32_entry,
+        .rip = entry,
         .rflags = 2,
         .cr0 = 0x11,                    /* PE, ET */
-        .regs.rbx = l->start_info_paddr,
+        .regs.rbx = start_info,
     };
     int rc = hvm_set_initial_state(d->vcpus[0], &st);
 
@@ -78,9 +79,9 @@ static int read_kernel(const struct bootdom_spec *spec, struct elf_image *img,
     size_t kernel_size;
     int rc;
 
-    kernel = module_data(spec->kernel_module, &kernel_size);
+    kernel = bootdom_module_data(spec->kernel_module, &kernel_size);
     if (spec->initrd_module >= 0)
-        *initrd = module_data(spec->initrd_module, initrd_size);
+        *initrd = bootdom_module_data(spec->initrd_module, initrd_size);
     rc = bzimage_unpack(spec->name, &kernel, &kernel_size, unpacked);
     if (rc)
         return rc;
@@ -102,40 +103,48 @@ static int lay_out(const struct bootdom_spec *spec, const struct elf_image *img,
     return pvh_layout_compute(l, &req);
 }
 
-/* The domain, with the layout's RAM, in the spec's pool and on its CPUs. */
-static int create_domain(const struct bootdom_spec *spec, int boot_index,
-                         const struct pvh_layout *l, struct domain **d)
+int bootdom_domain_config(const struct bootdom_spec *spec, int boot_index,
+                          struct domain_config *cfg, cpumask_t *cpus)
 {
-    struct gfn_range ram[PVH_BACKED_MAX];
-    unsigned int nr_ram = 0;
-    cpumask_t cpus;
-
-    for (unsigned int i = 0; i < l->nr_backed; i++)
-        ram[nr_ram++] = (struct gfn_range){ l->backed[i].addr >> PAGE_SHIFT,
-                                            l->backed[i].size >> PAGE_SHIFT };
-
-    struct domain_config cfg = {
+    *cfg = (struct domain_config){
         .name = spec->name,
-        .ram = ram,
-        .nr_ram = nr_ram,
         .nr_vcpus = spec->vcpus,
         .pool = sched_pool_find(spec->pool),
         .weight = spec->weight,
         .cap = spec->cap,
         .boot_index = boot_index,
         .budget = spec->budget,
+        .hardware = spec->hardware,
     };
     if (spec->has_cpus) {
-        cpumask_clear(&cpus);
+        cpumask_clear(cpus);
         for (unsigned int c = 0; c < BOOTDOM_MAX_CPUS && c < CPUMASK_BITS; c++)
             if (spec->cpus[c / 64] & (1ull << (c % 64)))
-                cpumask_set(c, &cpus);
-        cfg.cpus = &cpus;
+                cpumask_set(c, cpus);
+        cfg->cpus = cpus;
     }
-    if (!cfg.pool) {
+    if (!cfg->pool) {
         printk(LOG_ERR "dom %s: no pool named '%s'\n", spec->name, spec->pool);
         return -ENOENT;
     }
+    return 0;
+}
+
+/* The domain, with the layout's RAM, in the spec's pool and on its CPUs. */
+static int create_domain(const struct bootdom_spec *spec, int boot_index,
+                         const struct pvh_layout *l, struct domain **d)
+{
+    struct gfn_range ram[PVH_BACKED_MAX];
+    struct domain_config cfg;
+    cpumask_t cpus;
+    int rc = bootdom_domain_config(spec, boot_index, &cfg, &cpus);
+
+    if (rc)
+        return rc;
+    for (unsigned int i = 0; i < l->nr_backed; i++)
+        ram[cfg.nr_ram++] = (struct gfn_range){ l->backed[i].addr >> PAGE_SHIFT,
+                                                l->backed[i].size >> PAGE_SHIFT };
+    cfg.ram = ram;
     return domain_create(&cfg, d);
 }
 
@@ -147,9 +156,9 @@ static int fill_and_start(struct domain *d, const struct bootdom_spec *spec,
     uint64_t us;
     int rc;
 
-    rc = elf_image_load(img, &guest_ops, d);
+    rc = elf_image_load(img, &pvh_guest_ops, d);
     if (!rc)
-        rc = pvh_layout_write(l, spec->cmdline, initrd, &guest_ops, d);
+        rc = pvh_layout_write(l, spec->cmdline, initrd, &pvh_guest_ops, d);
     if (!rc)
         rc = set_memory_map(d, l);
     if (!rc)
@@ -160,11 +169,14 @@ static int fill_and_start(struct domain *d, const struct bootdom_spec *spec,
     printk("dom %s id=%u: %llu MiB, %u vCPUs, pool %s, built in %llu us\n", d->name, d->id,
            (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus, sched_pool_name(d->pool),
            (unsigned long long)us);
-    return start_vcpu0(d, img, l);
+    return pvh_start_vcpu0(d, img->phys32_entry, l->start_info_paddr);
 }
 
 int bootdom_build(const struct bootdom_spec *spec, int boot_index)
 {
+    if (spec->hardware)
+        return dom0_build(spec, boot_index);
+
     uint64_t t0 = time_now_ns();
     struct elf_image *img = xmalloc(sizeof(*img));
     struct pvh_layout *l = xmalloc(sizeof(*l));

@@ -5,6 +5,7 @@
  * and the backend's own per-vCPU state.
  */
 #include "backend.h"
+#include <asm/dom0_io.h>
 #include <asm/p2m.h>
 #include <asm/vioapic.h>
 #include <tessera/arch.h>
@@ -26,6 +27,11 @@ int arch_domain_create(struct domain *d)
         p2m_set_max_order(d->p2m, hvm->p2m_max_order());
     if (p2m_set_budget(d->p2m, &d->budget))
         return -ENOMEM;
+    if (d->is_hardware) {
+        rc = dom0_io_domain_init(d);
+        if (rc)
+            return rc;
+    }
     rc = vlapic_domain_init(d);
     return rc ? rc : vioapic_domain_init(d);
 }
@@ -33,6 +39,7 @@ int arch_domain_create(struct domain *d)
 void arch_domain_destroy(struct domain *d)
 {
     vioapic_domain_destroy(d);
+    dom0_io_domain_destroy(d);
     if (d->p2m)
         p2m_destroy(d->p2m);
     d->p2m = NULL;

@@ -7,6 +7,7 @@
  * a report on the console. Never the hypervisor.
  */
 #include "backend.h"
+#include <asm/dom0_io.h>
 #include <asm/hvm_ioport.h>
 #include <asm/hvm_mmio.h>
 #include <asm/insn_decode.h>
@@ -146,22 +147,29 @@ static void do_msr(struct vcpu *v, const struct hvm_exit *e)
 }
 
 /*
- * Port I/O: a claimed port goes to its device model (asm/hvm_ioport.h);
- * other reads give all ones (what a PC gives for an unclaimed port) and
- * writes are dropped, except port 0xe9, the debug console Xen and Bochs
- * offer HVM guests. String I/O is refused with #GP.
+ * Port I/O: the hardware domain's ports the hypervisor mediates go to
+ * dom0_io.c (its other exits are ports denied or emulated for it); a
+ * claimed port goes to its device model (asm/hvm_ioport.h); other reads
+ * give all ones (what a PC gives for an unclaimed port) and writes are
+ * dropped, except port 0xe9, the debug console Xen and Bochs offer HVM
+ * guests. String I/O is refused with #GP.
  */
 static void do_io(struct vcpu *v, const struct hvm_exit *e)
 {
     const struct hvm_ioport_range *r = hvm_ioport_find(v->domain, e->io.port);
     uint64_t ones = (1ull << (e->io.size * 8)) - 1;
+    uint32_t dom0_val = (uint32_t)(v->arch.regs.rax & ones);
 
     hvm_io_stats_count(&v->arch.io_stats, e->io.port, e->io.in);
     if (e->io.string) {
         hvm->inject_exception(v, VEC_GP, true, 0);
         return;
     }
-    if (r) {
+    if (v->domain->is_hardware &&
+        dom0_io_mediate(v, e->io.port, e->io.size, e->io.in, &dom0_val)) {
+        if (e->io.in)
+            v->arch.regs.rax = (v->arch.regs.rax & ~ones) | (dom0_val & ones);
+    } else if (r) {
         uint32_t val = (uint32_t)ones;
         int rc = e->io.in ? r->ops->read(v, e->io.port, e->io.size, &val)
                           : r->ops->write(v, e->io.port, e->io.size,
@@ -277,6 +285,8 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
         break;
     case HVM_EXIT_NPF:
         if (hvm_mmio_handle(v, e))
+            break;
+        if (d->is_hardware && dom0_mmio_fault(v, e))
             break;
         domain_crash(d, "vcpu %u: %s of guest-physical %#llx (%s) at rip %#llx",
                      v->id, e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",

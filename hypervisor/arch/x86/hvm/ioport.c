@@ -5,6 +5,7 @@
  * without a lock by any of its vCPUs: entries are written before the count
  * that publishes them.
  */
+#include <asm/dom0_io.h>
 #include <asm/hvm_ioport.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -24,6 +25,7 @@ int hvm_ioport_register(struct domain *d, uint16_t port, unsigned int count,
         return -ENOSPC;
     a->ioports[a->nr_ioports] =
         (struct hvm_ioport_range){ .port = port, .count = (uint16_t)count, .ops = ops };
+    dom0_io_trap(d, port, count);       /* a claimed port exits, even for dom0 */
     __atomic_store_n(&a->nr_ioports, a->nr_ioports + 1, __ATOMIC_RELEASE);
     return 0;
 }

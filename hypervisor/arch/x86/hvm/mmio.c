@@ -106,18 +106,25 @@ static int do_access(struct vcpu *v, const struct hvm_mmio_range *r, uint64_t gp
 
 bool hvm_mmio_handle(struct vcpu *v, const struct hvm_exit *e)
 {
+    const struct hvm_mmio_range *r = find_range(v->domain, e->npf.gpa);
+
+    if (!r)
+        return false;
+    hvm_mmio_emulate(v, e, r);
+    return true;
+}
+
+void hvm_mmio_emulate(struct vcpu *v, const struct hvm_exit *e, const struct hvm_mmio_range *r)
+{
     struct domain *d = v->domain;
-    const struct hvm_mmio_range *r = find_range(d, e->npf.gpa);
     struct insn insn = { 0 };
     struct insn_mmio m;
     int rc;
 
-    if (!r)
-        return false;
     if (e->npf.fetch) {
         domain_crash(d, "vcpu %u: instruction fetch from %s at %#llx", v->id, r->ops->name,
                      (unsigned long long)e->npf.gpa);
-        return true;
+        return;
     }
     rc = hvm_decode_current_insn(v, &insn);
     if (!rc)
@@ -132,10 +139,9 @@ bool hvm_mmio_handle(struct vcpu *v, const struct hvm_exit *e)
                      "at rip %#llx (%d, %u bytes: %02x %02x %02x %02x)", v->id, r->ops->name,
                      (unsigned long long)e->npf.gpa, (unsigned long long)hvm->get_rip(v), rc,
                      insn.len, insn.bytes[0], insn.bytes[1], insn.bytes[2], insn.bytes[3]);
-        return true;
+        return;
     }
     hvm->set_rip(v, hvm->get_rip(v) + insn.len);
-    return true;
 }
 
 bool arch_gfn_emulated(const struct domain *d, uint64_t gfn)

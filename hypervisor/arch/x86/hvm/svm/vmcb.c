@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * SVM: the VMCB's set-up. The I/O and MSR permission maps every vCPU
- * shares, the intercepts, and the initial guest state with its segments.
+ * shares (the hardware domain has its own I/O map), the intercepts, and the initial guest state with its segments.
  * References are to the AMD64 APM vol. 2, chapter 15 and appendix B.
  */
+#include <asm/dom0_io.h>
 #include <asm/hvm.h>
 #include <asm/p2m.h>
 #include <asm/svm.h>
@@ -85,7 +86,8 @@ int svm_vcpu_init(struct vcpu *v)
     vmcb->intercept_dr = INTERCEPT_DR_ALL;
     /* #MC belongs to the host (APM2 15.12: exit then handle it there). */
     vmcb->intercept_exceptions = 1u << 18;
-    vmcb->iopm_base_pa = iopm_pa;
+    /* The hardware domain reaches most ports directly (dom0_io.c). */
+    vmcb->iopm_base_pa = dom0_io_bitmap(v->domain) ? dom0_io_bitmap(v->domain) : iopm_pa;
     vmcb->msrpm_base_pa = msrpm_pa;
     vmcb->nested_ctl = NESTED_CTL_NP_ENABLE;
     vmcb->n_cr3 = p2m_root(v->domain->p2m);

@@ -6,6 +6,7 @@
  */
 #include <asm/boot.h>
 #include <asm/desc.h>
+#include <asm/dom0_io.h>
 #include <asm/p2m.h>
 #include <asm/processor.h>
 #include <tessera/console.h>
@@ -190,8 +191,11 @@ int vmcs_setup(struct vcpu *v)
     vmw(PF_ERROR_CODE_MASK, 0);
     vmw(PF_ERROR_CODE_MATCH, 0);
     vmw(CR3_TARGET_COUNT, 0);
-    vmw(IO_BITMAP_A, vmx_io_bitmap_pa);
-    vmw(IO_BITMAP_B, vmx_io_bitmap_pa + PAGE_SIZE);
+    /* The hardware domain reaches most ports directly (dom0_io.c). */
+    paddr_t io_bitmap = dom0_io_bitmap(v->domain) ? dom0_io_bitmap(v->domain)
+                                                  : vmx_io_bitmap_pa;
+    vmw(IO_BITMAP_A, io_bitmap);
+    vmw(IO_BITMAP_B, io_bitmap + PAGE_SIZE);
     vmw(MSR_BITMAP, vmx_msr_bitmap_pa);
     vmw(EXIT_MSR_STORE_COUNT, 0);
     vmw(EXIT_MSR_LOAD_COUNT, 0);

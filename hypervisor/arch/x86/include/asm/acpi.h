@@ -158,6 +158,11 @@ const void *acpi_find_rsdp_legacy(acpi_map_fn map, paddr_t *found);
 
 void acpi_info_print(const struct acpi_info *info);
 
+/* The host's tables as parsed at boot (setup.c; all zero without ACPI),
+ * and the map function that reads them through the hypervisor's map. */
+const struct acpi_info *acpi_host(void);
+const void *acpi_map(paddr_t pa, size_t len);
+
 /* ---- shared by the parser's files (arch/x86/acpi/) ---- */
 
 #define ACPI_HEADER_LEN     36      /* System Description Table Header, 5.2.6 */

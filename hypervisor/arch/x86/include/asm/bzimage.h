@@ -26,6 +26,10 @@ struct bzimage_info {
     const uint8_t *payload;     /* inside the image */
     size_t payload_len;
     enum bzimage_format format;
+    /* Where the kernel runs and how much room it needs from there (its
+     * ELF segments lie inside): protocol 2.10+, else both 0. */
+    uint64_t pref_address;
+    uint64_t init_size;
 };
 
 /* A decompressed kernel's buffer: 2^order pages at pa (order < 0: none). */

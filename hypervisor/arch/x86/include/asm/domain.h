@@ -32,6 +32,7 @@ struct arch_vcpu {
     int lapic_vec_offered;
 };
 
+struct dom0_io;
 struct vioapic_set;
 
 struct arch_domain {
@@ -39,6 +40,7 @@ struct arch_domain {
     unsigned int nr_mmio;
     struct hvm_ioport_range ioports[HVM_IOPORT_MAX_RANGES];  /* emulated ports */
     unsigned int nr_ioports;
+    struct dom0_io *dom0_io;        /* dom0's port pass-through (hvm/dom0_io.c); NULL: domU */
     struct vioapic_set *vioapic;    /* the hardware domain's vIOAPICs (hvm/vioapic.c) */
 };
 

@@ -41,6 +41,9 @@ int hvm_mmio_register(struct domain *d, uint64_t gpa, uint64_t len,
 /* From the NPF exit: true if a range claimed the access (handled, or the
  * domain crashed trying); false if no range covers gpa. */
 bool hvm_mmio_handle(struct vcpu *v, const struct hvm_exit *e);
+/* The same for a range the caller found (or made up: dom0's denied
+ * frames, hvm/dom0_mmio.c), which must cover e->npf.gpa. */
+void hvm_mmio_emulate(struct vcpu *v, const struct hvm_exit *e, const struct hvm_mmio_range *r);
 /* Decodes the instruction at the vCPU's CS:RIP (exit.c): 0, or the
  * decoder's error. */
 int hvm_decode_current_insn(struct vcpu *v, struct insn *insn);
