@@ -2,17 +2,17 @@
 /*
  * The control domain's calls and its access to the machine (docs/dom0-io.md),
  * from both sides: as a domU (the default), every privileged call is
- * refused and nothing of the machine shows; booted as the `dom0` module,
- * the calls work and the machine's devices answer, except what the
- * hypervisor keeps, which reads as an absent device. The numbers of QEMU's
- * devices used (RTC register A, the HPET's vendor, the IOAPIC's version)
- * are QEMU 7.2's.
+ * refused and nothing of the machine shows; booted as the `dom0` module
+ * (mini-dom0.elf, mini.only=dom0), the calls work and the machine's
+ * devices answer, except what the hypervisor keeps, which reads as an
+ * absent device. The numbers of QEMU's devices used (RTC register A, the
+ * VGA framebuffer's address, the IOAPIC's version) are QEMU 7.2's.
  *
- * mini.dom0_no_hpet=1 skips the HPET (Bochs has none).
+ * mini.dom0_no_vga=1 skips the VGA framebuffer (Bochs has none there).
  * mini.dom0_amdvi=1 adds QEMU's AMD IOMMU to what must read as absent.
  * mini.dom0=<case> then ends dom0 in a way that must reach the hypervisor
- * as a request (reset, kbd-reset, s5) or crash dom0 alone (fetch,
- * string-mmio), or reads a line of serial input (echo).
+ * as a request (reset, kbd-reset, s5), be refused (s3), crash dom0 alone
+ * (fetch, string-mmio), or reads a line of serial input (echo).
  */
 #include <public/xen/errno.h>
 #include <public/xen/event_channel.h>
@@ -35,7 +35,9 @@
 #define RTC_DATA            0x71
 #define RTC_REG_A           0x0a
 #define HPET_BASE           0xfed00000ul
+#define QEMU_VGA_FB         0xfd000000ul
 #define IOAPIC_BASE         0xfec00000ul
+#define LAPIC_BASE          0xfee00000ul
 #define QEMU_IOAPIC_VER     0x00170020u     /* 24 pins, version 0x20 */
 #define QEMU_AMDVI_BASE     0xfed80000ul    /* -device amd-iommu's registers */
 #define AMDVI_EFR           0x30            /* extended features: non-zero */
@@ -200,13 +202,21 @@ static void test_dom0_mmio(void)
 {
     uint32_t v;
 
-    /* A device of the machine, mapped at the first touch: the HPET's
-     * capabilities name its vendor (QEMU: Intel) in bits 31:16. Bochs
-     * has no HPET (mini.dom0_no_hpet). */
-    if (!cmdline_option("mini.dom0_no_hpet")) {
-        v = rd32(HPET_BASE);
-        CHECK("dom0.hpet_mapped", v >> 16 == 0x8086, "capabilities %#x", v);
+    /* A device of the machine, mapped at the first touch: QEMU's VGA
+     * framebuffer (BAR 0 as SeaBIOS places it) keeps what is written.
+     * mini.dom0_no_vga: none there (Bochs). */
+    if (!cmdline_option("mini.dom0_no_vga")) {
+        wr32(QEMU_VGA_FB, 0x5aa5c33c);
+        v = rd32(QEMU_VGA_FB);
+        CHECK("dom0.vga_framebuffer_mapped", v == 0x5aa5c33c, "read %#x", v);
     }
+    /* The HPET is the hypervisor's (its table is hidden from dom0). */
+    v = rd32(HPET_BASE);
+    CHECK("dom0.hpet_absent", v == 0xffffffffu, "capabilities %#x", v);
+    /* The local APIC page is our vCPU's emulated one, not the CPU's: the
+     * test runs dom0 on the machine's CPU 1 (APIC ID 1), vCPU 0 has ID 0. */
+    v = rd32(LAPIC_BASE + 0x20);
+    CHECK("dom0.lapic_is_virtual", v >> 24 == 0, "APIC ID register %#x", v);
     /* The IOAPIC is the hypervisor's: whatever dom0 sees there (all ones,
      * or an emulated vIOAPIC) is not the machine's version register. */
     wr32(IOAPIC_BASE, 1);
@@ -236,7 +246,9 @@ static bool console_virq_pending(void)
 
 /* mini.dom0=echo: one line typed on the serial line once the input is
  * switched to dom0, read with CONSOLEIO_read, each arrival announced by
- * VIRQ_CONSOLE (the port masked: its pending bit is what we look at). */
+ * VIRQ_CONSOLE (the port masked: its pending bit is what we look at).
+ * After the first bytes, a prompt without a newline, as a shell's: the
+ * console must show it before the line is finished. */
 static void dom0_echo(void)
 {
     struct evtchn_bind_virq b = { .virq = VIRQ_CONSOLE, .vcpu = 0 };
@@ -265,6 +277,8 @@ static void dom0_echo(void)
         }
         if (rc < 0 || (n && line[n - 1] == '\r'))
             break;
+        if (n && raised == 1)
+            printf("mini: echo> ");
     }
     CHECK("dom0.console_read_line", rc >= 0 && raised > 0 && n && line[n - 1] == '\r',
           "rc %ld, %u VIRQs, %u bytes", rc, raised, (unsigned int)n);
@@ -283,6 +297,13 @@ static void dom0_end(const char *which)
     if (!strcmp(which, "echo")) {
         dom0_echo();
         shutdown(SHUTDOWN_poweroff);
+    }
+    if (!strcmp(which, "s3")) {
+        /* Sleep is refused: the write is dropped and we go on, twice. */
+        outw(1u << 10 | 1u << 13, 0x604);
+        outw(1u << 10 | 1u << 13, 0x604);
+        CHECK("dom0.s3_refused", true, " ");
+        return;
     }
     if (!strcmp(which, "reset"))
         outb(0x06, 0xcf9);                          /* RST_CPU | SYS_RST */

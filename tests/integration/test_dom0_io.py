@@ -2,17 +2,20 @@
 """The control domain's access to the machine (docs/dom0-io.md), with our
 mini kernel booted as the `dom0` module beside a mini domU, under QEMU TCG
 (AMD-V, q35): dom0's hypercalls work and the domU's are refused; dom0
-reaches the machine's RTC and HPET but reads the hypervisor's PIC, UART,
-IOAPIC, host RAM and (with -device amd-iommu) IOMMU as absent devices; its
-reset and power-off requests become the hypervisor's own orderly reboot or
-power-off; a fault on a kept frame crashes dom0 alone. The neighbour runs
-its self-tests to the end each time."""
+reaches the machine's RTC and VGA framebuffer but reads the hypervisor's
+PIC, UART, HPET, IOAPIC, host RAM and (with -device amd-iommu) IOMMU as
+absent devices; its reset and power-off requests become the hypervisor's
+own orderly reboot or power-off; a fault on a kept frame crashes dom0
+alone; serial input reaches it first. The neighbour runs its self-tests
+to the end each time. dom0 is mini-dom0.elf (mini linked at 64 MiB, as
+dom0's RAM is the machine's) running its dom0 tests alone."""
+import os
 import re
 
 import pytest
 
-from harness import QemuMachine
-from test_guests import RESULT, TIMEOUT, dom, failures, mini, results
+from harness import QemuMachine, build_dir
+from test_guests import RESULT, TIMEOUT, dom, failures, results
 
 
 def boot(modules, smp, extra_args=()):
@@ -21,9 +24,12 @@ def boot(modules, smp, extra_args=()):
                        extra_args=extra_args)
 
 
-def dom0(guest="", mem="32M", extra=""):
-    args = f"dom0 mem={mem} vcpus=1 {extra}".strip()
-    return (mini(), f"{args} -- {guest}".strip() if guest else args)
+def dom0(guest="", mem="128M", extra=""):
+    """mini linked at 64 MiB (dom0's RAM is the machine's, 1:1), running
+    its dom0 tests alone."""
+    path = os.path.join(build_dir(), "mini-dom0.elf")
+    assert os.path.exists(path), f"{path} missing: run make"
+    return (path, f"dom0 mem={mem} vcpus=1 {extra} -- mini.only=dom0 {guest}".strip())
 
 
 def check_clean(log):
@@ -40,14 +46,14 @@ def test_dom0_and_domu_see_their_own_rights():
     for name in ("dom0", "n"):
         assert results(log, name)[1] == 0, "\n".join(failures(log, name))
     # Each side ran its own half.
-    assert re.search(r"^\(dom0\) mini: PASS dom0\.hpet_mapped", log, re.M), log
+    assert re.search(r"^\(dom0\) mini: PASS dom0\.vga_framebuffer_mapped", log, re.M), log
     assert re.search(r"^\(dom0\) mini: PASS dom0\.rtc_reaches_machine", log, re.M), log
+    assert re.search(r"^\(dom0\) mini: PASS dom0\.lapic_is_virtual", log, re.M), log
     assert re.search(r"^\(n\) mini: PASS domu\.platform_op_refused", log, re.M), log
     assert not re.search(r"^\(n\) mini: PASS dom0\.", log, re.M), log
-    # The hypervisor mapped the HPET and kept RAM and the IOAPIC.
-    assert re.search(r"dom dom0: read of machine frame 0xfed00: mapped", log), log
+    # The hypervisor mapped the framebuffer and kept RAM from dom0.
+    assert re.search(r"dom dom0: write of machine frame 0xfd000: mapped", log), log
     assert re.search(r"dom dom0: read of machine frame 0x[0-9a-f]+: kept from it: host RAM", log), log
-    assert re.search(r"dom dom0: write of machine frame 0xfec00: kept from it: IOAPIC", log), log
     # The RTC's data port passed through: dom0's exits name no port 0x71.
     stats = re.findall(r"^dom dom0 id=0: vcpu 0: io.*$", log, re.M)
     assert stats and not any("0x71" in s for s in stats), stats
@@ -75,6 +81,8 @@ def test_serial_input_reaches_dom0_first():
         m.write(b"\x01\x01\x01")
         m.wait_for(r"\*\*\* Serial input to dom0 ", timeout=30)
         m.write(b"\x01\x01x")
+        # Its prompt shows before its line ends (as a shell's must).
+        m.wait_for(r"^\(dom0\) mini: echo> \Z", timeout=30)
         m.write(b"hi dom0\r")
         m.wait_for(r"^\(dom0\) mini: echo \^\^xhi dom0$", timeout=30)
         # Next in the cycle: the domU's console ring.
@@ -85,7 +93,8 @@ def test_serial_input_reaches_dom0_first():
         assert m.wait_exit(timeout=60) == 0
         log = m.log
     check_clean(log)
-    assert re.search(r"^\(dom0\) mini: PASS dom0\.console_read_line", log, re.M), log
+    # What followed the prompt finished its line, without a new prefix.
+    assert re.search(r"^\(dom0\) mini: echo> mini: PASS dom0\.console_read_line$", log, re.M), log
     assert "echo lost" not in log and "FAIL" not in log, log
 
 
@@ -100,6 +109,19 @@ def test_dom0_reset_and_poweroff_requests(case, what):
         log = m.log
     check_clean(log)
     assert "FAIL dom0 case" not in log, log
+
+
+def test_dom0_sleep_request_is_refused():
+    with boot([dom0(guest="mini.dom0=s3", extra="cpus=1"), dom("n", extra="cpus=2")],
+              smp=3) as m:
+        m.wait_for(r"\(dom0\) " + RESULT, timeout=TIMEOUT)
+        m.wait_for("tessera: every boot domain has ended", timeout=60)
+        log = m.log
+    check_clean(log)
+    assert results(log, "dom0")[1] == 0, "\n".join(failures(log, "dom0"))
+    assert re.search(r"^\(dom0\) mini: PASS dom0\.s3_refused", log, re.M), log
+    # Said once for the two requests.
+    assert len(re.findall(r"dom dom0: asked for ACPI sleep type 1: not supported", log)) == 1, log
 
 
 @pytest.mark.parametrize("case", ["fetch", "string-mmio"])
@@ -119,7 +141,7 @@ def test_dom0_fault_on_a_kept_frame_crashes_it_alone(case):
 
 def test_dom0_ports_bochs():
     from harness import BochsMachine
-    mods = [dom0(guest="mini.dom0_no_hpet=1", extra="cpus=0"), dom("n", extra="cpus=1")]
+    mods = [dom0(guest="mini.dom0_no_vga=1", extra="cpus=0"), dom("n", extra="cpus=1")]
     with BochsMachine(smp=2, mem_mb=256, timeout=540, modules=mods,
                       cmdline="console=com1 after_domains=poweroff") as m:
         m.wait_for("tessera: every boot domain has ended", timeout=500)

@@ -13,14 +13,15 @@ static const struct dom0_io_host q35 = { .uart_base = 0x3f8, .pm1a_cnt = 0x604 }
 static void test_port_classes(void)
 {
     /* The PICs (and aliases), the PIT, the UART: the hypervisor's. */
-    static const uint16_t deny[] = { 0x20, 0x21, 0x24, 0x3d, 0xa0, 0xa1, 0xbe, 0x4d0, 0x4d1,
-                                     0x40, 0x43, 0x50, 0x61, 0x92, 0x00, 0x1f, 0x81, 0x8f,
-                                     0xc0, 0xdf, 0xf0, 0x3f8, 0x3fd, 0x3ff };
+    static const uint16_t deny[] = { 0x20, 0x21, 0x22, 0x23, 0x24, 0x3d, 0xa0, 0xa1, 0xbc,
+                                     0x4d0, 0x4d1, 0x40, 0x43, 0x50, 0x53, 0x61, 0x92, 0x00,
+                                     0x1f, 0x81, 0x8f, 0xc0, 0xdf, 0xf0, 0x3f8, 0x3fd, 0x3ff };
     /* Devices dom0 drives: i8042 data, RTC data, IDE, VGA, a PCI I/O BAR,
      * POST codes, ACPI PM1 event block, another UART. */
     static const uint16_t direct[] = { 0x60, 0x71, 0x1f0, 0x1f7, 0x3f6, 0x3c0, 0xc000,
                                        0xffff, 0x80, 0x600, 0x601, 0x608, 0x2f8, 0x3f7,
-                                       0x400, 0xcf7, 0xd00 };
+                                       0x400, 0xcf7, 0xd00, 0xb2, 0xb3, 0xa2, 0x26, 0x3e,
+                                       0x44, 0x4f, 0x54 };
     static const uint16_t mediate[] = { 0x70, 0x64, 0xcf9, 0x604, 0x605 };
     static const uint16_t emulate[] = { 0xcf8, 0xcfa, 0xcfc, 0xcff, 0xe9 };
 
@@ -65,9 +66,11 @@ static void test_bitmap(void)
     }
     CHECK_EQ(bm[0x3f8 / 8], 0xff);          /* COM1's byte is all trapped */
     CHECK_EQ(bm[0x1f0 / 8], 0x00);          /* IDE: all direct */
-    /* five runs of 32, the DMA pages, 0x61, 0x92, 0xf0, the ELCR, the UART;
-     * 5 mediated; 0xcf8-0xcff but 0xcf9, and 0xe9 emulated */
-    CHECK_EQ(trapped, 5 * 32u + 15 + 1 + 1 + 1 + 2 + 8 + 5 + 8);
+    /* the two DMA controllers (32 each) and their pages (15), the PICs and
+     * aliases (16 each), the IMCR, the PIT and its alias, 0x61, 0x92,
+     * 0xf0, the ELCR, the UART; 5 mediated; 0xcf8-0xcff but 0xcf9, and
+     * 0xe9 emulated */
+    CHECK_EQ(trapped, 2 * 32u + 15 + 2 * 16 + 2 + 2 * 4 + 1 + 1 + 1 + 2 + 8 + 5 + 8);
 }
 
 static struct memmap machine;

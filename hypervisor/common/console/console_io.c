@@ -66,6 +66,24 @@ int console_parse_guest_rate(const char *val, void *unused)
     return 0;
 }
 
+/* Whether dom0's last console_io call left a line unfinished on the
+ * console (only one domain is the control domain). */
+static bool dom0_mid_line;
+
+/* A finished line: prefixed with the domain's name, unless it finishes
+ * what dom0 left on the console unfinished. */
+static void print_line(struct domain *d, const char *end)
+{
+    d->console_line[d->console_len] = '\0';
+    if (d->is_hardware && dom0_mid_line)
+        printk("%s%s", d->console_line, end);
+    else
+        printk("(%s) %s%s", d->name, d->console_line, end);
+    d->console_len = 0;
+    if (d->is_hardware)
+        dom0_mid_line = !*end;
+}
+
 static void console_putc_locked(struct domain *d, char c)
 {
     bool printable = (c >= 0x20 && c < 0x7f) || c == '\t';
@@ -78,9 +96,7 @@ static void console_putc_locked(struct domain *d, char c)
     }
     if (c != '\n' && !printable)
         return;                     /* control characters are dropped */
-    d->console_line[d->console_len] = '\0';
-    printk("(%s) %s\n", d->name, d->console_line);
-    d->console_len = 0;
+    print_line(d, "\n");
     if (c != '\n')                  /* the line was full: keep this one */
         d->console_line[d->console_len++] = c;
 }
@@ -112,6 +128,19 @@ void guest_console_write(struct domain *d, const char *s, size_t n)
     if (first_drop)
         printk(LOG_WARN "dom %s: console output over its rate limit, dropped from now on "
                "(counted at its end)\n", d->name);
+}
+
+/* dom0's console is the machine's: what it leaves unfinished (a shell's
+ * prompt, the echo of a key) is shown at once, without its newline, and
+ * the rest of the line follows it without a new prefix, as Xen prints
+ * dom0's output raw. Another message in between lands on that line. */
+static void dom0_show_unfinished(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&d->console_lock);
+
+    if (d->console_len)
+        print_line(d, "");
+    spin_unlock_irqrestore(&d->console_lock, flags);
 }
 
 void guest_console_end(struct domain *d)
@@ -194,6 +223,8 @@ long do_console_io(struct vcpu *v, uint64_t arg[6])
             guest_console_write(v->domain, chunk, n);
             done += n;
         }
+        if (v->domain->is_hardware)
+            dom0_show_unfinished(v->domain);
         return 0;
     case CONSOLEIO_read:
         if (!v->domain->is_hardware)

@@ -14,24 +14,9 @@
 #include <tessera/errno.h>
 #include <tessera/lib.h>
 
-static int absent_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val)
-{
-    *val = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
-    return 0;
-}
-
-static int absent_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t val)
-{
-    return 0;
-}
-
-static const struct hvm_mmio_ops absent_ops = {
-    .name = "absent (dom0 placeholder)", .read = absent_read, .write = absent_write,
-};
-
 static int absent(struct domain *d, uint64_t gpa, uint64_t len)
 {
-    int rc = hvm_mmio_register(d, gpa, len, &absent_ops);
+    int rc = hvm_mmio_register(d, gpa, len, &hvm_mmio_absent_ops);
 
     return rc == -EINVAL ? 0 : rc;      /* already emulated */
 }

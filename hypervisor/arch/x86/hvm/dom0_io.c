@@ -21,6 +21,7 @@
 #include <asm/dom0_io.h>
 #include <asm/io.h>
 #include <asm/shutdown.h>
+#include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -121,12 +122,19 @@ static void port_out(uint16_t port, unsigned int size, uint32_t val)
 
 static __noreturn void host_power(struct vcpu *v, bool reboot, const char *how)
 {
-    printk("dom %s: asks for a host %s (%s): %s the machine\n", v->domain->name,
+    struct domain *d = v->domain;
+
+    printk("dom %s: asks for a host %s (%s): %s the machine\n", d->name,
            reboot ? "reboot" : "power-off", how, reboot ? "rebooting" : "powering off");
+    /* Its exit counts, as a domain's end would print them. */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        arch_vcpu_print_stats(d->vcpus[i]);
     if (reboot)
         machine_reboot();
     machine_poweroff();
 }
+
+static bool sleep_refused;          /* reported once, whatever dom0 does */
 
 /* A write of val (size bytes at port) into the PM1 control block at cnt:
  * true if it is to be dropped rather than reach the machine. */
@@ -139,8 +147,9 @@ static bool pm1_write(struct vcpu *v, uint16_t cnt, uint8_t s5_type, uint16_t po
         return false;
     if (power_regs.has_s5 && ((reg >> PM1_SLP_TYP_SHIFT) & 7) == s5_type)
         host_power(v, false, "ACPI S5");
-    printk(LOG_WARN "dom %s: asked for ACPI sleep type %u: not supported, ignored\n",
-           v->domain->name, (reg >> PM1_SLP_TYP_SHIFT) & 7);
+    if (!__atomic_exchange_n(&sleep_refused, true, __ATOMIC_RELAXED))
+        printk(LOG_WARN "dom %s: asked for ACPI sleep type %u: not supported, ignored "
+               "(said once)\n", v->domain->name, (reg >> PM1_SLP_TYP_SHIFT) & 7);
     return true;
 }
 

@@ -72,6 +72,10 @@ void dom0_mmio_init(const struct acpi_info *a)
         rc |= dom0_frames_deny(&policy, a->lapic_base, PAGE_SIZE, "local APIC");
     for (unsigned int i = 0; i < a->nr_ioapics; i++)
         rc |= dom0_frames_deny(&policy, a->ioapics[i].address, PAGE_SIZE, "IOAPIC");
+    /* The hypervisor's clock source at boot; dom0's ACPI tables hide it,
+     * as Xen's do (guest/dom0_acpi.c). */
+    if (a->has_hpet)
+        rc |= dom0_frames_deny(&policy, a->hpet_base, PAGE_SIZE, "HPET");
     for (unsigned int i = 0; i < a->nr_mcfg; i++) {
         const struct pci_ecam_region *m = &a->mcfg[i];
         if (m->end_bus >= m->start_bus)
@@ -92,21 +96,6 @@ bool dom0_may_touch_frame(uint64_t mfn)
 {
     return policy_ready && !dom0_frames_check(&policy, mfn, 1);
 }
-
-static int absent_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val)
-{
-    *val = ~0ull;
-    return 0;
-}
-
-static int absent_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t val)
-{
-    return 0;
-}
-
-static const struct hvm_mmio_ops absent_ops = {
-    .name = "a frame kept from dom0", .read = absent_read, .write = absent_write,
-};
 
 /* The 2 MiB page around gfn, if all of it may be mapped and lies in one
  * firmware-reserved range (see the top of this file). */
@@ -168,7 +157,7 @@ bool dom0_mmio_fault(struct vcpu *v, const struct hvm_exit *e)
         return true;
     }
     struct hvm_mmio_range page = { .gpa = gfn << PAGE_SHIFT, .len = PAGE_SIZE,
-                                   .ops = &absent_ops };
+                                   .ops = &hvm_mmio_absent_ops };
     hvm_mmio_emulate(v, e, &page);
     return true;
 }

@@ -27,16 +27,25 @@ struct port_run {
 
 static const struct port_run denied[] = {
     { 0x00, 0x1f },         /* ISA DMA controller 1 */
-    { 0x20, 0x3f },         /* 8259 master, its aliases, the IMCR (0x22/0x23) */
-    { 0x40, 0x5f },         /* 8254 PIT and its aliases */
+    { 0x22, 0x23 },         /* IMCR: PIC or APIC mode (MP spec 3.6.2.1) */
+    { 0x40, 0x43 },         /* 8254 PIT */
+    { 0x50, 0x53 },         /* its ICH alias (ICH9 datasheet 9.3) */
     { 0x61, 0x61 },         /* NMI status and control, PIT gate */
     { 0x81, 0x8f },         /* DMA page registers (0x80, POST codes, stays) */
     { 0x92, 0x92 },         /* system control port A: fast reset */
-    { 0xa0, 0xbf },         /* 8259 slave and its aliases */
     { 0xc0, 0xdf },         /* ISA DMA controller 2 */
     { 0xf0, 0xf0 },         /* FPU error */
     { 0x4d0, 0x4d1 },       /* 8259 edge/level control */
 };
+
+/* The 8259s answer at 0x20/0x21 and 0xa0/0xa1 and, on PIIX and ICH
+ * chipsets, at every port of 0x20-0x3f and 0xa0-0xbf with bit 1 clear
+ * (ICH9 datasheet 9.3); the others there are not theirs (0xb2/0xb3 are
+ * the APM ports through which ACPI mode is enabled). */
+static bool is_pic_port(uint16_t port)
+{
+    return ((port >= 0x20 && port <= 0x3f) || (port >= 0xa0 && port <= 0xbf)) && !(port & 2);
+}
 
 #define PORT_RTC_INDEX      0x70
 #define PORT_I8042_CMD      0x64
@@ -57,7 +66,7 @@ enum dom0_port_use dom0_port_use(const struct dom0_io_host *h, uint16_t port)
         return DOM0_PORT_MEDIATE;
     if ((port >= PORT_PCI_FIRST && port <= PORT_PCI_LAST) || port == PORT_DEBUG_CON)
         return DOM0_PORT_EMULATE;
-    if (in_block(port, h->uart_base, 8))
+    if (in_block(port, h->uart_base, 8) || is_pic_port(port))
         return DOM0_PORT_DENY;
     for (size_t i = 0; i < ARRAY_SIZE(denied); i++)
         if (port >= denied[i].first && port <= denied[i].last)

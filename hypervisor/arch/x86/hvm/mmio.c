@@ -144,6 +144,22 @@ void hvm_mmio_emulate(struct vcpu *v, const struct hvm_exit *e, const struct hvm
     hvm->set_rip(v, hvm->get_rip(v) + insn.len);
 }
 
+/* What a PC gives for an address no device decodes. */
+static int absent_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val)
+{
+    *val = mask_of(size);
+    return 0;
+}
+
+static int absent_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t val)
+{
+    return 0;
+}
+
+const struct hvm_mmio_ops hvm_mmio_absent_ops = {
+    .name = "an absent device", .read = absent_read, .write = absent_write,
+};
+
 bool arch_gfn_emulated(const struct domain *d, uint64_t gfn)
 {
     uint64_t gpa = gfn << PAGE_SHIFT;

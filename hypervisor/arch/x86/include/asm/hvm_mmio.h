@@ -34,6 +34,9 @@ struct hvm_mmio_range {
     const struct hvm_mmio_ops *ops;
 };
 
+/* An absent device: reads all ones, writes dropped (hvm/mmio.c). */
+extern const struct hvm_mmio_ops hvm_mmio_absent_ops;
+
 /* 0, -EINVAL (empty or overlapping range) or -ENOSPC. Before the domain
  * starts, or from one of its vCPUs. */
 int hvm_mmio_register(struct domain *d, uint64_t gpa, uint64_t len,
