@@ -279,6 +279,9 @@ int vioapic_domain_init(struct domain *d)
         h->d = d;
         h->base = io->base;
         h->len = window_len(i);
+        /* 0x11, as Xen's vIOAPIC: what Linux has run with as a PVH dom0.
+         * Linux EOIs such a pin, when it must, by the level->edge switch. */
+        h->regs.version = VIOAPIC_VERSION_11;
         h->regs.id = io->id;
         h->regs.gsi_base = io->gsi_base;
         h->regs.nr_pins = MIN(io->nr_pins, (unsigned int)VIOAPIC_MAX_PINS);
