@@ -41,6 +41,13 @@ void console_ring_input(const char *s, unsigned int n)
         typed[focus][nr_typed[focus]++] = s[i];
 }
 
+static unsigned int nr_poll_starts;
+
+void console_ring_poll_start(void)
+{
+    nr_poll_starts++;
+}
+
 void console_emit_always(const char *s)
 {
     nr_switches++;
@@ -118,10 +125,35 @@ static void test_dom0_first(void)
     dom0_exists = false;
 }
 
+/* At dom0's start the focus is dom0's (as on Xen) and the poll runs even
+ * with no ring; the next switch goes on to the rings. */
+static void test_focus_starts_on_dom0(void)
+{
+    unsigned int web = nr_typed[0];
+
+    dom0_exists = true;
+    nr_dom0_typed = 0;
+    console_input_focus_dom0();
+    CHECK(nr_poll_starts == 1);
+    CHECK(strstr(last_banner, "to dom0") != NULL);
+    type("id\n", 3);
+    CHECK(nr_dom0_typed == 3 && !memcmp(dom0_typed, "id\n", 3));
+    type("\1\1\1", 3);
+    CHECK_EQ(focus, 0);
+    type("w", 1);
+    CHECK_EQ(nr_typed[0] - web, 1);
+    CHECK_EQ(nr_dom0_typed, 3);
+    type("\1\1\1", 3);
+    type("\1\1\1", 3);                /* db, then the hypervisor */
+    CHECK_EQ(focus, -1);
+    dom0_exists = false;
+}
+
 int main(void)
 {
     RUN(test_cycle);
     RUN(test_held_ctrl_a);
     RUN(test_dom0_first);
+    RUN(test_focus_starts_on_dom0);
     return test_summary();
 }

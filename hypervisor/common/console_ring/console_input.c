@@ -3,7 +3,8 @@
  * Serial input switching, as on Xen (drivers/char/console.c): three
  * Ctrl-A in a row move the input focus from the hypervisor to the control
  * domain (dom0, when there is one: it reads with CONSOLEIO_read), then to
- * each domain with a console ring in turn and back. Ctrl-A's are held back
+ * each domain with a console ring in turn and back. Dom0 has the focus
+ * from its start, as on Xen. Ctrl-A's are held back
  * while they might be a switch; any other character releases them to the
  * focus first. With the hypervisor focused, input is discarded (there are
  * no debug keys yet).
@@ -40,6 +41,15 @@ static void switch_focus(void)
         snprintf(line, sizeof(line),
                  "*** Serial input to the hypervisor (type 'CTRL-a' three times to switch input)\n");
     console_emit_always(line);
+}
+
+void console_input_focus_dom0(void)
+{
+    on_dom0 = true;
+    on_ring = false;
+    held = 0;
+    console_emit_always("*** Serial input to dom0 (type 'CTRL-a' three times to switch input)\n");
+    console_ring_poll_start();
 }
 
 static void give(const char *s, unsigned int n)

@@ -158,6 +158,16 @@ void console_ring_work(void)
         __atomic_store_n(&work_due, true, __ATOMIC_RELEASE);
 }
 
+/* The poll (serial input and rings) runs once anyone reads the console. */
+static void start_poll_locked(void)
+{
+    if (poll_started)
+        return;
+    poll_started = true;
+    timer_init(&poll_timer, poll, NULL, arch_cpu_id());
+    timer_set(&poll_timer, time_now_ns() + POLL_PERIOD_NS);
+}
+
 int console_ring_attach(struct domain *d)
 {
     uint64_t gfn = arch_special_gfn(CONSOLE_RING_SPECIAL_INDEX);
@@ -195,13 +205,17 @@ int console_ring_attach(struct domain *d)
     unsigned long flags = spin_lock_irqsave(&registry_lock);
     r->next = rings;
     rings = r;
-    if (!poll_started) {
-        poll_started = true;
-        timer_init(&poll_timer, poll, NULL, arch_cpu_id());
-        timer_set(&poll_timer, time_now_ns() + POLL_PERIOD_NS);
-    }
+    start_poll_locked();
     spin_unlock_irqrestore(&registry_lock, flags);
     return 0;
+}
+
+void console_ring_poll_start(void)
+{
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+
+    start_poll_locked();
+    spin_unlock_irqrestore(&registry_lock, flags);
 }
 
 void console_ring_detach(struct domain *d)

@@ -58,6 +58,11 @@ void console_ring_input(const char *s, unsigned int n);
 /* The control domain's input (console_io.c): whether there is a control
  * domain to switch to, and bytes for it (raises its VIRQ_CONSOLE). */
 bool console_dom0_present(void);
+/* Starts the poll that reads serial input and drains the rings, if no
+ * ring has started it yet. */
+void console_ring_poll_start(void);
+/* At dom0's start: serial input goes to dom0 (console_input.c). */
+void console_input_focus_dom0(void);
 void console_dom0_input(const char *s, unsigned int n);
 
 #endif

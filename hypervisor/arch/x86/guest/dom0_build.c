@@ -13,6 +13,7 @@
 #include <asm/pvh_build.h>
 #include <asm/pvh_start.h>
 #include <tessera/console.h>
+#include <tessera/console_ring.h>
 #include <tessera/elf_image.h>
 #include <tessera/errno.h>
 #include <tessera/heap.h>
@@ -421,6 +422,8 @@ int dom0_build(const struct bootdom_spec *spec, int boot_index)
                sched_pool_name(d->pool), b->acpi.nr_listed, b->acpi.nr_hidden,
                (unsigned long long)((time_now_ns() - t0) / 1000));
         rc = pvh_start_vcpu0(d, b->img.phys32_entry, b->info_pa);
+        if (!rc)
+            console_input_focus_dom0();
     }
     if (rc && d) {
         d->boot_index = -1;             /* never started: nothing to rebuild or count */
