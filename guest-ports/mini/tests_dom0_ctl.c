@@ -28,6 +28,7 @@
 #define FOREIGN_AT(i)   (GNT_BASE + (128 + (i)) * PAGE_SIZE)
 #define HIGH_GPA        0x140000000ul       /* 5 GiB: a hole in dom0's map */
 #define LAPIC_GPA       0xfee00000ul        /* emulated */
+#define LONG_BATCH      150
 
 static uint8_t page_a[PAGE_SIZE] __attribute__((aligned(4096)));
 static uint8_t page_b[PAGE_SIZE] __attribute__((aligned(4096)));
@@ -337,6 +338,37 @@ static void priv_foreign(domid_t peer_id, uint64_t gfn_c, uint64_t gfn_d)
     CHECK("ctl.remove_grant_refused", rc == -XEN_EINVAL, "rc %ld", rc);
 }
 
+/* More frames than one call does (64): the batch goes on through
+ * continuations; a progress the guest forged past its size is refused. */
+static void priv_foreign_long(domid_t peer_id, uint64_t gfn_c)
+{
+    static uint64_t idxs[LONG_BATCH], gpfns[LONG_BATCH];
+    static int errs[LONG_BATCH];
+    struct xen_add_to_physmap_batch b = { .domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_foreign,
+                                          .size = LONG_BATCH, .foreign_domid = peer_id };
+    unsigned int bad = 0, removed = 0;
+
+    for (unsigned int i = 0; i < LONG_BATCH; i++) {
+        idxs[i] = gfn_c;
+        gpfns[i] = (FOREIGN_AT(16 + i)) >> 12;
+        errs[i] = 7;
+    }
+    b.idxs.p = (uintptr_t)idxs;
+    b.gpfns.p = (uintptr_t)gpfns;
+    b.errs.p = (uintptr_t)errs;
+    long rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch | (1000ul << 6), &b, 0);
+    CHECK("ctl.foreign_forged_progress", rc == -XEN_EINVAL, "rc %ld", rc);
+    rc = HYPERCALL(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, &b, 0);
+    for (unsigned int i = 0; i < LONG_BATCH; i++) {
+        volatile uint64_t *w = (volatile uint64_t *)(uintptr_t)FOREIGN_AT(16 + i);
+        bad += errs[i] != 0 || w[7] != 0xc007;
+    }
+    CHECK("ctl.foreign_long_batch", rc == 0 && !bad, "rc %ld, %u bad", rc, bad);
+    for (unsigned int i = 0; i < LONG_BATCH; i++)
+        removed += remove_at(FOREIGN_AT(16 + i)) == 0;
+    CHECK("ctl.foreign_long_batch_removed", removed == LONG_BATCH, "%u", removed);
+}
+
 static void priv(domid_t peer_id)
 {
     volatile uint64_t *a = (volatile uint64_t *)(uintptr_t)MAP_AT(0);
@@ -356,6 +388,7 @@ static void priv(domid_t peer_id)
     if (a[0] != MAGIC_READY)
         return;
     priv_foreign(peer_id, a[256], a[257]);
+    priv_foreign_long(peer_id, a[256]);
     CHECK("ctl.no_dom_exc_yet", !ev_pending(bv.port), " ");
 
     /* Let the peer go, ours still mapped: its grant, then C and D. */
