@@ -2,7 +2,8 @@
 """dom0's privileged calls for its /dev/xen devices (docs/hypercalls.md,
 docs/event-channels.md), with mini as the `dom0` module (mini-dom0.elf,
 linked at 64 MiB: dom0's RAM is the machine's) beside a mini domU, under
-QEMU TCG (AMD-V, q35), guest-ports/mini/tests_dom0_ctl.c:
+QEMU TCG (AMD-V, q35) and once under Bochs (VT-x with EPT),
+guest-ports/mini/tests_dom0_ctl.c:
 
 - dom0 allocates an unbound port in the domU, reads its status, binds it,
   and each side notifies the other; a loopback port within dom0;
@@ -20,7 +21,7 @@ import re
 
 import pytest
 
-from harness import QemuMachine, build_dir
+from harness import BochsMachine, QemuMachine, build_dir
 from test_guests import RESULT, TIMEOUT, dom, failures, results
 
 FREE_BEFORE = r"boot domains: 2 of 2 built in \d+ us, free memory (\d+) KiB"
@@ -31,19 +32,29 @@ FREED = r"\d+ KiB of a dead domain's RAM freed after its last mapping"
 RELEASED = r"dom dom0 id=0: 1 foreign mappings released at its end, 0 left"
 
 
-def dom0(guest):
+def dom0(guest, cpus):
     path = os.path.join(build_dir(), "mini-dom0.elf")
     assert os.path.exists(path), f"{path} missing: run make"
-    return (path, f"dom0 mem=128M vcpus=1 cpus=1 -- {guest}")
+    return (path, f"dom0 mem=128M vcpus=1 {cpus} -- {guest}")
 
 
-def run(peer_role):
-    modules = [dom0("mini.ctl=priv mini.peer=1"),
-               dom("u", extra="cpus=2", guest=f"mini.ctl={peer_role} mini.peer=0")]
-    with QemuMachine(boot="kernel", machine="q35", smp=3, mem="1G", timeout=TIMEOUT,
-                     cmdline="console=com1 after_domains=poweroff", modules=modules) as m:
-        m.wait_for(FREE_AFTER, timeout=TIMEOUT)
+def run(peer_role, bochs=False):
+    """QEMU: dom0 and the domU on CPUs of their own. Bochs (VT-x with EPT,
+    slow): one CPU, 256 MiB, both sharing it."""
+    modules = [dom0("mini.ctl=priv mini.peer=1", "" if bochs else "cpus=1"),
+               dom("u", extra="" if bochs else "cpus=2",
+                   guest=f"mini.ctl={peer_role} mini.peer=0")]
+    cmdline = "console=com1 after_domains=poweroff"
+    if bochs:
+        machine = BochsMachine(smp=1, mem_mb=256, timeout=900, modules=modules, cmdline=cmdline)
+    else:
+        machine = QemuMachine(boot="kernel", machine="q35", smp=3, mem="1G", timeout=TIMEOUT,
+                              cmdline=cmdline, modules=modules)
+    with machine as m:
+        m.wait_for(FREE_AFTER, timeout=900 if bochs else TIMEOUT)
         log = m.log
+    if bochs:
+        assert "hvm: using vmx" in log, log
     assert "FATAL" not in log and "PANIC" not in log, log
     assert results(log, "dom0") and results(log, "dom0")[1] == 0, \
         "\n".join(failures(log, "dom0")) + "\n" + log
@@ -64,6 +75,11 @@ def run(peer_role):
 
 def test_dom0_privileged_calls_domu_ends():
     log = run("peer")
+    assert re.search(r"tessera: dom u id=1 poweroff", log), log
+
+
+def test_dom0_privileged_calls_bochs():
+    log = run("peer", bochs=True)
     assert re.search(r"tessera: dom u id=1 poweroff", log), log
 
 
