@@ -8,6 +8,8 @@
  *   mini.test=<case>    run one hostile case that must crash this domain
  *   mini.bench=<name>   run a benchmark instead of the self-tests
  *   mini.gnttab=<role> mini.peer=<domid>  one side of the two-domain grant case
+ *   mini.ctl=<role> mini.peer=<domid>     dom0's privileged calls (priv, on
+ *                       dom0) or its domU (peer, peer-crash)
  *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
  *   mini.end=halt       end with HLT, interrupts off, on every vCPU (as Linux's
  *                       poweroff does without ACPI sleep states)
@@ -137,15 +139,19 @@ void mini_main(uint32_t ebx)
         printf("mini: %u passed, %u failed\n", passed, failed);
         shutdown(SHUTDOWN_poweroff);
     }
-    if (option_value("mini.gnttab", which, sizeof(which))) {
+    bool ctl = option_value("mini.ctl", which, sizeof(which));
+    if (ctl || option_value("mini.gnttab", which, sizeof(which))) {
         char peer[8] = "0";
-        unsigned int id = 0;
+        unsigned int id = 0, end = SHUTDOWN_poweroff;
         option_value("mini.peer", peer, sizeof(peer));
         for (const char *p = peer; *p >= '0' && *p <= '9'; p++)
             id = id * 10 + (unsigned int)(*p - '0');
-        gnttab_peer_run(which, (uint16_t)id);
+        if (ctl)
+            end = dom0_ctl_run(which, (uint16_t)id);
+        else
+            gnttab_peer_run(which, (uint16_t)id);
         printf("mini: %u passed, %u failed\n", passed, failed);
-        shutdown(SHUTDOWN_poweroff);
+        shutdown(end);
     }
     if (option_value("mini.bench", which, sizeof(which))) {
         bench_run(which);

@@ -126,6 +126,9 @@ void upcall_set_handler(void (*fn)(void));
 void tests_gnttab(void);
 /* The two-domain grant case: role grant|grant-leave|map|map-crash|map-hold. */
 void gnttab_peer_run(const char *role, uint16_t peer);
+/* tests_dom0_ctl.c: dom0's privileged calls, role priv (dom0) or
+ * peer|peer-crash (its domU); returns how the domain should end. */
+unsigned int dom0_ctl_run(const char *role, uint16_t peer);
 void tests_apic(void);
 void tests_apic_smp(void);
 void apic_ap_idle(void) __attribute__((noreturn));

@@ -4,7 +4,8 @@
  * Errors follow Xen: -EINVAL for a port out of range or in the wrong state,
  * -ENOENT for a vCPU the domain does not have, -ESRCH for a domain that
  * does not exist (or is ending), -EPERM for another existing domain's
- * ports, -ENOSPC when the port table is full. pirqs are not supported (no
+ * ports (but the hardware domain's alloc_unbound and status, which may name
+ * any domain), -ENOSPC when the port table is full. pirqs are not supported (no
  * XENFEAT_hvm_pirqs): bind_pirq is -ENOSYS.
  */
 #include <public/xen/errno.h>
@@ -23,6 +24,22 @@ static long own_domain(struct domain *d, domid_t id)
     if (resolve(d, id) == d->id)
         return 0;
     return domain_by_id(id) ? -XEN_EPERM : -XEN_ESRCH;
+}
+
+/* The domain whose ports a call names: the caller's own, or for the
+ * hardware domain (the toolstack's, as Xen's XSM default lets dom0) any
+ * live one, e.g. a backend's port in a new guest (alloc_unbound, status). */
+static long subject_domain(struct vcpu *v, domid_t id, struct domain **out)
+{
+    struct domain *d = v->domain;
+    long rc = own_domain(d, id);
+
+    *out = d;
+    if (rc == -XEN_EPERM && d->is_hardware) {
+        *out = domain_by_id(id);
+        rc = 0;
+    }
+    return rc;
 }
 
 /* A port bound to something, with the domain's lock held. */
@@ -62,11 +79,13 @@ out:
 
 static long op_alloc_unbound(struct vcpu *v, struct evtchn_alloc_unbound *a)
 {
-    long rc = own_domain(v->domain, a->dom);
+    struct domain *d;
+    long rc = subject_domain(v, a->dom, &d);
 
     if (rc)
         return rc;
-    rc = bind_new(v->domain, ECS_UNBOUND, 0, 0, resolve(v->domain, a->remote_dom));
+    /* DOMID_SELF as the remote is the caller, as in Xen. */
+    rc = bind_new(d, ECS_UNBOUND, 0, 0, resolve(v->domain, a->remote_dom));
     if (rc < 0)
         return rc;
     a->port = (evtchn_port_t)rc;
@@ -216,19 +235,22 @@ static long op_send(struct vcpu *v, const struct evtchn_send *s)
 
 static long op_status(struct vcpu *v, struct evtchn_status *st)
 {
-    struct domain *d = v->domain;
-    struct evtchn_domain *ed = evd(d);
-    long rc = own_domain(d, st->dom);
+    struct domain *d;
+    long rc = subject_domain(v, st->dom, &d);
 
     if (rc)
         return rc;
+    struct evtchn_domain *ed = evd(d);
     unsigned long flags = spin_lock_irqsave(&ed->lock);
     struct evtchn *chn = evtchn_lookup(d, st->port);
     memset(&st->u, 0, sizeof(st->u));
-    if (!chn) {
+    if (ed->closing || ed->dead) {
+        rc = -XEN_ESRCH;            /* a domain ending since it was found */
+    } else if (!chn) {
         rc = -XEN_EINVAL;
-        goto out;
     }
+    if (rc)
+        goto out;
     st->vcpu = chn->vcpu;
     switch (chn->state) {
     case ECS_UNBOUND:

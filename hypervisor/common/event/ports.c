@@ -233,6 +233,16 @@ long evtchn_close_port(struct domain *d, evtchn_port_t port, unsigned long *flag
     }
 }
 
+/* A domain that ran has ended: the hardware domain's VIRQ_DOM_EXC (global,
+ * public/xen.h) tells its toolstack to look (Xen raises it at shutdown). */
+static void tell_hardware_domain(struct domain *d)
+{
+    struct domain *hw = domain_by_id(0);
+
+    if (d->state == DOM_DYING && hw && hw != d && hw->is_hardware)
+        evtchn_send_global_virq(hw, VIRQ_DOM_EXC);
+}
+
 int evtchn_domain_init(struct domain *d)
 {
     struct evtchn_domain *ed = evd(d);
@@ -294,6 +304,7 @@ void evtchn_domain_destroy(struct domain *d)
     ed->nr_ports = 0;
     ed->dead = true;
     spin_unlock_irqrestore(&ed->lock, flags);
+    tell_hardware_domain(d);
 }
 
 void evtchn_send_virq(struct vcpu *v, unsigned int virq)

@@ -7,9 +7,12 @@
  * GNTMAP_host_map (optionally GNTMAP_readonly); host_addr is the
  * guest-physical address where the frame appears, as P2M_GRANT_RW/RO.
  * Ours must be a hole in the caller's p2m (Linux maps into ballooned-out or
- * unpopulated gfns); unmap needs the same host_addr as the map.
+ * unpopulated gfns, a dom0 anywhere in the holes of its 1:1 map, above
+ * 4 GiB too) and not an emulated device range; unmap needs the same
+ * host_addr as the map.
  */
 #include <public/xen/errno.h>
+#include <tessera/arch.h>
 #include <tessera/budget.h>
 #include <tessera/p2m.h>
 #include <tessera/domain.h>
@@ -88,7 +91,9 @@ static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     rd = gnttab_domain(v, op->dom);
     if (!rd)
         return GNTST_bad_domain;
-    if (gfn >= (1ULL << P2M_GFN_BITS))
+    /* An emulated range (the vLAPIC page...) is a hole in the p2m too, but
+     * a frame there would hide the device from the mapper. */
+    if (gfn >= (1ULL << P2M_GFN_BITS) || arch_gfn_emulated(ld, gfn))
         return GNTST_general_error;
     rc = gnttab_pin(rd, ld, op->ref, write, &mfn);
     if (rc)

@@ -128,3 +128,16 @@ void gnttab_unpin(struct domain *rd, grant_ref_t ref, bool write)
     }
     spin_unlock_irqrestore(&gt->lock, flags);
 }
+
+int gnttab_take_ram_frame(struct domain *d, uint64_t gfn, uint64_t *mfn, bool *writable)
+{
+    struct grant_table *gt = d->grant_table;
+
+    if (!gt || gfn >= (1ULL << P2M_GFN_BITS) || granted_frame(d, gfn, mfn, writable))
+        return -EINVAL;
+    unsigned long flags = spin_lock_irqsave(&gt->lock);
+    gnttab_frame_get(*mfn);
+    gt->ever_pinned = true;         /* grant_table_destroy() looks for counts */
+    spin_unlock_irqrestore(&gt->lock, flags);
+    return 0;
+}

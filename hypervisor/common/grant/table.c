@@ -10,6 +10,7 @@
 #include <tessera/budget.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
+#include <tessera/foreign_map.h>
 #include <tessera/heap.h>
 #include <tessera/page_alloc.h>
 #include "private.h"
@@ -140,6 +141,7 @@ void grant_table_destroy(struct domain *d)
 {
     struct grant_table *gt = d->grant_table;
 
+    foreign_release_all(d);     /* mappings of others' frames, like grants */
     if (!gt)
         return;
     gnttab_release_maps(d);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* memory_op (public/memory.h): XENMEM_memory_map, the guest's own
  * E820-style map (the same the start info points at), for the control
- * domain XENMEM_machine_memory_map, the machine's, and
- * XENMEM_add_to_physmap (physmap.c). */
+ * domain XENMEM_machine_memory_map, the machine's, XENMEM_add_to_physmap
+ * (physmap.c), and the hardware domain's foreign mappings,
+ * XENMEM_add_to_physmap_batch / remove_from_physmap (foreign.c). */
 #include <public/xen/errno.h>
 #include <public/xen/memory.h>
 #include <tessera/domain.h>
+#include <tessera/foreign_map.h>
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
 
@@ -35,6 +37,11 @@ long do_memory_op(struct vcpu *v, uint64_t arg[6])
         return arch_machine_memory_map(v, arg[1]);
     case XENMEM_add_to_physmap:
         return memory_add_to_physmap(v, arg[1]);
+    case XENMEM_add_to_physmap_batch:
+        /* Its guest handles are 64-bit wide: not for 32-bit callers. */
+        return v->hypercall_compat ? -XEN_ENOSYS : memory_add_to_physmap_batch(v, arg);
+    case XENMEM_remove_from_physmap:
+        return memory_remove_from_physmap(v, arg[1]);
     }
     return -XEN_ENOSYS;
 }

@@ -36,5 +36,10 @@ void gnttab_physmap_unlock(struct domain *d, unsigned long flags);
  * frame is not freed, even if its granter dies and every mapping goes. */
 void gnttab_frame_get(uint64_t mfn);
 void gnttab_frame_put(uint64_t mfn);
+/* A frame of d's own RAM at gfn (as a grant's frame must be: not a table
+ * frame, a mapping of another domain's or MMIO), with a reference taken
+ * (gnttab_frame_get) that keeps its RAM block past d's end, for a foreign
+ * mapping (memory/foreign.c). 0, or -EINVAL; *writable: d may write it. */
+int gnttab_take_ram_frame(struct domain *d, uint64_t gfn, uint64_t *mfn, bool *writable);
 
 #endif
