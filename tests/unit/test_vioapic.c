@@ -46,10 +46,11 @@ static const struct vioapic_ops ops = {
     .eoi = on_eoi,
 };
 
-static void fresh(unsigned int nr_pins)
+static void fresh_version(unsigned int nr_pins, uint8_t version)
 {
     memset(&s, 0, sizeof(s));
     memset(pins, 0xa5, sizeof(pins));   /* reset must set every pin */
+    s.version = version;
     s.id = 2;
     s.gsi_base = 24;
     s.nr_pins = nr_pins;
@@ -58,6 +59,11 @@ static void fresh(unsigned int nr_pins)
     vioapic_reset(&s);
     nr_msgs = nr_written = nr_eois = 0;
     bad_pin = false;
+}
+
+static void fresh(unsigned int nr_pins)
+{
+    fresh_version(nr_pins, VIOAPIC_VERSION_20);
 }
 
 /* Through the MMIO window, as a guest does it. */
@@ -247,6 +253,26 @@ static void test_eoi_register(void)
     CHECK_EQ(vioapic_mmio_read(&s, IOAPIC_REG_EOI, 4), 0);   /* write-only */
 }
 
+/* Version 0x11 (82093AA): no EOI register; the level->edge switch is the
+ * way to clear remote IRR by hand. */
+static void test_version_11(void)
+{
+    fresh_version(NR_PINS, VIOAPIC_VERSION_11);
+    CHECK_EQ(rd(0x01), 0x00170011);
+    set_rte(7, 0x8091, 0);
+    vioapic_set_line(&s, 7, true);
+    vioapic_set_line(&s, 7, false);
+    vioapic_mmio_write(&s, IOAPIC_REG_EOI, 4, 0x91);
+    CHECK_EQ(nr_eois, 0);
+    CHECK_EQ(rd(0x1e), 0xc091);                 /* remote IRR still set */
+    wr(0x1e, 0x10091);
+    wr(0x1e, 0x8091);
+    CHECK_EQ(nr_eois, 1);
+    CHECK_EQ(rd(0x1e), 0x8091);
+    vioapic_eoi(&s, 0x91);                      /* the local APIC's EOI works as ever */
+    CHECK_EQ(nr_eois, 1);                       /* (nothing left to clear) */
+}
+
 static void test_read_only_bits(void)
 {
     fresh(NR_PINS);
@@ -392,6 +418,7 @@ int main(void)
     RUN(test_level_masking);
     RUN(test_level_to_edge_is_eoi);
     RUN(test_eoi_register);
+    RUN(test_version_11);
     RUN(test_read_only_bits);
     RUN(test_message_fields);
     RUN(test_bad_indices);

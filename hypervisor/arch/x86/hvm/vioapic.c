@@ -141,7 +141,12 @@ static void host_irq(uint32_t gsi)
     unsigned int pin;
 
     h = hw_set ? find_gsi(hw_set, gsi, &pin) : NULL;
-    if (h && (h->state[pin] & PIN_BOUND)) {
+    /* A dying domain's vCPUs are freed before its vIOAPICs: it gets
+     * nothing once it is dying, and one that was running when this
+     * handler began cannot be freed before the handler ends (its CPU has
+     * not passed the quiescent point domain_reap() waits for). */
+    if (h && (h->state[pin] & PIN_BOUND) &&
+        __atomic_load_n(&h->d->state, __ATOMIC_ACQUIRE) == DOM_RUNNING) {
         vioapic_set_line(&h->regs, pin, true);
         vioapic_set_line(&h->regs, pin, false);
         /* Not sent (masked meanwhile): no EOI will come, so the host pin
@@ -279,6 +284,9 @@ int vioapic_domain_init(struct domain *d)
         h->d = d;
         h->base = io->base;
         h->len = window_len(i);
+        /* 0x11, as Xen's vIOAPIC: what Linux has run with as a PVH dom0.
+         * Linux EOIs such a pin, when it must, by the level->edge switch. */
+        h->regs.version = VIOAPIC_VERSION_11;
         h->regs.id = io->id;
         h->regs.gsi_base = io->gsi_base;
         h->regs.nr_pins = MIN(io->nr_pins, (unsigned int)VIOAPIC_MAX_PINS);

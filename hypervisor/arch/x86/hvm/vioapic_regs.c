@@ -91,8 +91,8 @@ static void write_rte(struct vioapic *s, unsigned int pin, bool high, uint32_t v
     rte = (rte & RTE_WRITABLE) | (old & RTE_REMOTE_IRR);
     s->pins[pin].rte = rte;
     /* A pin switched from level to edge has no EOI to wait for: remote
-     * IRR clears, which is how Linux EOIs a version 0x11 IOAPIC (its
-     * io_apic.c, __eoi_ioapic_pin). */
+     * IRR clears, which is how Linux EOIs a version 0x11 IOAPIC, which
+     * has no EOI register (its io_apic.c, __eoi_ioapic_pin). */
     if ((old & RTE_LEVEL) && !(rte & RTE_LEVEL) && (rte & RTE_REMOTE_IRR)) {
         s->pins[pin].rte &= ~RTE_REMOTE_IRR;
         s->ops->eoi(s, pin);
@@ -110,7 +110,7 @@ uint32_t vioapic_reg_read(const struct vioapic *s, unsigned int index)
     case IOAPIC_IDX_ID:
         return (uint32_t)s->id << 24;
     case IOAPIC_IDX_VER:
-        return VIOAPIC_VERSION | (s->nr_pins - 1) << 16;
+        return s->version | (s->nr_pins - 1) << 16;
     case IOAPIC_IDX_ARB:
         return (uint32_t)(s->id & 0xf) << 24;   /* 3.2.3: 4 bits */
     }
@@ -161,6 +161,6 @@ void vioapic_mmio_write(struct vioapic *s, unsigned int off, unsigned int size, 
         return;
     if (off == IOAPIC_REG_WINDOW)
         vioapic_reg_write(s, s->ioregsel, (uint32_t)val);
-    else if (off == IOAPIC_REG_EOI)
+    else if (off == IOAPIC_REG_EOI && s->version >= VIOAPIC_VERSION_20)
         vioapic_eoi(s, (uint8_t)val);
 }

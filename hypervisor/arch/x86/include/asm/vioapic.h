@@ -18,8 +18,9 @@
 
 #define VIOAPIC_WINDOW_LEN  0x100
 
-/* Version 0x20: has the EOI register. PRQ (bit 15) clear. */
-#define VIOAPIC_VERSION     0x20u
+/* Versions: 0x11 (82093AA), or 0x20, which adds the EOI register. */
+#define VIOAPIC_VERSION_11  0x11u
+#define VIOAPIC_VERSION_20  0x20u
 /* IOREGSEL has 8 bits, so indexes 0x10-0xff reach 120 redirection entries. */
 #define VIOAPIC_MAX_PINS    120
 /* RTE bits a guest may write: vector, delivery and destination mode,
@@ -61,6 +62,7 @@ struct vioapic_pin {
 };
 
 struct vioapic {
+    uint8_t version;                /* VIOAPIC_VERSION_*: its VER register */
     uint8_t id;                     /* the ID register's bits 31:24 */
     uint8_t ioregsel;
     uint32_t gsi_base;
@@ -73,10 +75,10 @@ struct vioapic {
 /* ---- register model (vioapic_regs.c, host-testable) ---- */
 
 /* Power-up state: every RTE masked, edge, vector 0; lines deasserted. The
- * caller has set id, gsi_base, nr_pins, ops, ctx and pins. */
+ * caller has set version, id, gsi_base, nr_pins, ops, ctx and pins. */
 void vioapic_reset(struct vioapic *s);
 /* An access of size 1, 2, 4 or 8 bytes at offset off in the window. The
- * registers are dwords at 0x00, 0x10 and 0x40; a read that starts at one
+ * registers are dwords at 0x00, 0x10 and (version 0x20) 0x40; a read that starts at one
  * returns it (truncated to size, zero-extended for 8 bytes); a write that
  * starts at IOREGSEL sets its 8 bits whatever its size, one of 4 or 8 bytes
  * at IOWIN or EOI writes the low dword. Everything else reads 0 and is
@@ -91,8 +93,8 @@ void vioapic_reg_write(struct vioapic *s, unsigned int index, uint32_t val);
  * is delivered (a masked one is lost). Level: an asserted, unmasked line
  * with remote IRR clear is delivered and sets remote IRR. */
 void vioapic_set_line(struct vioapic *s, unsigned int pin, bool asserted);
-/* A local APIC EOI'd vector (or the EOI register was written): every pin
- * with that vector and remote IRR set has it cleared. */
+/* A local APIC EOI'd vector (or a version 0x20's EOI register was
+ * written): every pin with that vector and remote IRR set has it cleared. */
 void vioapic_eoi(struct vioapic *s, uint8_t vector);
 
 /* ---- the hardware domain's vIOAPICs (vioapic.c) ---- */
