@@ -15,13 +15,11 @@ an ICH9 AHCI controller with a disk (MSI):
 import hashlib
 import os
 import re
-import shutil
-import subprocess
 
 import pytest
 
 from harness import QemuMachine
-from harness.paths import REPO, build_dir
+from harness.linux import initramfs_with_modules
 
 TIMEOUT = 500
 
@@ -46,7 +44,7 @@ mount -t devtmpfs devtmpfs /dev
 for d in /sys/bus/pci/devices/*; do
   echo "vt: pci $(basename $d) $(cat $d/vendor) $(cat $d/device)"
 done
-for m in %(mods)s; do insmod /mods/$m.ko || echo "vt: insmod $m failed"; done
+for m in %(mods)s; do insmod /mods/$m || echo "vt: insmod $m failed"; done
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /dev/sda ] && break; sleep 1; done
 for d in /sys/bus/pci/devices/*; do
   [ -e $d/driver ] && echo "vt: bound $(basename $d) $(basename $(readlink $d/driver))"
@@ -75,32 +73,9 @@ poweroff -f
 
 def dom0_pci_initramfs():
     """Our busybox initramfs with the modules above and the /init above."""
-    out = os.path.join(build_dir(), "vpci-test")
-    debs = os.path.join(build_dir(), "linux", "debs")
-    deb = next(os.path.join(debs, f) for f in sorted(os.listdir(debs))
-               if f.startswith("linux-image-"))
-    image = os.path.join(out, "initramfs.cpio.gz")
-    if os.path.exists(image) and os.path.getmtime(image) > max(
-            os.path.getmtime(deb), os.path.getmtime(__file__)):
-        return image
-    shutil.rmtree(out, ignore_errors=True)
-    pkg, root = os.path.join(out, "pkg"), os.path.join(out, "root")
-    os.makedirs(pkg)
-    subprocess.run(["dpkg-deb", "-x", deb, pkg], check=True)
-    shutil.copytree(os.path.join(build_dir(), "linux", "initramfs"), root, symlinks=True)
-    kdir = os.path.join(pkg, "lib", "modules")
-    kdir = os.path.join(kdir, os.listdir(kdir)[0], "kernel")
-    os.makedirs(os.path.join(root, "mods"))
-    for m in MODULES:
-        shutil.copy(os.path.join(kdir, m + ".ko"), os.path.join(root, "mods"))
-    with open(os.path.join(root, "init"), "w") as f:
-        f.write(INIT % {"mods": " ".join(os.path.basename(m) for m in MODULES)})
-    os.chmod(os.path.join(root, "init"), 0o755)
-    subprocess.run(["python3", os.path.join(REPO, "guest-ports", "linux", "mkcpio.py"), root,
-                    image, "--node", "/dev/console:c:5:1:0600",
-                    "--node", "/dev/null:c:1:3:0666"], check=True)
-    shutil.rmtree(pkg)
-    return image
+    return initramfs_with_modules(
+        "vpci-test", __file__, lambda kdir: ["kernel/%s.ko" % m for m in MODULES],
+        lambda mods: INIT % {"mods": mods})
 
 
 def msi_counts(log, tag):
