@@ -121,15 +121,19 @@ class Dom0Run:
                        f"CONFIG = {config!r}\n"
                        + inspect.getsource(dom0_checks), self.workdir)
 
-    def qemu_args(self):
+    def qemu_args(self, nic=True, data_disk=True):
+        """The machine's disks and NIC; without the NIC or the data disk the
+        checks that need them must fail (test_dom0_bare.py shows it)."""
         m = MACHINES[self.machine]
-        return ["-nodefaults",
+        args = ["-nodefaults",
                 "-drive", f"if=none,id=root,format=raw,file={self.root}",
-                "-device", f"ide-hd,drive=root,bus={m['root_bus']}",
-                "-drive", f"if=none,id=data,format=raw,file={self.data}",
-                "-device", f"ide-hd,drive=data,bus={m['data_bus']}",
-                "-netdev", "user,id=net0",
-                "-device", f"{m['nic']},netdev=net0"]
+                "-device", f"ide-hd,drive=root,bus={m['root_bus']}"]
+        if data_disk:
+            args += ["-drive", f"if=none,id=data,format=raw,file={self.data}",
+                     "-device", f"ide-hd,drive=data,bus={m['data_bus']}"]
+        if nic:
+            args += ["-netdev", "user,id=net0", "-device", f"{m['nic']},netdev=net0"]
+        return args
 
     @staticmethod
     def results(log):
