@@ -18,6 +18,8 @@ import subprocess
 import time
 import urllib.request
 
+if __name__ != "__main__":
+    raise ImportError("dom0_checks.py runs in dom0 as /etc/rc.local; harness/dom0.py reads it")
 CONFIG = globals().get("CONFIG", {})
 results = []
 
