@@ -12,7 +12,7 @@ import re
 import pytest
 
 from harness import QemuMachine
-from harness.dom0 import DONE, INIT_START, POWER_DOWN, Dom0Run, dom0_image
+from harness.dom0 import DONE, POWER_DOWN, Dom0Run, dom0_image
 
 TIMEOUT = 420
 
@@ -27,7 +27,7 @@ def boot_bare(run, machine, devices):
     with QemuMachine(boot="kernel", kernel=run.vmlinuz, modules=[(run.initrd, "")],
                      machine=machine, cpu="max", smp=2, mem="1G", timeout=TIMEOUT,
                      cmdline="console=ttyS0 root=LABEL=tessdom0", extra_args=devices) as m:
-        m.wait_for(INIT_START, timeout=240)
+        run.wait_init(m, 240)
         m.wait_for(DONE)
         m.wait_for(POWER_DOWN, timeout=60)
         assert m.wait_exit(timeout=60) == 0

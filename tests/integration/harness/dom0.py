@@ -27,6 +27,8 @@ PREFIX = r"^(?:\(\S+\) )?"
 DONE = PREFIX + r"dom0-check: done (\d+) passed (\d+) failed"
 CHECK = PREFIX + r"dom0-check: (PASS|FAIL|SKIP) (\S+) ?(.*)$"
 INIT_START = PREFIX + r"dom0-init: start uptime (\d+\.\d+)"
+# The initramfs gave up (no root disk, ...) and left a shell.
+RESCUE = PREFIX + r"dom0-initrd: (.*); here is a shell"
 POWER_DOWN = r"reboot: Power down"
 # Runs in dom0, never imported here (it would run its checks on the host).
 CHECKS_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dom0_checks.py")
@@ -135,6 +137,15 @@ class Dom0Run:
         if nic:
             args += ["-netdev", "user,id=net0", "-device", f"{m['nic']},netdev=net0"]
         return args
+
+    @staticmethod
+    def wait_init(m, timeout):
+        """Wait until dom0's /sbin/init starts; fail at once, with the
+        initramfs' reason, if it gave up instead."""
+        got = m.wait_for(f"(?:{INIT_START})|(?:{RESCUE})", timeout=timeout)
+        if "here is a shell" in got.group(0):
+            raise AssertionError(f"dom0's initramfs gave up: {got.group(0)}\n{m.log_tail()}")
+        return got
 
     @staticmethod
     def results(log):
