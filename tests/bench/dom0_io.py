@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Benchmark: dom0's image (make dom0-image) on bare QEMU, under Debian's
+Xen 4.17 (--xen) or under Tessera (--tessera): boot times, HTTP download
+and O_DIRECT disk throughput (issue 13's figures, docs/performance.md).
+
+Same emulated machine for all three: QEMU TCG q35, -cpu max, a virtio-net
+NIC on QEMU's user network, the root and a 96 MiB data disk on ICH9 AHCI,
+-icount shift=0,sleep=off (virtual time counts instructions, 1 ns each, so
+the figures repeat on any host). dom0 gets 1 GiB (bare: the machine has
+1 GiB; under a hypervisor the machine has 2 GiB) and runs the checks of
+tests/integration/harness/dom0_checks.py as its rc.local, which also measure:
+
+  http_mbps     a 4 MiB file from a server on the host (10.0.2.2), MB/s
+  write_mbps    64 MiB written to the data disk with O_DIRECT, 1 MiB at a time, + fsync
+  read_mbps     the same 64 MiB read back with O_DIRECT
+  run_init_s    dom0 kernel's printk stamp of "Run /init as init process"
+                (the initramfs): its clock from kernel entry
+  init_s        /proc/uptime as dom0's /sbin/init starts (on the root disk)
+  xen_entry_s   --xen: Xen's own clock when it hands the console to dom0
+                (console_timestamps=boot), i.e. hypervisor start -> dom0 entry
+
+Xen needs an IOMMU for a PVH dom0 and, on QEMU's SVM without NRIP-save,
+-cpu max,-rdtscp (shared anchors' recipe, tests/bench/xen_baseline/).
+With 2 CPUs and -icount, QEMU 7.2 stops running a bare kernel's secondary
+CPU at SMP bring-up (docs/linux-guest.md), so --smp defaults to 2 under a
+hypervisor and 1 on bare QEMU; a run that hangs is reported as such.
+--no-icount runs on QEMU's ordinary clock (host-paced figures, --smp 2).
+
+    python3 tests/bench/dom0_io.py [--xen | --tessera] [--runs 1] [--smp N] [--no-icount]
+                                   [--hang-s S] [--log-dir DIR] [--json FILE]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from harness import MachineError, QemuMachine, build_dir, hypervisor_elf  # noqa: E402
+from harness.dom0 import DONE, INIT_START, Dom0Run, dom0_image  # noqa: E402
+from harness.linux import RUN_INIT  # noqa: E402
+
+XEN_CMDLINE = "console=com1 dom0_mem=1G,max:1G dom0=pvh iommu=1 console_timestamps=boot"
+XEN_ENTRY = r"\(XEN\) \[\s*(\d+\.\d+)\] \*\*\* Serial input to DOM0"
+DOM0_ARGS = "root=LABEL=tessdom0 console=hvc0"
+PREFIXED_RUN_INIT = r"^(?:\(\S+\) )?" + RUN_INIT.lstrip("^")
+
+
+def xen_elf():
+    subprocess.run([os.path.join(HERE, "xen_baseline", "mkdom0.sh"), build_dir()], check=True,
+                   stdout=subprocess.DEVNULL)
+    return os.path.join(build_dir(), "xen-baseline", "xen.elf")
+
+
+def machine(mode, run, smp, icount):
+    common = dict(boot="kernel", machine="q35", smp=smp, icount=icount, timeout=3600,
+                  extra_args=run.qemu_args())
+    if mode == "bare":
+        return QemuMachine(kernel=run.vmlinuz, modules=[(run.initrd, "")], cpu="max",
+                           mem="1G", cmdline="console=ttyS0 root=LABEL=tessdom0", **common)
+    if mode == "xen":
+        common["extra_args"] = common["extra_args"] + ["-device", "amd-iommu"]
+        return QemuMachine(kernel=xen_elf(), cmdline=XEN_CMDLINE, cpu="max,-rdtscp", mem="2G",
+                           modules=[(run.vmlinuz, DOM0_ARGS), (run.initrd, "")], **common)
+    return QemuMachine(kernel=hypervisor_elf(), cmdline="console=com1", cpu="max", mem="2G",
+                       modules=[(run.vmlinuz, f"dom0 mem=1G vcpus={smp} -- {DOM0_ARGS}"),
+                                (run.initrd, "initrd")], **common)
+
+
+def figure(pattern, log):
+    m = re.search(pattern, log, re.M)
+    return float(m.group(1)) if m else None
+
+
+def one_run(mode, image, smp, icount, hang_s, log_dir):
+    tmp = tempfile.mkdtemp(prefix="dom0_io.")
+    run = Dom0Run(tmp, "q35", xen=mode != "bare", image=image)
+    start = time.monotonic()
+    out = {"mode": mode, "smp": smp, "icount": icount}
+    try:
+        with machine(mode, run, smp, icount) as m:
+            try:
+                m.wait_for(INIT_START, timeout=hang_s)
+                m.wait_for(DONE, timeout=hang_s)
+            except MachineError as e:
+                out["hung"] = str(e).splitlines()[0]
+            log = m.log
+        if log_dir:
+            os.makedirs(log_dir, exist_ok=True)
+            with open(os.path.join(log_dir, f"dom0_io.{mode}.{int(time.time())}.log"), "w") as f:
+                f.write(log)
+    finally:
+        run.close()
+    checks = Dom0Run.results(log)
+    http = checks.get("http", ("", ""))[1]
+    disk = checks.get("disk", ("", ""))[1]
+    out.update({
+        "checks": {k: v[0] for k, v in checks.items()},
+        "xen_entry_s": figure(XEN_ENTRY, log),
+        "run_init_s": figure(PREFIXED_RUN_INIT, log),
+        "init_s": figure(INIT_START, log),
+        "http_mbps": figure(r"MB/s (\d+\.\d+)", http),
+        "write_mbps": figure(r"write MB/s (\d+\.\d+)", disk),
+        "read_mbps": figure(r"read MB/s (\d+\.\d+)", disk),
+        "wall_s": round(time.monotonic() - start, 1)})
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--xen", action="store_const", dest="mode", const="xen")
+    g.add_argument("--tessera", action="store_const", dest="mode", const="tessera")
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--smp", type=int, help="the machine's CPUs (and dom0's vCPUs)")
+    ap.add_argument("--no-icount", action="store_true",
+                    help="QEMU's ordinary clock: figures follow the host's speed and load")
+    ap.add_argument("--hang-s", type=int, default=1200,
+                    help="host seconds to wait for each stage before calling it hung")
+    ap.add_argument("--log-dir", help="keep every run's serial log here")
+    ap.add_argument("--json", help="also write the results here")
+    args = ap.parse_args()
+    mode = args.mode or "bare"
+    icount = not args.no_icount
+    smp = args.smp or (1 if mode == "bare" and icount else 2)
+    image = dom0_image()
+    runs = [one_run(mode, image, smp, icount, args.hang_s, args.log_dir)
+            for _ in range(args.runs)]
+    clock = "-icount shift=0,sleep=off" if icount else "no icount (host-paced)"
+    print(f"dom0 image, {mode}, QEMU TCG q35 -smp {smp} {clock}, dom0 1 GiB")
+    for i, r in enumerate(runs, 1):
+        print(f"run {i}: " + " ".join(f"{k}={r[k]}" for k in (
+            "xen_entry_s", "run_init_s", "init_s", "http_mbps", "write_mbps", "read_mbps",
+            "wall_s") if r.get(k) is not None) + (f" HUNG: {r['hung']}" if "hung" in r else ""))
+        print("   checks: " + " ".join(f"{k}={v}" for k, v in r["checks"].items()))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"mode": mode, "smp": smp, "icount": icount, "runs": runs}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
