@@ -111,19 +111,25 @@ def one_run(mode, image, smp, icount, hang_s, log_dir):
     return out
 
 
+OPTIONS = (
+    ("--runs", dict(type=int, default=1)),
+    ("--smp", dict(type=int, help="the machine's CPUs (and dom0's vCPUs)")),
+    ("--no-icount", dict(action="store_true",
+                         help="QEMU's ordinary clock: figures follow the host's speed and load")),
+    ("--hang-s", dict(type=int, default=1200,
+                      help="host seconds to wait for each stage before calling it hung")),
+    ("--log-dir", dict(help="keep every run's serial log here")),
+    ("--json", dict(help="also write the results here")),
+)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--xen", action="store_const", dest="mode", const="xen")
     g.add_argument("--tessera", action="store_const", dest="mode", const="tessera")
-    ap.add_argument("--runs", type=int, default=1)
-    ap.add_argument("--smp", type=int, help="the machine's CPUs (and dom0's vCPUs)")
-    ap.add_argument("--no-icount", action="store_true",
-                    help="QEMU's ordinary clock: figures follow the host's speed and load")
-    ap.add_argument("--hang-s", type=int, default=1200,
-                    help="host seconds to wait for each stage before calling it hung")
-    ap.add_argument("--log-dir", help="keep every run's serial log here")
-    ap.add_argument("--json", help="also write the results here")
+    for flag, kw in OPTIONS:
+        ap.add_argument(flag, **kw)
     args = ap.parse_args()
     mode = args.mode or "bare"
     icount = not args.no_icount
