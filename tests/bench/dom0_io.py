@@ -67,7 +67,11 @@ def machine(mode, run, smp, icount):
         return QemuMachine(kernel=run.vmlinuz, modules=[(run.initrd, "")], cpu="max",
                            mem="1G", cmdline="console=ttyS0 root=LABEL=tessdom0", **common)
     if mode == "xen":
-        common["extra_args"] = common["extra_args"] + ["-device", "amd-iommu"]
+        # Xen's PVH dom0 is not 1:1: devices must translate its addresses
+        # through the IOMMU, which virtio does only when told to
+        # (iommu_platform, a modern-only device); the IOMMU comes first.
+        common["extra_args"] = ["-device", "amd-iommu"] + run.qemu_args(
+            nic_options=",iommu_platform=on,disable-legacy=on")
         return QemuMachine(kernel=xen_elf(), cmdline=XEN_CMDLINE, cpu="max,-rdtscp", mem="2G",
                            modules=[(run.vmlinuz, DOM0_ARGS), (run.initrd, "")], **common)
     return QemuMachine(kernel=hypervisor_elf(), cmdline="console=com1", cpu="max", mem="2G",

@@ -124,9 +124,10 @@ class Dom0Run:
         write_rc_local(self.root, f"#!/usr/bin/python3\nCONFIG = {config!r}\n" + checks,
                        self.workdir)
 
-    def qemu_args(self, nic=True, data_disk=True):
+    def qemu_args(self, nic=True, data_disk=True, nic_options=""):
         """The machine's disks and NIC; without the NIC or the data disk the
-        checks that need them must fail (test_dom0_bare.py shows it)."""
+        checks that need them must fail (test_dom0_bare.py shows it).
+        nic_options: more ",key=value" for the NIC device."""
         m = MACHINES[self.machine]
         args = ["-nodefaults",
                 "-drive", f"if=none,id=root,format=raw,file={self.root}",
@@ -135,7 +136,7 @@ class Dom0Run:
             args += ["-drive", f"if=none,id=data,format=raw,file={self.data}",
                      "-device", f"ide-hd,drive=data,bus={m['data_bus']}"]
         if nic:
-            args += ["-netdev", "user,id=net0", "-device", f"{m['nic']},netdev=net0"]
+            args += ["-netdev", "user,id=net0", "-device", f"{m['nic']},netdev=net0{nic_options}"]
         return args
 
     @staticmethod
