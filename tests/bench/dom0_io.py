@@ -19,6 +19,12 @@ tests/integration/harness/dom0_checks.py as its rc.local, which also measure:
   init_s        /proc/uptime as dom0's /sbin/init starts (on the root disk)
   xen_entry_s   --xen: Xen's own clock when it hands the console to dom0
                 (console_timestamps=boot), i.e. hypervisor start -> dom0 entry
+  tessera_entry_s  --tessera: its "hypervisor entry to ready" plus the boot
+                domains' build time: hypervisor start -> dom0 started
+  exits         --tessera: dom0's VM exits by reason over its life, and
+                with --idle-s S, a second boot that idles S seconds after
+                the checks gives idle exits per second by reason (the
+                difference over S)
 
 Xen needs an IOMMU for a PVH dom0 and, on QEMU's SVM without NRIP-save,
 -cpu max,-rdtscp (shared anchors' recipe, tests/bench/xen_baseline/).
@@ -47,6 +53,10 @@ from harness.linux import RUN_INIT  # noqa: E402
 
 XEN_CMDLINE = "console=com1 dom0_mem=1G,max:1G dom0=pvh iommu=1 console_timestamps=boot"
 XEN_ENTRY = r"\(XEN\) \[\s*(\d+\.\d+)\] \*\*\* Serial input to DOM0"
+TESS_READY = r"^boot: (\d+\.\d+) ms from hypervisor entry to ready"
+TESS_BUILT = r"^boot domains: \d+ of \d+ built in (\d+) us"
+TESS_EXITS = r"^dom dom0 id=0: vcpu \d+: \d+ exits (.*)$"
+TESS_OFF = r"dom dom0: asks for a host power-off"
 DOM0_ARGS = "root=LABEL=tessdom0 console=hvc0"
 PREFIXED_RUN_INIT = r"^(?:\(\S+\) )?" + RUN_INIT.lstrip("^")
 
@@ -84,9 +94,19 @@ def figure(pattern, log):
     return float(m.group(1)) if m else None
 
 
-def one_run(mode, image, smp, icount, hang_s):
+def exits(log):
+    """dom0's exits by reason, summed over its vCPUs."""
+    total = {}
+    for m in re.finditer(TESS_EXITS, log, re.M):
+        for word in m.group(1).split():
+            k, _, v = word.partition("=")
+            total[k] = total.get(k, 0) + int(v)
+    return total
+
+
+def one_run(mode, image, smp, icount, hang_s, idle_s=0):
     tmp = tempfile.mkdtemp(prefix="dom0_io.")
-    run = Dom0Run(tmp, "q35", xen=mode != "bare", image=image)
+    run = Dom0Run(tmp, "q35", xen=mode != "bare", image=image, idle_s=idle_s)
     start = time.monotonic()
     out = {"mode": mode, "smp": smp, "icount": icount}
     try:
@@ -94,6 +114,9 @@ def one_run(mode, image, smp, icount, hang_s):
             try:
                 m.wait_for(INIT_START, timeout=hang_s)
                 m.wait_for(DONE, timeout=hang_s)
+                if mode == "tessera":
+                    m.wait_for(TESS_OFF, timeout=hang_s)
+                    m.wait_exit(timeout=120)
             except MachineError as e:
                 out["hung"] = str(e).splitlines()[0]
             log = m.log
@@ -105,6 +128,9 @@ def one_run(mode, image, smp, icount, hang_s):
     out.update({
         "checks": {k: v[0] for k, v in checks.items()},
         "xen_entry_s": figure(XEN_ENTRY, log),
+        "tessera_entry_s": (round(figure(TESS_READY, log) / 1e3 + figure(TESS_BUILT, log) / 1e6, 3)
+                            if re.search(TESS_BUILT, log, re.M) else None),
+        "exits": exits(log),
         "run_init_s": figure(PREFIXED_RUN_INIT, log),
         "init_s": figure(INIT_START, log),
         "http_mbps": figure(r"MB/s (\d+\.\d+)", http),
@@ -122,6 +148,8 @@ OPTIONS = (
     ("--hang-s", dict(type=int, default=1200,
                       help="host seconds to wait for each stage before calling it hung")),
     ("--log-dir", dict(help="keep every run's serial log here")),
+    ("--idle-s", dict(type=int, default=0,
+                      help="--tessera: also a boot idling this long, for idle exits/s")),
     ("--json", dict(help="also write the results here")),
 )
 
@@ -144,16 +172,28 @@ def main():
     image = dom0_image()
     runs = [one_run(mode, image, smp, icount, args.hang_s)
             for _ in range(args.runs)]
+    idle = None
+    if mode == "tessera" and args.idle_s:
+        idled = one_run(mode, image, smp, icount, args.hang_s, args.idle_s)
+        base = runs[0]["exits"]
+        idle = {k: round((v - base.get(k, 0)) / args.idle_s, 1)
+                for k, v in idled["exits"].items()}
     clock = "-icount shift=0,sleep=off" if icount else "no icount (host-paced)"
     print(f"dom0 image, {mode}, QEMU TCG q35 -smp {smp} {clock}, dom0 1 GiB")
     for i, r in enumerate(runs, 1):
         print(f"run {i}: " + " ".join(f"{k}={r[k]}" for k in (
-            "xen_entry_s", "run_init_s", "init_s", "http_mbps", "write_mbps", "read_mbps",
+            "xen_entry_s", "tessera_entry_s", "run_init_s", "init_s", "http_mbps", "write_mbps", "read_mbps",
             "wall_s") if r.get(k) is not None) + (f" HUNG: {r['hung']}" if "hung" in r else ""))
         print("   checks: " + " ".join(f"{k}={v}" for k, v in r["checks"].items()))
+        if r["exits"]:
+            print("   dom0 exits: " + " ".join(f"{k}={v}" for k, v in r["exits"].items()))
+    if idle is not None:
+        print(f"idle dom0 exits/s over {args.idle_s} s: "
+              + " ".join(f"{k}={v}" for k, v in idle.items()))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"mode": mode, "smp": smp, "icount": icount, "runs": runs}, f, indent=2)
+            json.dump({"mode": mode, "smp": smp, "icount": icount, "runs": runs,
+                       "idle_exits_per_s": idle}, f, indent=2)
 
 
 if __name__ == "__main__":

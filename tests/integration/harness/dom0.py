@@ -101,7 +101,7 @@ def write_rc_local(image, text, workdir):
 class Dom0Run:
     """Everything one dom0 boot needs besides the machine itself."""
 
-    def __init__(self, workdir, machine, xen, image=None, poweroff=True):
+    def __init__(self, workdir, machine, xen, image=None, poweroff=True, idle_s=0):
         if machine not in MACHINES:
             raise ValueError(f"machine must be one of {sorted(MACHINES)}")
         self.workdir = str(workdir)
@@ -118,7 +118,7 @@ class Dom0Run:
         config = {"ip": "10.0.2.15", "url": f"http://10.0.2.2:{self.server.port}/blob",
                   "size": self.server.size, "sha256": self.server.sha256,
                   "disk_bytes": DISK_BYTES, "data_mib": DATA_MIB, "xen": xen,
-                  "poweroff": poweroff}
+                  "poweroff": poweroff, "idle_s": idle_s}
         with open(CHECKS_SCRIPT) as f:
             checks = f.read()
         write_rc_local(self.root, f"#!/usr/bin/python3\nCONFIG = {config!r}\n" + checks,

@@ -8,7 +8,8 @@ the machine powers off. Only Python's standard library and dom0's image.
 CONFIG keys: ip (expected IPv4), url / size / sha256 (the file to fetch),
 disk_bytes (size of the data disk, which is how it is found), data_mib
 (how much to write), xen (True: the Xen device checks must pass, False:
-they are skipped), poweroff."""
+they are skipped), idle_s (seconds to stay idle after the checks, for the
+benchmark's idle exit counts), poweroff."""
 import glob
 import hashlib
 import mmap
@@ -215,5 +216,8 @@ def _xen():
 passed = results.count("PASS")
 failed = results.count("FAIL")
 print(f"dom0-check: done {passed} passed {failed} failed", flush=True)
+if CONFIG.get("idle_s"):
+    time.sleep(CONFIG["idle_s"])
+    print(f"dom0-check: idled {CONFIG['idle_s']} s", flush=True)
 if CONFIG.get("poweroff"):
     os.execv("/usr/sbin/dom0-poweroff", ["dom0-poweroff"])
