@@ -58,6 +58,7 @@ TESS_BUILT = r"^boot domains: \d+ of \d+ built in (\d+) us"
 TESS_EXITS = r"^dom dom0 id=0: vcpu \d+: \d+ exits (.*)$"
 TESS_OFF = r"dom dom0: asks for a host power-off"
 DOM0_ARGS = "root=LABEL=tessdom0 console=hvc0"
+FIGURE = r"^(?:\(\S+\) )?dom0-figure: {} MB/s (\d+\.\d+)"
 PREFIXED_RUN_INIT = r"^(?:\(\S+\) )?" + RUN_INIT.lstrip("^")
 
 
@@ -123,8 +124,6 @@ def one_run(mode, image, smp, icount, hang_s, idle_s=0):
     finally:
         run.close()
     checks = Dom0Run.results(log)
-    http = checks.get("http", ("", ""))[1]
-    disk = checks.get("disk", ("", ""))[1]
     out.update({
         "checks": {k: v[0] for k, v in checks.items()},
         "xen_entry_s": figure(XEN_ENTRY, log),
@@ -133,9 +132,9 @@ def one_run(mode, image, smp, icount, hang_s, idle_s=0):
         "exits": exits(log),
         "run_init_s": figure(PREFIXED_RUN_INIT, log),
         "init_s": figure(INIT_START, log),
-        "http_mbps": figure(r"MB/s (\d+\.\d+)", http),
-        "write_mbps": figure(r"write MB/s (\d+\.\d+)", disk),
-        "read_mbps": figure(r"read MB/s (\d+\.\d+)", disk),
+        "http_mbps": figure(FIGURE.format("http"), log),
+        "write_mbps": figure(FIGURE.format("disk-write"), log),
+        "read_mbps": figure(FIGURE.format("disk-read"), log),
         "wall_s": round(time.monotonic() - start, 1)})
     return out
 
