@@ -25,13 +25,25 @@ deps-run:
 deps-check:
 	@scripts/deps.sh check
 
+# The ISO for a real machine: docs/grub.cfg.example's menu (dom0 first).
 iso: deps-run $(O)/tessera.iso
 
-$(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso.sh
-	scripts/mkiso.sh $(O)/tessera.elf $@
+$(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso.sh docs/grub.cfg.example $(O)/dom0/vmlinuz \
+                  $(O)/dom0/initrd.img
+	scripts/mkiso.sh $(O)/tessera.elf $@ --grub-cfg docs/grub.cfg.example \
+	  --file $(O)/dom0/vmlinuz --file $(O)/dom0/initrd.img
 
+# RUN_DOM0=1: dom0 with its disk and network beside the guests below
+# (dom0/Makefile.inc); the default until the hypervisor boots dom0 is 0.
+RUN_DOM0 ?= 0
+RUN_DOM0_MEM ?= 3G
+ifeq ($(RUN_DOM0),1)
+run: deps-run all $(O)/run-dom0.iso $(O)/dom0/run-root.img
+	RUN_MEM=$(RUN_DOM0_MEM) scripts/run.sh $(O)/run-dom0.iso --dom0-disk $(O)/dom0/run-root.img
+else
 run: deps-run all $(O)/run.iso
 	scripts/run.sh $(O)/run.iso
+endif
 
 # What `make run` shows: two mini domains running their self-tests, one on
 # the shared CPUs and one on a CPU of its own, and Debian's stock kernel as

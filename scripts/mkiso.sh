@@ -4,6 +4,7 @@
 # Multiboot2, GRUB's own console on COM1 (115200 8n1) as well as the screen.
 #
 #   scripts/mkiso.sh ELF ISO [--cmdline "OPTS"] [--module "FILE ARGS"]...
+#   scripts/mkiso.sh ELF ISO --grub-cfg CFG [--file FILE]...
 #
 # --cmdline  the hypervisor's command line (default: console=com1). It is
 #            written into grub.cfg as it is, so GRUB's quoting rules apply,
@@ -13,6 +14,11 @@
 #            loaded in order. It is copied to /boot/<basename of FILE>
 #            (FILE must not contain spaces). The module's Multiboot2 string
 #            is ARGS only (QEMU's -initrd puts "FILE ARGS" there).
+# --grub-cfg a grub.cfg of one's own (e.g. docs/grub.cfg.example) instead
+#            of the generated one-entry menu; the hypervisor is still
+#            /boot/tessera.elf. Not with --cmdline or --module.
+# --file     a file to copy to /boot/<basename of FILE> for that grub.cfg;
+#            repeatable.
 #
 # Only GRUB's i386-pc platform is installed, with just the modules the menu
 # needs, no locales, fonts or themes: the ISO is small and quick to build.
@@ -22,24 +28,38 @@ set -euo pipefail
 
 prog=${0##*/}
 die() { echo "$prog: $*" >&2; exit 1; }
-usage() { echo "usage: $prog ELF ISO [--cmdline \"OPTS\"] [--module \"FILE ARGS\"]..." >&2; exit 2; }
+usage() {
+  echo "usage: $prog ELF ISO [--cmdline \"OPTS\"] [--module \"FILE ARGS\"]..." >&2
+  echo "       $prog ELF ISO --grub-cfg CFG [--file FILE]..." >&2
+  exit 2
+}
 
 [ $# -ge 2 ] || usage
 elf=$1 iso=$2
 shift 2
 cmdline="console=com1"
 modules=()
+grub_cfg=""
+files=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --cmdline) [ $# -ge 2 ] || usage; cmdline=$2; shift 2 ;;
     --cmdline=*) cmdline=${1#--cmdline=}; shift ;;
     --module) [ $# -ge 2 ] || usage; modules+=("$2"); shift 2 ;;
     --module=*) modules+=("${1#--module=}"); shift ;;
+    --grub-cfg) [ $# -ge 2 ] || usage; grub_cfg=$2; shift 2 ;;
+    --file) [ $# -ge 2 ] || usage; files+=("$2"); shift 2 ;;
     *) usage ;;
   esac
 done
 
 [ -f "$elf" ] || die "hypervisor image '$elf' not found (build it with 'make')"
+if [ -n "$grub_cfg" ]; then
+  [ -f "$grub_cfg" ] || die "grub.cfg '$grub_cfg' not found"
+  [ "${#modules[@]}" -eq 0 ] || die "--module and --grub-cfg do not go together (use --file)"
+elif [ "${#files[@]}" -gt 0 ]; then
+  die "--file needs --grub-cfg"
+fi
 case "$cmdline" in *$'\n'*) die "--cmdline must be one line" ;; esac
 grub_dir=/usr/lib/grub/i386-pc
 [ -f "$grub_dir/cdboot.img" ] || die "$grub_dir missing: install grub-pc-bin"
@@ -69,23 +89,32 @@ cfg=$stage/boot/grub/grub.cfg
 } >"$cfg"
 
 declare -A seen=()
+# copy_boot FILE: into the ISO's /boot, refusing two files of one name.
+copy_boot() {
+  local name
+  [ -f "$1" ] || die "module '$1' not found"
+  name=$(basename "$1")
+  if [ -n "${seen[$name]:-}" ] && [ "${seen[$name]}" != "$(readlink -f "$1")" ]; then
+    die "two different modules named '$name'"
+  fi
+  seen[$name]=$(readlink -f "$1")
+  cp "$1" "$stage/boot/$name"
+}
 for m in "${modules[@]}"; do
   file=${m%% *}
   args=""
   [ "$file" != "$m" ] && args=${m#* }
-  [ -f "$file" ] || die "module '$file' not found"
-  name=$(basename "$file")
-  if [ -n "${seen[$name]:-}" ] && [ "${seen[$name]}" != "$(readlink -f "$file")" ]; then
-    die "two different modules named '$name'"
-  fi
-  seen[$name]=$(readlink -f "$file")
-  cp "$file" "$stage/boot/$name"
-  echo "  module2 /boot/$name $args" >>"$cfg"
+  copy_boot "$file"
+  echo "  module2 /boot/$(basename "$file") $args" >>"$cfg"
 done
 {
   echo "  boot"
   echo "}"
 } >>"$cfg"
+if [ -n "$grub_cfg" ]; then
+  cp "$grub_cfg" "$cfg"
+  for f in "${files[@]}"; do copy_boot "$f"; done
+fi
 
 mkdir -p "$(dirname "$iso")"
 tmp_iso="$iso.tmp.$$"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# dom0's root filesystem image: the Debian base tarball (mkbase.sh), the
+# kernel's modules (with depmod's indexes), our init and helpers, and
+# Tessera's tools, written into a sparse raw ext4 image labelled tessdom0
+# by mkfs.ext4 -d. Runs under fakeroot, so ownership and device nodes of
+# the tarball survive without root.
+#   dom0/image/mkrootfs.sh BASE.tar MODULES_DIR REPO TESS_STORED OUT.img
+set -euo pipefail
+base=$1 mods=$2 repo=$3 stored=$4 img=$5
+here=$(cd "$(dirname "$0")" && pwd)
+release=$(cat "$mods/release")
+tree=$(mktemp -d "$(dirname "$img")/rootfs.XXXXXX")
+trap 'rm -rf "$tree" "$img.tmp"' EXIT
+
+fakeroot -- bash -euo pipefail -c '
+  base=$1 mods=$2 repo=$3 stored=$4 tree=$5 here=$6 release=$7 img=$8
+  tar -x -p -f "$base" -C "$tree"
+  mkdir -p "$tree/usr/lib/modules"
+  cp -a "$mods/lib/modules/$release" "$tree/usr/lib/modules/"
+  install -m 755 "$here/init.sh" "$tree/sbin/init"
+  install -m 755 "$here/poweroff.sh" "$tree/usr/sbin/dom0-poweroff"
+  install -D -m 755 "$here/udhcpc.script" "$tree/usr/share/tessera/udhcpc.script"
+  install -m 755 "$stored" "$tree/usr/sbin/tess-stored"
+  py=$tree/usr/lib/python3/dist-packages
+  mkdir -p "$py"
+  (cd "$repo/tools/python" && find tessera -name "*.py" -print0 |
+     xargs -0 -I{} install -D -m 644 {} "$py/{}")
+  printf "#!/bin/sh\nexec python3 -m tessera \"\$@\"\n" >"$tree/usr/bin/tess"
+  chmod 755 "$tree/usr/bin/tess"
+  echo dom0 >"$tree/etc/hostname"
+  echo "127.0.0.1 localhost dom0" >"$tree/etc/hosts"
+  printf "LABEL=tessdom0 / ext4 rw 0 1\n" >"$tree/etc/fstab"
+  : >"$tree/etc/resolv.conf"
+  # root logs in on the console without a password (the shell init starts).
+  [ ! -f "$tree/etc/shadow" ] || sed -i "s/^root:[^:]*:/root::/" "$tree/etc/shadow"
+  chown -R 0:0 "$tree/usr/lib/modules" "$tree/usr/lib/python3/dist-packages/tessera" \
+    "$tree/usr/share/tessera"
+  chown 0:0 "$tree/usr/sbin/tess-stored" "$tree/sbin/init" "$tree/usr/sbin/dom0-poweroff"
+  # Room for the tree, a quarter more, and 256 MiB to work in.
+  size=$(( $(du -s -m "$tree" | cut -f1) * 5 / 4 + 256 ))
+  rm -f "$img.tmp"
+  mkfs.ext4 -q -F -L tessdom0 -m 0 -d "$tree" "$img.tmp" "${size}M"
+' _ "$base" "$mods" "$repo" "$stored" "$tree" "$here" "$release" "$img"
+mv -f "$img.tmp" "$img"
+trap 'rm -rf "$tree"' EXIT
+echo "mkrootfs: $img ($(du -m --apparent-size "$img" | cut -f1) MiB, $(du -m "$img" | cut -f1) MiB used)" >&2
