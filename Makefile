@@ -33,9 +33,9 @@ $(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso.sh docs/grub.cfg.example $(O)/d
 	scripts/mkiso.sh $(O)/tessera.elf $@ --grub-cfg docs/grub.cfg.example \
 	  --file $(O)/dom0/vmlinuz --file $(O)/dom0/initrd.img
 
-# RUN_DOM0=1: dom0 with its disk and network beside the guests below
-# (dom0/Makefile.inc); the default until the hypervisor boots dom0 is 0.
-RUN_DOM0 ?= 0
+# dom0 with its disk and network beside the guests below (dom0/Makefile.inc);
+# RUN_DOM0=0: the guests alone.
+RUN_DOM0 ?= 1
 RUN_DOM0_MEM ?= 3G
 ifeq ($(RUN_DOM0),1)
 run: deps-run all $(O)/run-dom0.iso $(O)/dom0/run-root.img
