@@ -95,7 +95,7 @@ static long foreign_batch(domid_t fdom, uint16_t space, uint16_t n, const uint64
                           const uint64_t *gpfns, int *errs)
 {
     struct xen_add_to_physmap_batch b = { .domid = DOMID_SELF, .space = space, .size = n,
-                                          .foreign_domid = fdom };
+                                          .u.foreign_domid = fdom };
     b.idxs.p = (uintptr_t)idxs;
     b.gpfns.p = (uintptr_t)gpfns;
     b.errs.p = (uintptr_t)errs;
@@ -345,7 +345,7 @@ static void priv_foreign_long(domid_t peer_id, uint64_t gfn_c)
     static uint64_t idxs[LONG_BATCH], gpfns[LONG_BATCH];
     static int errs[LONG_BATCH];
     struct xen_add_to_physmap_batch b = { .domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_foreign,
-                                          .size = LONG_BATCH, .foreign_domid = peer_id };
+                                          .size = LONG_BATCH, .u.foreign_domid = peer_id };
     unsigned int bad = 0, removed = 0;
 
     for (unsigned int i = 0; i < LONG_BATCH; i++) {

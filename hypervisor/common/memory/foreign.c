@@ -127,9 +127,9 @@ long memory_add_to_physmap_batch(struct vcpu *v, uint64_t arg[6])
         return b.space <= XENMAPSPACE_dev_mmio ? -XEN_ENOSYS : -XEN_EINVAL;
     if (!d->is_hardware)
         return -XEN_EPERM;
-    if (b.foreign_domid == DOMID_SELF || b.foreign_domid == d->id)
+    if (b.u.foreign_domid == DOMID_SELF || b.u.foreign_domid == d->id)
         return -XEN_EINVAL;
-    fd = domain_by_id(b.foreign_domid);
+    fd = domain_by_id(b.u.foreign_domid);
     if (!fd || (fd->state != DOM_RUNNING && fd->state != DOM_BUILDING))
         return -XEN_ESRCH;
     if (done > b.size)

@@ -40,13 +40,16 @@ struct xen_add_to_physmap {
 #define XENMAPSPACE_gmfn_foreign    4
 #define XENMAPSPACE_dev_mmio        5
 /* XENMEM_add_to_physmap_batch: size frames of `space` (idxs[i]: for
- * XENMAPSPACE_gmfn_foreign a gfn of foreign_domid) at gpfns[i] of domid;
+ * XENMAPSPACE_gmfn_foreign a gfn of u.foreign_domid) at gpfns[i] of domid;
  * errs[i] gets each frame's 0 or negated errno. */
 struct xen_add_to_physmap_batch {
     domid_t domid;
     uint16_t space;
     uint16_t size;
-    domid_t foreign_domid;      /* Xen's u.foreign_domid */
+    union xen_add_to_physmap_batch_extra {
+        domid_t foreign_domid;      /* XENMAPSPACE_gmfn_foreign */
+        uint16_t res0;              /* other spaces */
+    } u;
     xen_guest_handle_64_t idxs;     /* xen_ulong_t[size] */
     xen_guest_handle_64_t gpfns;    /* xen_pfn_t[size] */
     xen_guest_handle_64_t errs;     /* int[size] */

@@ -32,14 +32,16 @@ struct xenpf_pcpuinfo {
     uint32_t acpi_id;
 };
 
-/* Every command's arguments sit in one 128-byte union after the header. */
+/* Every command's arguments sit in one 128-byte union after the header;
+ * Xen's union holds commands with 64-bit fields (settime64 and others),
+ * which make it 8-byte aligned even where ours has none. */
 struct xen_platform_op {
     uint32_t cmd;
     uint32_t interface_version;
     union {
         struct xenpf_pcpuinfo pcpu_info;
         uint8_t pad[128];
-    } u;
+    } __attribute__((__aligned__(8))) u;
 };
 
 #endif
