@@ -154,6 +154,29 @@ static void svm_vcpu_put(struct vcpu *v)
 
 static void svm_iret_exit(struct svm_vcpu *s, struct vmcb *vmcb);
 
+/*
+ * An open bug (docs/vcpu-state.md, "Known bug"): a vCPU now and then starts
+ * with the host's own state, RIP just past svm_enter's VMRUN and the host's
+ * CR3, which is what VMRUN does when the VMCB it is given is the CPU's
+ * host-save page (APM2 15.5.1; QEMU saves there, then loads from RAX). Says
+ * which of the two ways in it is, once, if it is caught before the entry:
+ * the VMCB is the host-save page, or the VMCB already holds host state.
+ */
+static void check_entry(struct vcpu *v, const struct svm_vcpu *s)
+{
+    static bool reported;
+    const struct svm_cpu *sc = &svm_cpus[smp_processor_id()];
+    bool is_hsave = s->vmcb_pa == sc->hsave_pa || s->vmcb_pa == sc->host_area_pa;
+
+    if (reported || (!is_hsave && s->vmcb->cr3 != read_cr3()))
+        return;
+    reported = true;
+    printk(LOG_ERR "svm: dom %u vcpu %u: VMCB %#llx %s (CPU %u host-save %#llx)\n",
+           v->domain->id, v->id, (unsigned long long)s->vmcb_pa,
+           is_hsave ? "is this CPU's host-save or host-state page" : "holds the host's CR3",
+           smp_processor_id(), (unsigned long long)sc->hsave_pa);
+}
+
 static void svm_run(struct vcpu *v, struct hvm_exit *e)
 {
     struct svm_vcpu *s = svm(v);
@@ -164,6 +187,7 @@ static void svm_run(struct vcpu *v, struct hvm_exit *e)
     assign_asid(s, vmcb);
     hvm_intr_assist(v);
     vmcb->rax = v->arch.regs.rax;
+    check_entry(v, s);
     svm_enter(s->vmcb_pa, &v->arch.regs, svm_cpus[smp_processor_id()].host_area_pa);
     v->arch.regs.rax = vmcb->rax;
     /* An event being delivered when the exit happened is re-injected
