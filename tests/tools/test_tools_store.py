@@ -133,8 +133,13 @@ def test_cli_store_unreachable(tess, tmp_path):
 
 def test_cli_watch_until_interrupted(sock):
     env = dict(os.environ, PYTHONPATH=PYDIR)
+    # Ctrl-C's default action in the child even where this runs with SIGINT
+    # ignored (a background job of a non-interactive shell, as CI may be):
+    # an ignored SIGINT is inherited, and Python then never raises
+    # KeyboardInterrupt.
     proc = subprocess.Popen(tess_command() + ["store", "watch", "--socket", sock, "/intr"],
-                            stdout=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert proc.stdout.readline() == "/intr\n"
         proc.send_signal(signal.SIGINT)
