@@ -180,6 +180,21 @@ static uint64_t wait_free(uint64_t want)
     return now;
 }
 
+/* Once what ended before has been freed (nothing changes for 200 ms). */
+static uint64_t settled_free_pages(void)
+{
+    uint64_t last = free_pages(), t0 = rdtsc(), start = rdtsc(), now;
+
+    while (ms_since(t0) < 200 && ms_since(start) < 5000) {
+        yield();
+        if ((now = free_pages()) != last) {
+            last = now;
+            t0 = rdtsc();
+        }
+    }
+    return last;
+}
+
 static void sysctls(void)
 {
     long rc;
@@ -464,7 +479,7 @@ static void selftest_domain(const uint8_t *img, uint64_t size)
  * returns, and the reboot is not acted on. */
 static void end_domains(const uint8_t *img, uint64_t size)
 {
-    uint64_t before = free_pages();
+    uint64_t before = settled_free_pages();
     uint32_t h = 0, id = 0;
     long rc = stage_upload(img, size, &h);
 
@@ -497,6 +512,49 @@ static void end_domains(const uint8_t *img, uint64_t size)
     CHECK("ctl.shutdown_is_gone", wait_gone(id), " ");
     after = wait_free(before);
     CHECK("ctl.shutdown_returns_all_memory", after == before, "%lu before, %lu after",
+          (unsigned long)before, (unsigned long)after);
+}
+
+/* vCPU 1 on the domains vCPU 0 creates and destroys (ctl_race.c). */
+static void race(const uint8_t *img, uint64_t size)
+{
+    uint64_t before = settled_free_pages();
+    uint32_t h = 0, id = 0;
+    unsigned int name_taken = 0;
+    char name[16];
+
+    if (nr_vcpus < 2 || !ctl_race_start()) {
+        CHECK("ctl.race_started", false, "%u vCPUs", nr_vcpus);
+        return;
+    }
+    for (unsigned int i = 0; i < 6; i++) {
+        snprintf(name, sizeof(name), "c%u", i);
+        ctl_race_target(0, name);
+        long rc = -XEN_EEXIST;
+        /* vCPU 1's junk create may hold the name for a moment. */
+        for (unsigned int tries = 0; rc == -XEN_EEXIST && tries < 20; tries++) {
+            rc = stage_upload(img, size, &h);
+            rc = rc ? rc : create(h, name, 32ul << 20, 1, "", "mini.bench=spin mini.ms=600000",
+                                  0, &id);
+            name_taken += rc == -XEN_EEXIST;
+        }
+        if (rc) {
+            CHECK("ctl.race_create", false, "%s: rc %ld", name, rc);
+            break;
+        }
+        ctl_race_target(id, name);
+        uint64_t t0 = rdtsc();
+        while (ms_since(t0) < 30)
+            yield();
+        rc = domctl(TESS_DOMCTL_destroy, id);
+        CHECK("ctl.race_destroy", (rc == 0 || rc == -XEN_EBUSY) && wait_gone(id), "%s: rc %ld",
+              name, rc);
+    }
+    ctl_race_target(0, "");
+    ctl_race_stop();
+    printf("mini: ctl race: vCPU 1 held the name vCPU 0 wanted %u times\n", name_taken);
+    uint64_t after = wait_free(before);
+    CHECK("ctl.race_leaves_nothing", after == before, "free pages %lu before, %lu after",
           (unsigned long)before, (unsigned long)after);
 }
 
@@ -555,5 +613,6 @@ unsigned int ctl_toolstack_run(const char *role)
     create_hostile();
     selftest_domain(img, size);
     end_domains(img, size);
+    race(img, size);
     return SHUTDOWN_poweroff;
 }

@@ -19,6 +19,11 @@ module is a copy of mini.elf, the image it hands over), under QEMU TCG
 - u2 destroyed while busy: all its memory returns; u3 shut down as a
   reboot is reported and not rebuilt; destroying a missing domain or dom0
   itself is refused;
+- two dom0 vCPUs at once: while vCPU 0 creates and destroys six domains,
+  vCPU 1 keeps calling getinfo/pause/unpause on the domain of the moment,
+  lists domains, stages and frees its own images and creates junk under
+  the name vCPU 0 is about to use; every answer must be one a vanishing
+  domain allows, and free memory comes back;
 - runtime domains do not count as boot domains: after_domains=poweroff
   waits for dom0 alone."""
 import os
@@ -31,11 +36,11 @@ from test_guests import RESULT, TIMEOUT, failures, mini, results
 def dom0_modules(role):
     path = os.path.join(build_dir(), "mini-dom0.elf")
     assert os.path.exists(path), f"{path} missing: run make"
-    return [(path, f"dom0 mem=128M vcpus=1 -- mini.ctl={role}"), (mini(), "initrd")]
+    return [(path, f"dom0 mem=128M vcpus=2 -- mini.ctl={role}"), (mini(), "initrd")]
 
 
 def run(role, timeout=TIMEOUT * 2):
-    machine = QemuMachine(boot="kernel", machine="q35", smp=2, mem="1G", timeout=timeout,
+    machine = QemuMachine(boot="kernel", machine="q35", smp=3, mem="1G", timeout=timeout,
                           cmdline="console=com1 after_domains=poweroff",
                           modules=dom0_modules(role))
     with machine as m:
@@ -71,6 +76,11 @@ def test_ctl_toolstack_path():
     # The refused creates said why on the hypervisor's console.
     assert re.search(r"ctl: dom half not created \(-22\): its stage is not fully written", log)
     assert re.search(r"dom junk: cannot be built", log), log
+
+    # The race ran: vCPU 1 made its calls and saw the domains vCPU 0 made.
+    race = re.search(r"\(dom0\) mini: ctl race: (\d+) calls from vCPU 1, domain seen (\d+) times", log)
+    assert race and int(race.group(1)) > 100 and int(race.group(2)) > 0, log
+    assert re.search(r"^\(dom0\) mini: PASS ctl\.race_leaves_nothing", log, re.M), log
 
     # Runtime domains are not boot domains: the last boot domain to end is dom0.
     end = log.index("tessera: every boot domain has ended")
