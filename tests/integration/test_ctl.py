@@ -24,13 +24,18 @@ module is a copy of mini.elf, the image it hands over), under QEMU TCG
   lists domains, stages and frees its own images and creates junk under
   the name vCPU 0 is about to use; every answer must be one a vanishing
   domain allows, and free memory comes back;
+- a stage dom0 leaves is freed with it, and all memory is back at the end;
 - runtime domains do not count as boot domains: after_domains=poweroff
   waits for dom0 alone."""
 import os
 import re
 
 from harness import QemuMachine, build_dir
-from test_guests import RESULT, TIMEOUT, failures, mini, results
+from test_guests import TIMEOUT, failures, mini, results
+
+FREE_BEFORE = r"boot domains: 1 of 1 built in \d+ us, free memory (\d+) KiB"
+FREE_AFTER = r"every boot domain has ended, free memory (\d+) KiB"
+HEAP_SLACK_KIB = 512    # the heap may keep slabs it grew by (heap.c)
 
 
 def dom0_modules(role):
@@ -81,6 +86,13 @@ def test_ctl_toolstack_path():
     race = re.search(r"\(dom0\) mini: ctl race: (\d+) calls from vCPU 1, domain seen (\d+) times", log)
     assert race and int(race.group(1)) > 100 and int(race.group(2)) > 0, log
     assert re.search(r"^\(dom0\) mini: PASS ctl\.race_leaves_nothing", log, re.M), log
+
+    # dom0 left a stage: freed with it; all memory is back in the end.
+    left = re.search(r"ctl: 1 stages of domain 0 freed with it \((\d+) KiB\)", log)
+    assert left and int(left.group(1)) >= 2 * 1024, log
+    before = int(re.search(FREE_BEFORE, log).group(1))
+    after = int(re.search(FREE_AFTER, log).group(1))
+    assert before - HEAP_SLACK_KIB <= after <= before, f"{before} KiB free before, {after} after"
 
     # Runtime domains are not boot domains: the last boot domain to end is dom0.
     end = log.index("tessera: every boot domain has ended")
