@@ -515,6 +515,55 @@ static void end_domains(const uint8_t *img, uint64_t size)
           (unsigned long)before, (unsigned long)after);
 }
 
+/* In a dedicated pool (the first the list shows; none: skipped): a domain
+ * takes its free CPU, the next one finds none (-EBUSY, nothing left
+ * behind), a CPU outside the pool is refused. */
+static void dedicated_pool(const uint8_t *img, uint64_t size)
+{
+    static struct tess_poolinfo pools[8];
+    const struct tess_poolinfo *rt = NULL;
+    uint32_t h = 0, id = 0, id2 = 0;
+    long rc;
+
+    memset(&sop, 0, sizeof(sop));
+    sop.u.pool_list = (struct tess_pool_list){ .max = 8, .buffer = (uintptr_t)pools };
+    rc = sysctl(TESS_SYSCTL_pool_list, TESS_CTL_INTERFACE_VERSION);
+    for (unsigned int i = 0; !rc && i < sop.u.pool_list.nr && !rt; i++)
+        if (pools[i].dedicated)
+            rt = &pools[i];
+    if (!rt) {
+        printf("mini: SKIP ctl.dedicated_pool no dedicated pool\n");
+        return;
+    }
+    uint64_t before = settled_free_pages();
+    rc = stage_upload(img, size, &h);
+    rc = rc ? rc : create(h, "r1", 32ul << 20, 1, rt->name, "mini.bench=spin mini.ms=600000", 0,
+                          &id);
+    expect("ctl.dedicated_pool_create", rc, 0);
+    rc = stage_upload(img, size, &h);
+    rc = rc ? rc : create(h, "r2", 32ul << 20, 1, rt->name, "mini.bench=spin mini.ms=600000", 0,
+                          &id2);
+    expect("ctl.dedicated_pool_full", rc, -XEN_EBUSY);
+    h = junk_stage();
+    memset(&dop, 0, sizeof(dop));
+    dop.u.create = (struct tess_create){ .stage = h, .mem_bytes = 32ul << 20, .nr_vcpus = 1,
+                                         .has_cpus = 1, .cpus = { 1 } };   /* CPU 0 */
+    memcpy(dop.u.create.name, "r3", 3);
+    memcpy(dop.u.create.pool, rt->name, sizeof(rt->name));
+    expect("ctl.dedicated_pool_cpu_outside", domctl(TESS_DOMCTL_create, 0), -XEN_EINVAL);
+    memset(&sop, 0, sizeof(sop));
+    sop.u.pool_list = (struct tess_pool_list){ .max = 8, .buffer = (uintptr_t)pools };
+    rc = sysctl(TESS_SYSCTL_pool_list, TESS_CTL_INTERFACE_VERSION);
+    CHECK("ctl.dedicated_pool_counts_it", rc == 0 && rt->nr_domains == 1, "rc %ld, %u domains",
+          rc, rt->nr_domains);
+    if (id)
+        expect("ctl.dedicated_pool_destroy", domctl(TESS_DOMCTL_destroy, id), 0);
+    CHECK("ctl.dedicated_pool_gone", wait_gone(id), " ");
+    uint64_t after = wait_free(before);
+    CHECK("ctl.dedicated_pool_leaves_nothing", after == before, "%lu before, %lu after",
+          (unsigned long)before, (unsigned long)after);
+}
+
 /* vCPU 1 on the domains vCPU 0 creates and destroys (ctl_race.c). */
 static void race(const uint8_t *img, uint64_t size)
 {
@@ -613,6 +662,7 @@ unsigned int ctl_toolstack_run(const char *role)
     create_hostile();
     selftest_domain(img, size);
     end_domains(img, size);
+    dedicated_pool(img, size);
     race(img, size);
     /* Left for our end to free (the integration test reads the log). */
     uint32_t h;

@@ -19,6 +19,8 @@ module is a copy of mini.elf, the image it hands over), under QEMU TCG
 - u2 destroyed while busy: all its memory returns; u3 shut down as a
   reboot is reported and not rebuilt; destroying a missing domain or dom0
   itself is refused;
+- a dedicated pool (CPU 2): a domain takes its CPU, the next finds none
+  (-EBUSY), a CPU outside the pool is refused;
 - two dom0 vCPUs at once: while vCPU 0 creates and destroys six domains,
   vCPU 1 keeps calling getinfo/pause/unpause on the domain of the moment,
   lists domains, stages and frees its own images and creates junk under
@@ -46,7 +48,7 @@ def dom0_modules(role):
 
 def run(role, timeout=TIMEOUT * 2):
     machine = QemuMachine(boot="kernel", machine="q35", smp=3, mem="1G", timeout=timeout,
-                          cmdline="console=com1 after_domains=poweroff",
+                          cmdline="console=com1 after_domains=poweroff pool=rt:2:dedicated",
                           modules=dom0_modules(role))
     with machine as m:
         m.wait_for("tessera: every boot domain has ended", timeout=timeout)
@@ -81,6 +83,10 @@ def test_ctl_toolstack_path():
     # The refused creates said why on the hypervisor's console.
     assert re.search(r"ctl: dom half not created \(-22\): its stage is not fully written", log)
     assert re.search(r"dom junk: cannot be built", log), log
+
+    # The dedicated pool: r1 took its CPU, r2 found none.
+    assert re.search(r"^\(dom0\) mini: PASS ctl\.dedicated_pool_full", log, re.M), log
+    assert re.search(r"dom r1 id=\d+: 32 MiB, 1 vCPUs, pool rt", log), log
 
     # The race ran: vCPU 1 made its calls and saw the domains vCPU 0 made.
     race = re.search(r"\(dom0\) mini: ctl race: (\d+) calls from vCPU 1, domain seen (\d+) times", log)
