@@ -195,7 +195,6 @@ static uint64_t free_domain(struct domain *d)
 {
     uint64_t before = chunk_bytes(d);
 
-    ctl_domain_freed(d->id);    /* the stages it made, if it was the control domain */
     grant_table_destroy(d);     /* may keep RAM blocks others still map */
     uint64_t held = before - chunk_bytes(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
@@ -449,6 +448,9 @@ void domain_reap(void)
         strlcpy(name, d->name, sizeof(name));
         char peaks[160];
         budget_format(&d->budget, peaks, sizeof(peaks));
+        /* The stages it made, if it was the control domain; here, not in
+         * free_domain(), which a failed create calls before the id is its. */
+        ctl_domain_freed(d->id);
         uint64_t mem = d->mem_bytes, held = free_domain(d);
         uint64_t ram = mem - MIN(mem, held);
         if (held)
