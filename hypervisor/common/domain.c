@@ -72,12 +72,21 @@ struct domain *domain_by_id(uint16_t id)
     return NULL;
 }
 
+struct domain *domain_first_live(void)
+{
+    return __atomic_load_n(&domains, __ATOMIC_ACQUIRE);
+}
+
+struct domain *domain_next_live(const struct domain *d)
+{
+    return __atomic_load_n(&d->next_live, __ATOMIC_ACQUIRE);
+}
+
 struct domain *domain_next(uint32_t from)
 {
     struct domain *best = NULL;
 
-    for (struct domain *d = __atomic_load_n(&domains, __ATOMIC_ACQUIRE); d;
-         d = __atomic_load_n(&d->next_live, __ATOMIC_ACQUIRE))
+    for (struct domain *d = domain_first_live(); d; d = domain_next_live(d))
         if (d->id >= from && (!best || d->id < best->id))
             best = d;
     return best;
