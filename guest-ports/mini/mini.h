@@ -129,6 +129,15 @@ void gnttab_peer_run(const char *role, uint16_t peer);
 /* tests_dom0_ctl.c: dom0's privileged calls, role priv (dom0) or
  * peer|peer-crash (its domU); returns how the domain should end. */
 unsigned int dom0_ctl_run(const char *role, uint16_t peer);
+/* tests_ctl.c: the control hypercalls, refused to a domU; and as dom0 the
+ * toolstack's path (role create) or create's timing (role bench). */
+void tests_ctl_refused(void);
+unsigned int ctl_toolstack_run(const char *role);
+/* ctl_race.c: vCPU 1 calling the control hypercalls on domain target
+ * (0: none) and creating junk named next, while vCPU 0 works. */
+bool ctl_race_start(void);
+void ctl_race_target(uint32_t domid, const char *next);
+void ctl_race_stop(void);
 void tests_apic(void);
 void tests_apic_smp(void);
 void apic_ap_idle(void) __attribute__((noreturn));

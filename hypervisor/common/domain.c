@@ -13,6 +13,7 @@
 #include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/console_ring.h>
+#include <tessera/ctl.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
@@ -69,6 +70,26 @@ struct domain *domain_by_id(uint16_t id)
         if (d->id == id)
             return d;
     return NULL;
+}
+
+struct domain *domain_first_live(void)
+{
+    return __atomic_load_n(&domains, __ATOMIC_ACQUIRE);
+}
+
+struct domain *domain_next_live(const struct domain *d)
+{
+    return __atomic_load_n(&d->next_live, __ATOMIC_ACQUIRE);
+}
+
+struct domain *domain_next(uint32_t from)
+{
+    struct domain *best = NULL;
+
+    for (struct domain *d = domain_first_live(); d; d = domain_next_live(d))
+        if (d->id >= from && (!best || d->id < best->id))
+            best = d;
+    return best;
 }
 
 static int add_chunk(struct domain *d, paddr_t pa, uint64_t gfn, unsigned int order,
@@ -320,10 +341,17 @@ fail:
 
 int domain_start(struct domain *d)
 {
-    if (d->state != DOM_BUILDING || !d->vcpus[0]->initialised)
+    /* Under the lock: a domain_shutdown() from another CPU (the control
+     * domain's destroy) must not be overwritten with RUNNING. */
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+
+    if (d->state != DOM_BUILDING || !d->vcpus[0]->initialised) {
+        spin_unlock_irqrestore(&d->lock, flags);
         return -EINVAL;
+    }
     d->state = DOM_RUNNING;
     d->vcpus[0]->up = true;
+    spin_unlock_irqrestore(&d->lock, flags);
     vcpu_wake(d->vcpus[0]);
     return 0;
 }
@@ -429,6 +457,9 @@ void domain_reap(void)
         strlcpy(name, d->name, sizeof(name));
         char peaks[160];
         budget_format(&d->budget, peaks, sizeof(peaks));
+        /* The stages it made, if it was the control domain; here, not in
+         * free_domain(), which a failed create calls before the id is its. */
+        ctl_domain_freed(d->id);
         uint64_t mem = d->mem_bytes, held = free_domain(d);
         uint64_t ram = mem - MIN(mem, held);
         if (held)

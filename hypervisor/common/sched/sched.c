@@ -314,6 +314,11 @@ struct sched_pool *sched_pool_find(const char *name)
     return p;
 }
 
+struct sched_pool *sched_pool_at(unsigned int index)
+{
+    return index < SCHED_MAX_POOLS && pools[index].name[0] ? &pools[index] : NULL;
+}
+
 struct sched_pool *sched_pool_of_cpu(unsigned int cpu)
 {
     return cpu < SCHED_MAX_CPUS ? cpu_state[cpu].pool : NULL;
@@ -620,6 +625,17 @@ int sched_cpu_stats(unsigned int cpu, uint64_t now, struct sched_cpu_stats *out)
         out->idle_ns += elapsed(c->since_ns, now);
     unlock_pool(p, f);
     return 0;
+}
+
+int sched_unit_cpu(const struct sched_unit *u)
+{
+    unsigned long f;
+    struct sched_pool *p = lock_unit_pool(u, &f);
+    int cpu = u->cpu;
+
+    if (p)
+        unlock_pool(p, f);
+    return p ? cpu : -1;
 }
 
 uint64_t sched_unit_runtime(const struct sched_unit *u, uint64_t now)

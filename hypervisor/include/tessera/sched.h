@@ -117,6 +117,9 @@ int sched_pool_create(const char *name, const cpumask_t *cpus, enum sched_kind k
  * units), -EINVAL (the default pool). */
 int sched_pool_destroy(struct sched_pool *pool);
 struct sched_pool *sched_pool_find(const char *name);
+/* The pool in slot index (0: "default"; up to SCHED_MAX_POOLS), or NULL
+ * for a free slot: the pool's id for the control interface. */
+struct sched_pool *sched_pool_at(unsigned int index);
 struct sched_pool *sched_pool_of_cpu(unsigned int cpu);    /* NULL if offline */
 const char *sched_pool_name(const struct sched_pool *pool);
 enum sched_kind sched_pool_kind(const struct sched_pool *pool);
@@ -166,6 +169,9 @@ struct sched_decision sched_pick(unsigned int cpu, uint64_t now_ns);
 
 /* Counters up to now_ns. -EINVAL if cpu is in no pool. */
 int sched_cpu_stats(unsigned int cpu, uint64_t now_ns, struct sched_cpu_stats *out);
+/* The CPU u is current on (it stays so after sched_block until that CPU
+ * picks again), or -1. */
+int sched_unit_cpu(const struct sched_unit *u);
 /* u's runtime including the current run, up to now_ns. */
 uint64_t sched_unit_runtime(const struct sched_unit *u, uint64_t now_ns);
 
