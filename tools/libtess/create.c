@@ -81,8 +81,8 @@ static int stage_image(struct staging *s, struct image *img, uint32_t which)
         if (rc < 0)
             return rc;
         s->done += len;
-        if (s->progress)
-            s->progress(s->done, s->total, s->arg);
+        if (s->progress && s->progress(s->done, s->total, s->arg))
+            return tess_fail(s->h, -EINTR, "create: interrupted while staging");
     }
     return 0;
 }

@@ -33,7 +33,11 @@ static void test_records(void)
     d[1].mem_pages = 1ull << 40;
     strcpy(d[1].name, "guest-one");
     memset(d[0].pool, 'x', sizeof(d[0].pool));      /* no NUL: must stay bounded */
+    char buf[32];
+
+    p.cpus[0] = 7;
     p.cpus[1] = 1ull << 3;
+    p.cpus[3] = 1ull << 63;
     expect(libtess_record_size("dominfo") == sizeof(d[0]), "size.dominfo");
     expect(libtess_record_size("bogus") == 0, "size.unknown_kind");
     expect(!libtess_record_u64(d, "dominfo", 1, "domid", &v) && v == 7, "u64.u32_field");
@@ -46,9 +50,13 @@ static void test_records(void)
     char pool[64];
     expect(!libtess_record_str(d, "dominfo", 0, "pool", pool, sizeof(pool)) &&
            strlen(pool) == TESS_NAME_MAX, "str.unterminated_bounded");
-    expect(libtess_record_cpu(&p, "poolinfo", 0, "cpus", 67) == 1 &&
-           libtess_record_cpu(&p, "poolinfo", 0, "cpus", 66) == 0 &&
-           libtess_record_cpu(&p, "poolinfo", 0, "cpus", 4096) == 0, "cpu.bits");
+    expect(!libtess_record_cpus(&p, "poolinfo", 0, "cpus", buf, sizeof(buf)) &&
+           !strcmp(buf, "0-2,67,255"), "cpus.list");
+    expect(libtess_record_cpus(&p, "poolinfo", 0, "cpus", buf, 6) == -ENOSPC, "cpus.no_room");
+    d[1].flags = TESS_DOMINF_paused | TESS_DOMINF_boot;
+    expect(!libtess_record_u64(d, "dominfo", 1, "paused", &v) && v == 1 &&
+           !libtess_record_u64(d, "dominfo", 1, "running", &v) && v == 0 &&
+           !libtess_record_u64(d, "dominfo", 1, "flags", &v) && v == d[1].flags, "u64.flags");
 }
 
 static void test_cpumask(void)

@@ -27,15 +27,17 @@ const char *libtess_error(const struct libtess *h);
 
 /* Record kinds: "physinfo", "dominfo", "poolinfo". */
 size_t libtess_record_size(const char *kind);
-/* Entry i of an array of KIND records at base: a number field into *val,
- * a name field into buf (NUL-terminated, cut to len), whether a CPU-set
- * field has cpu. -ENOENT for a field KIND does not have. */
+/* Entry i of an array of KIND records at base: a number field into *val
+ * (a dominfo's flags also as 0/1 fields "running", "paused", "dying",
+ * "hardware", "boot"), a name field into buf (NUL-terminated, cut to
+ * len), a CPU set into buf as a list ("0-3,6"; -ENOSPC if it does not
+ * fit). -ENOENT for a field KIND does not have. */
 int libtess_record_u64(const void *base, const char *kind, unsigned int i,
                        const char *field, uint64_t *val);
 int libtess_record_str(const void *base, const char *kind, unsigned int i,
                        const char *field, char *buf, size_t len);
-int libtess_record_cpu(const void *base, const char *kind, unsigned int i,
-                       const char *field, unsigned int cpu);
+int libtess_record_cpus(const void *base, const char *kind, unsigned int i,
+                        const char *field, char *buf, size_t len);
 
 /* System: one physinfo record; every domain / pool into max records
  * (returns how many there are, which may be more than max). */
@@ -43,8 +45,9 @@ int libtess_physinfo(struct libtess *h, void *out);
 int libtess_domain_list(struct libtess *h, void *out, unsigned int max);
 int libtess_pool_list(struct libtess *h, void *out, unsigned int max);
 
-/* Called after each chunk staged: bytes done of total (kernel + initrd). */
-typedef void libtess_progress_fn(uint64_t done, uint64_t total, void *arg);
+/* Called after each chunk staged: bytes done of total (kernel + initrd).
+ * Returning nonzero stops the create, which then fails with -EINTR. */
+typedef int libtess_progress_fn(uint64_t done, uint64_t total, void *arg);
 
 /* Stages kernel (and initrd, unless NULL) in TESS_STAGE_CHUNK pieces and
  * builds the domain; returns its id, or a negative errno with nothing left

@@ -2,10 +2,12 @@
 /*
  * Reading ctl.h's records by field name, so that bindings in other
  * languages hold no copy of their layouts: each field's offset, size and
- * kind come from the header through offsetof.
+ * kind come from the header through offsetof. A dominfo's flag bits read
+ * as fields of their own ("running", "paused", ...), 0 or 1.
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "private.h"
@@ -16,16 +18,19 @@ struct field {
     const char *name;
     size_t offset, size;
     enum kind kind;
+    uint32_t bit;                   /* NUM: 0, or the one bit it reads */
 };
 
 #define F(type, member, kind) \
-    { #member, offsetof(struct type, member), sizeof(((struct type *)0)->member), kind }
+    { #member, offsetof(struct type, member), sizeof(((struct type *)0)->member), kind, 0 }
+#define FLAG(name, bit) \
+    { name, offsetof(struct tess_dominfo, flags), sizeof(uint32_t), NUM, TESS_DOMINF_##bit }
 
 static const struct field physinfo_fields[] = {
     F(tess_physinfo, nr_cpus, NUM),     F(tess_physinfo, max_cpu_id, NUM),
     F(tess_physinfo, total_pages, NUM), F(tess_physinfo, free_pages, NUM),
     F(tess_physinfo, cpu_khz, NUM),     F(tess_physinfo, online_cpus, CPUS),
-    { NULL, 0, 0, NUM },
+    { NULL, 0, 0, NUM, 0 },
 };
 
 static const struct field dominfo_fields[] = {
@@ -33,14 +38,17 @@ static const struct field dominfo_fields[] = {
     F(tess_dominfo, end_reason, NUM),  F(tess_dominfo, nr_vcpus, NUM),
     F(tess_dominfo, mem_pages, NUM),   F(tess_dominfo, cpu_time_ns, NUM),
     F(tess_dominfo, name, STR),        F(tess_dominfo, pool, STR),
-    { NULL, 0, 0, NUM },
+    FLAG("running", running),          FLAG("paused", paused),
+    FLAG("dying", dying),              FLAG("hardware", hardware),
+    FLAG("boot", boot),
+    { NULL, 0, 0, NUM, 0 },
 };
 
 static const struct field poolinfo_fields[] = {
     F(tess_poolinfo, pool_id, NUM),    F(tess_poolinfo, dedicated, NUM),
     F(tess_poolinfo, nr_domains, NUM), F(tess_poolinfo, cpus, CPUS),
     F(tess_poolinfo, name, STR),
-    { NULL, 0, 0, NUM },
+    { NULL, 0, 0, NUM, 0 },
 };
 
 static const struct {
@@ -98,7 +106,7 @@ int libtess_record_u64(const void *base, const char *kind, unsigned int i,
         return -ENOENT;
     if (f->size == sizeof(v32)) {
         memcpy(&v32, p, sizeof(v32));
-        *val = v32;
+        *val = f->bit ? !!(v32 & f->bit) : v32;
     } else {
         memcpy(val, p, sizeof(*val));
     }
@@ -122,17 +130,40 @@ int libtess_record_str(const void *base, const char *kind, unsigned int i,
     return 0;
 }
 
-int libtess_record_cpu(const void *base, const char *kind, unsigned int i,
-                       const char *field, unsigned int cpu)
+static int has_cpu(const uint8_t *p, unsigned int cpu)
+{
+    uint64_t word;
+
+    memcpy(&word, p + cpu / 64 * sizeof(word), sizeof(word));
+    return (word >> (cpu % 64)) & 1;
+}
+
+/* "0-3,6": runs of set bits, as xl prints CPU lists; "" for none. */
+int libtess_record_cpus(const void *base, const char *kind, unsigned int i,
+                        const char *field, char *buf, size_t len)
 {
     const struct field *f;
     const uint8_t *p = locate(base, kind, i, field, CPUS, &f);
-    uint64_t word;
+    unsigned int nbits, c = 0;
+    size_t used = 0;
 
-    if (!p)
+    if (!p || len == 0)
         return -ENOENT;
-    if (cpu >= f->size * 8)
-        return 0;
-    memcpy(&word, p + cpu / 64 * sizeof(word), sizeof(word));
-    return (word >> (cpu % 64)) & 1;
+    nbits = (unsigned int)f->size * 8;
+    buf[0] = '\0';
+    while (c < nbits) {
+        unsigned int lo;
+        int n;
+
+        if (!has_cpu(p, c++))
+            continue;
+        for (lo = c - 1; c < nbits && has_cpu(p, c); c++)
+            ;
+        n = c - 1 == lo ? snprintf(buf + used, len - used, "%s%u", used ? "," : "", lo)
+                        : snprintf(buf + used, len - used, "%s%u-%u", used ? "," : "", lo, c - 1);
+        if (n < 0 || (size_t)n >= len - used)
+            return -ENOSPC;
+        used += (size_t)n;
+    }
+    return 0;
 }
