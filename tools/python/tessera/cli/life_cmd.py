@@ -22,7 +22,7 @@ def register(sub, epilog):
         p.add_argument("dom", metavar="DOM")
         if name == "shutdown":
             p.add_argument("-w", "--wait", action="store_true",
-                           help="wait until the domain is gone")
+                           help="wait until the domain has ended (dying or gone)")
         p.set_defaults(func=func)
 
 
@@ -44,14 +44,13 @@ def unpause(args):
     return _act(args, "unpause")
 
 
-def _gone(lt, domid):
+def _ended(lt, domid):
     try:
-        lt.getinfo(domid)
+        return bool(lt.getinfo(domid)["dying"])
     except CtlError as e:
         if e.errno == errno.ESRCH:
             return True
         raise
-    return False
 
 
 def shutdown(args):
@@ -61,6 +60,6 @@ def shutdown(args):
         if args.wait:
             if sys.stderr.isatty():
                 print(f"tess: waiting for domain {domid} to end", file=sys.stderr)
-            while not _gone(lt, domid):
+            while not _ended(lt, domid):
                 time.sleep(POLL_S)
     return 0
