@@ -1,0 +1,236 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Runs INSIDE dom0 as its /etc/rc.local (test_tess_dom0.py has
+harness/dom0.py write it there, after a CONFIG = {...} line): `tess` and
+libtess against the hypervisor, one console line per check in
+dom0_checks.py's form, "dom0-check: PASS|FAIL <name> <detail>", then
+"dom0-check: done <passed> passed <failed> failed", then power-off.
+"dom0-tess: <event>" lines mark moments the test on the host orders the
+domains' own console lines against. Every line stays under 128 characters.
+
+CONFIG["ctl"]: True when the hypervisor has the control calls (the full
+run: create, list, pause, unpause, shutdown, destroy, bad inputs, memory
+back); False: each command must fail cleanly with the hypervisor's ENOSYS."""
+import json
+import os
+import subprocess
+import time
+
+if __name__ != "__main__":
+    raise ImportError("dom0_tess_checks.py runs in dom0 as /etc/rc.local")
+CONFIG = globals().get("CONFIG", {})
+MINI = "/usr/lib/tessera/test/mini.elf"
+LIBTESS_TEST = "/usr/lib/tessera/test/libtess-test"
+WORK = "/tmp/tess"
+ENOSYS = "the hypervisor does not implement it (ENOSYS)"
+# report(), check() and results: harness/dom0_report.py, put before this.
+report, check, results = globals()["report"], globals()["check"], globals()["results"]
+
+
+def mark(event):
+    print(f"dom0-tess: {event}", flush=True)
+
+
+def expect(name, ok, detail):
+    report("PASS" if ok else "FAIL", name, detail)
+
+
+def tess(*args, timeout=300):
+    return subprocess.run(["tess", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def short(r):
+    return f"rc {r.returncode} {(r.stderr or r.stdout).strip()}"[:90]
+
+
+def config(name, text):
+    os.makedirs(WORK, exist_ok=True)
+    path = os.path.join(WORK, name + ".cfg")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def mini_cfg(name, memory=32, extra="", cmdline="", kernel=MINI):
+    text = f'name = "{name}"\nmemory = {memory}\nvcpus = 1\nkernel = "{kernel}"\n'
+    if cmdline:
+        text += f'cmdline = "{cmdline}"\n'
+    return config(name, text + extra)
+
+
+def enosys_run():
+    """Today's hypervisor: every call fails cleanly, nothing crashes."""
+    for name, args, call in (("info", ("info",), "physinfo"),
+                             ("list", ("list", "--json"), "domain_list"),
+                             ("create", ("create", mini_cfg("m1")), "stage_alloc"),
+                             ("destroy", ("destroy", "m1"), "domain_list")):
+        r = tess(*args)
+        want = f"tess: {call}: {ENOSYS}\n"
+        expect(f"enosys-{name}", (r.returncode, r.stdout, r.stderr) == (1, "", want), short(r))
+    r = subprocess.run([LIBTESS_TEST, "probe"], capture_output=True, text=True)
+    expect("enosys-libtess", r.returncode == 1 and ENOSYS in r.stderr, short(r))
+
+
+def info():
+    r = tess("info", "--json")
+    if r.returncode:
+        raise RuntimeError(short(r))
+    return json.loads(r.stdout)
+
+
+def domains():
+    r = tess("list", "--json")
+    if r.returncode:
+        raise RuntimeError(short(r))
+    return {d["name"]: d for d in json.loads(r.stdout)}
+
+
+def wait_until(what, cond, timeout):
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise RuntimeError(f"timed out waiting for {what}")
+        time.sleep(0.5)
+
+
+def ended(name):
+    d = domains().get(name)
+    return d is None or d["state"] == "dying"
+
+
+def gone(name):
+    if ended(name) and name in domains():
+        tess("destroy", name)
+    return name not in domains()
+
+
+state = {}
+
+
+def full_run():
+    @check("info")
+    def _info():
+        i = info()
+        state["free0"] = i["free_pages"]
+        pools = [p["name"] for p in i["pools"]]
+        ok = i["nr_cpus"] >= 1 and 0 < i["free_pages"] <= i["total_pages"] and pools
+        text = tess("info")
+        ok = ok and text.returncode == 0 and "MiB free" in text.stdout
+        expect("info", ok, f"cpus {i['nr_cpus']} free {i['free_mib']} MiB pools {','.join(pools)}")
+
+    @check("list-dom0")
+    def _list():
+        doms = domains()
+        state["names0"] = set(doms)
+        d = doms.get("dom0", {})
+        ok = d.get("id") == 0 and d.get("state") == "running" and d.get("vcpus") == 2
+        ok = ok and tess("list").stdout.startswith("ID ")
+        expect("list-dom0", ok, " ".join(f"{k}={v}" for k, v in d.items()) or "no dom0")
+
+    @check("libtess-probe")
+    def _probe():
+        r = subprocess.run([LIBTESS_TEST, "probe"], capture_output=True, text=True)
+        expect("libtess-probe", r.returncode == 0 and "domain 0 dom0" in r.stdout, short(r))
+
+    bad_inputs()
+    lifecycle()
+
+    @check("memory-back")
+    def _memory():
+        wait_until("memory back", lambda: info()["free_pages"] == state["free0"], 30)
+        left = set(domains()) - state["names0"]
+        expect("memory-back", not left, f"free_pages {state['free0']} again; left {left or '-'}")
+
+
+def nothing_created(name, r, ok):
+    """A refused create must leave no domain and take no memory."""
+    same = set(domains()) == state["names0"] and info()["free_pages"] == state["free0"]
+    expect(name, ok and same, ("" if same else "LEFT SOMETHING ") + short(r))
+
+
+def bad_inputs():
+    @check("bad-syntax")
+    def _syntax():
+        path = config("bad", 'name = "bad"\nmemory = [\n')
+        r = tess("create", path)
+        nothing_created("bad-syntax", r, r.returncode == 3 and r.stderr.startswith(path + ":2:10: "))
+
+    for name, cfg in (("bad-kernel", mini_cfg("b1", kernel="/etc/hostname")),
+                      ("bad-too-much-memory", None),
+                      ("bad-pool", mini_cfg("b3", extra='pool = "nosuchpool"\n')),
+                      ("bad-cpu", mini_cfg("b4", extra='cpus = "200"\n'))):
+        @check(name)
+        def _bad():
+            path = cfg
+            if path is None:
+                mib = (info()["free_mib"] + 256) // 2 * 2
+                path = mini_cfg("b2", memory=mib)
+            r = tess("create", path)
+            nothing_created(name, r, r.returncode == 1 and r.stderr.startswith("tess: "))
+
+    @check("destroy-unknown")
+    def _destroy():
+        r1, r2 = tess("destroy", "nosuch"), tess("destroy", "31000")
+        ok = (r1.returncode, r1.stderr) == (1, "tess: no domain 'nosuch'\n") and r2.returncode == 1
+        nothing_created("destroy-unknown", r2, ok)
+
+
+def lifecycle():
+    @check("create-suite")
+    def _suite():
+        r = tess("create", "--json", mini_cfg("m1"))
+        d = domains().get("m1", {})
+        ok = r.returncode == 0 and d.get("memory_mib") == 32 and d.get("vcpus") == 1
+        expect("create-suite", ok and d.get("pool") != "", f"{r.stdout.strip()} {d}")
+        wait_until("m1's suite to end", lambda: ended("m1"), 900)
+        wait_until("m1 gone", lambda: gone("m1"), 30)
+        mark("m1 ended")
+
+    @check("pause-unpause")
+    def _pause():
+        spin = "mini.bench=spin mini.ms=900000"
+        r = tess("create", "-p", mini_cfg("m2", cmdline=spin))
+        first = domains().get("m2", {}).get("state")
+        time.sleep(5)
+        mark("unpausing m2")
+        r2 = tess("unpause", "m2")
+        time.sleep(5)
+        running = domains()["m2"]["state"]
+        r3 = tess("pause", "m2")
+        t0 = domains()["m2"]["cpu_time_s"]
+        time.sleep(3)
+        t1, paused = domains()["m2"]["cpu_time_s"], domains()["m2"]["state"]
+        r4 = tess("unpause", "m2")
+        time.sleep(3)
+        t2 = domains()["m2"]["cpu_time_s"]
+        rcs = (r.returncode, r2.returncode, r3.returncode, r4.returncode)
+        ok = rcs == (0, 0, 0, 0) and first in ("paused", "built") and running == "running"
+        ok = ok and paused == "paused" and t0 == t1 < t2
+        expect("pause-unpause", ok, f"rcs {rcs} states {first},{running},{paused} time {t0},{t1},{t2}")
+
+    @check("destroy")
+    def _destroy():
+        r = tess("destroy", "m2")
+        wait_until("m2 gone", lambda: "m2" not in domains(), 30)
+        expect("destroy", r.returncode == 0, short(r))
+
+    @check("shutdown-wait")
+    def _shutdown():
+        r = tess("create", mini_cfg("m3", cmdline="mini.bench=spin mini.ms=900000"))
+        r2 = tess("shutdown", "-w", "m3", timeout=120)
+        after = domains().get("m3", {}).get("state", "gone")
+        wait_until("m3 gone", lambda: gone("m3"), 30)
+        ok = (r.returncode, r2.returncode) == (0, 0) and after in ("dying", "gone")
+        expect("shutdown-wait", ok, f"{short(r2)} then {after}")
+
+
+try:
+    if CONFIG.get("ctl"):
+        full_run()
+    else:
+        enosys_run()
+except Exception as e:  # noqa: BLE001 - say it, still power off
+    report("FAIL", "script", f"{type(e).__name__}: {e}")
+print(f"dom0-check: done {results.count('PASS')} passed {results.count('FAIL')} failed",
+      flush=True)
+if CONFIG.get("poweroff"):
+    os.execv("/usr/sbin/dom0-poweroff", ["dom0-poweroff"])
