@@ -128,6 +128,26 @@ static int fill_create(struct libtess *h, struct tess_create *c, const char *cmd
     return rc;
 }
 
+/* The hypervisor's create errors in the caller's terms (public/tessera/ctl.h
+ * leaves their meaning to the builder: these are what it answers). */
+static int explain(struct libtess *h, int rc, const struct tess_create *c)
+{
+    switch (rc) {
+    case -ENOENT:
+        return tess_fail(h, rc, "create: no pool '%s'", c->pool[0] ? c->pool : "default");
+    case -ENOMEM:
+        return tess_fail(h, rc, "create: not enough free memory for %llu MiB (ENOMEM)",
+                         (unsigned long long)(c->mem_bytes >> 20));
+    case -EEXIST:
+        return tess_fail(h, rc, "create: a domain named '%s' exists", c->name);
+    case -EINVAL:
+        return tess_fail(h, rc, "create: refused (EINVAL): not a kernel the builder takes, "
+                         "CPUs outside the pool, or a setting out of range");
+    default:
+        return rc;
+    }
+}
+
 static int build(struct staging *s, struct image *kernel, struct image *initrd,
                  struct tess_domctl *create)
 {
@@ -146,6 +166,8 @@ static int build(struct staging *s, struct image *kernel, struct image *initrd,
     if (!rc) {
         create->u.create.stage = s->stage;
         rc = tess_domctl(s->h, create, "create");
+        if (rc < 0)
+            rc = explain(s->h, rc, &create->u.create);
     }
     if (rc < 0)
         stage_free(s->h, s->stage);
