@@ -10,7 +10,7 @@
 
 #include "private.h"
 
-#define MAX_CPUS    (TESS_CPU_WORDS * 64)
+#define MAX_CPUS (TESS_CPU_WORDS * 64)
 
 static int parse_cpu(const char **s, unsigned long *cpu)
 {

@@ -22,7 +22,7 @@ struct image {
 struct staging {
     struct libtess *h;
     uint32_t stage;
-    uint8_t *chunk;                 /* TESS_STAGE_CHUNK bytes, locked */
+    uint8_t *chunk; /* TESS_STAGE_CHUNK bytes, locked */
     uint64_t done, total;
     libtess_progress_fn *progress;
     void *arg;
@@ -57,7 +57,7 @@ static int read_full(int fd, uint8_t *buf, size_t len, uint64_t off)
         if (n < 0)
             return -errno;
         if (n == 0)
-            return -EIO;            /* the file shrank under us */
+            return -EIO; /* the file shrank under us */
         got += (size_t)n;
     }
     return 0;
@@ -141,7 +141,8 @@ static int explain(struct libtess *h, int rc, const struct tess_create *c)
     case -EEXIST:
         return tess_fail(h, rc, "create: a domain named '%s' exists", c->name);
     case -EINVAL:
-        return tess_fail(h, rc, "create: refused (EINVAL): not a kernel the builder takes, "
+        return tess_fail(h, rc,
+                         "create: refused (EINVAL): not a kernel the builder takes, "
                          "CPUs outside the pool, or a setting out of range");
     default:
         return rc;
@@ -195,8 +196,9 @@ int libtess_create(struct libtess *h, const char *kernel, const char *initrd,
     if (!rc) {
         s.total = k.size + (initrd ? i.size : 0);
         s.chunk = tess_buf_alloc(TESS_STAGE_CHUNK);
-        rc = s.chunk ? build(&s, &k, &i, &op)
-                     : tess_fail(h, -errno, "cannot lock a staging buffer: %s", strerror(errno));
+        rc = s.chunk
+                 ? build(&s, &k, &i, &op)
+                 : tess_fail(h, -errno, "cannot lock a staging buffer: %s", strerror(errno));
     }
     tess_buf_free(s.chunk, TESS_STAGE_CHUNK);
     if (k.fd >= 0)

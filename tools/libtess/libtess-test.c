@@ -32,7 +32,7 @@ static void test_records(void)
     d[1].domid = 7;
     d[1].mem_pages = 1ull << 40;
     strcpy(d[1].name, "guest-one");
-    memset(d[0].pool, 'x', sizeof(d[0].pool));      /* no NUL: must stay bounded */
+    memset(d[0].pool, 'x', sizeof(d[0].pool)); /* no NUL: must stay bounded */
     char buf[32];
 
     p.cpus[0] = 7;
@@ -46,17 +46,21 @@ static void test_records(void)
     expect(libtess_record_u64(d, "dominfo", 1, "name", &v) == -ENOENT, "u64.wrong_kind");
     expect(libtess_record_u64(d, "dominfo", 1, "nope", &v) == -ENOENT, "u64.unknown_field");
     expect(!libtess_record_str(d, "dominfo", 1, "name", name, sizeof(name)) &&
-           !strcmp(name, "guest-o"), "str.cut_to_buffer");
+               !strcmp(name, "guest-o"),
+           "str.cut_to_buffer");
     char pool[64];
     expect(!libtess_record_str(d, "dominfo", 0, "pool", pool, sizeof(pool)) &&
-           strlen(pool) == TESS_NAME_MAX, "str.unterminated_bounded");
+               strlen(pool) == TESS_NAME_MAX,
+           "str.unterminated_bounded");
     expect(!libtess_record_cpus(&p, "poolinfo", 0, "cpus", buf, sizeof(buf)) &&
-           !strcmp(buf, "0-2,67,255"), "cpus.list");
+               !strcmp(buf, "0-2,67,255"),
+           "cpus.list");
     expect(libtess_record_cpus(&p, "poolinfo", 0, "cpus", buf, 6) == -ENOSPC, "cpus.no_room");
     d[1].flags = TESS_DOMINF_paused | TESS_DOMINF_boot;
     expect(!libtess_record_u64(d, "dominfo", 1, "paused", &v) && v == 1 &&
-           !libtess_record_u64(d, "dominfo", 1, "running", &v) && v == 0 &&
-           !libtess_record_u64(d, "dominfo", 1, "flags", &v) && v == d[1].flags, "u64.flags");
+               !libtess_record_u64(d, "dominfo", 1, "running", &v) && v == 0 &&
+               !libtess_record_u64(d, "dominfo", 1, "flags", &v) && v == d[1].flags,
+           "u64.flags");
 }
 
 static void test_cpumask(void)
@@ -68,7 +72,8 @@ static void test_cpumask(void)
     expect(tess_cpumask_parse("256", m) == -ERANGE, "cpumask.beyond_255");
     expect(tess_cpumask_parse("3-1", m) == -EINVAL, "cpumask.backwards");
     expect(tess_cpumask_parse("1,,2", m) == -EINVAL && tess_cpumask_parse("", m) == -EINVAL &&
-           tess_cpumask_parse("1x", m) == -EINVAL, "cpumask.garbage");
+               tess_cpumask_parse("1x", m) == -EINVAL,
+           "cpumask.garbage");
     expect(tess_cpumask_parse("99999999999999999999", m) == -ERANGE, "cpumask.huge");
 }
 

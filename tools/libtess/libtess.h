@@ -32,12 +32,12 @@ size_t libtess_record_size(const char *kind);
  * "hardware", "boot"), a name field into buf (NUL-terminated, cut to
  * len), a CPU set into buf as a list ("0-3,6"; -ENOSPC if it does not
  * fit). -ENOENT for a field KIND does not have. */
-int libtess_record_u64(const void *base, const char *kind, unsigned int i,
-                       const char *field, uint64_t *val);
-int libtess_record_str(const void *base, const char *kind, unsigned int i,
-                       const char *field, char *buf, size_t len);
-int libtess_record_cpus(const void *base, const char *kind, unsigned int i,
-                        const char *field, char *buf, size_t len);
+int libtess_record_u64(const void *base, const char *kind, unsigned int i, const char *field,
+                       uint64_t *val);
+int libtess_record_str(const void *base, const char *kind, unsigned int i, const char *field,
+                       char *buf, size_t len);
+int libtess_record_cpus(const void *base, const char *kind, unsigned int i, const char *field,
+                        char *buf, size_t len);
 
 /* System: one physinfo record; every domain / pool into max records
  * (returns how many there are, which may be more than max). */

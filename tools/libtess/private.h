@@ -12,7 +12,7 @@
 #include "libtess.h"
 
 struct libtess {
-    int fd;                         /* /dev/xen/privcmd, or -1 */
+    int fd; /* /dev/xen/privcmd, or -1 */
     char error[256];
 };
 

@@ -16,8 +16,8 @@
 
 #include "private.h"
 
-#define PRIVCMD_PATH        "/dev/xen/privcmd"
-#define CAPABILITIES_PATH   "/proc/xen/capabilities"
+#define PRIVCMD_PATH      "/dev/xen/privcmd"
+#define CAPABILITIES_PATH "/proc/xen/capabilities"
 
 /* Linux's include/uapi/xen/privcmd.h: the hypercall number and five
  * arguments, issued by the kernel as they are; the result comes back as
@@ -140,8 +140,7 @@ static const char *reason(int err)
     }
 }
 
-static int hypercall(struct libtess *h, unsigned int nr, void *op, size_t len,
-                     const char *what)
+static int hypercall(struct libtess *h, unsigned int nr, void *op, size_t len, const char *what)
 {
     struct privcmd_hypercall call = { .op = nr };
     void *buf;

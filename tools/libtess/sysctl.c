@@ -7,10 +7,10 @@
 
 #include "private.h"
 
-/* Domains asked for per call: well under the interface's 1024, and a
- * multiple of nothing in particular; the list pages on by domid. */
-#define DOMAIN_BATCH    128
-#define POOL_MAX        64          /* the interface's limit per call */
+/* Domains asked for per call, well under the interface's 1024 (12 KiB of
+ * locked memory); the list pages on by domid. */
+#define DOMAIN_BATCH 128
+#define POOL_MAX     64 /* the interface's limit per call */
 
 int libtess_physinfo(struct libtess *h, void *out)
 {
@@ -81,8 +81,8 @@ int libtess_pool_list(struct libtess *h, void *out, unsigned int max)
     op.u.pool_list.buffer = (uint64_t)(uintptr_t)buf;
     rc = tess_sysctl(h, &op, "pool_list");
     if (rc >= 0 && op.u.pool_list.nr > POOL_MAX)
-        rc = tess_fail(h, -EIO, "pool_list: %u entries for a buffer of %u",
-                       op.u.pool_list.nr, POOL_MAX);
+        rc = tess_fail(h, -EIO, "pool_list: %u entries for a buffer of %u", op.u.pool_list.nr,
+                       POOL_MAX);
     if (rc >= 0) {
         rc = (int)op.u.pool_list.nr;
         memcpy(out, buf, (size_t)(rc < (int)max ? rc : (int)max) * sizeof(*buf));
