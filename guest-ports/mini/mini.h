@@ -129,6 +129,10 @@ void gnttab_peer_run(const char *role, uint16_t peer);
 /* tests_dom0_ctl.c: dom0's privileged calls, role priv (dom0) or
  * peer|peer-crash (its domU); returns how the domain should end. */
 unsigned int dom0_ctl_run(const char *role, uint16_t peer);
+/* tests_ctl.c: the control hypercalls, refused to a domU; and as dom0 the
+ * toolstack's path (role create) or create's timing (role bench). */
+void tests_ctl_refused(void);
+unsigned int ctl_toolstack_run(const char *role);
 void tests_apic(void);
 void tests_apic_smp(void);
 void apic_ap_idle(void) __attribute__((noreturn));

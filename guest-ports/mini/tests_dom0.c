@@ -120,6 +120,7 @@ static void test_refused(void)
     CHECK("domu.machine_memory_map_refused", rc == -XEN_EPERM, "rc %ld", rc);
     /* Every port still traps and reads as absent: the RTC, the PIC. */
     CHECK("domu.ports_absent", inb(RTC_DATA) == 0xff && inb(PIC_MASTER_DATA) == 0xff, " ");
+    tests_ctl_refused();
 }
 
 static void test_dom0_calls(void)

@@ -423,6 +423,8 @@ unsigned int dom0_ctl_run(const char *role, uint16_t peer_id)
 
     if (!strcmp(role, "priv"))
         priv(peer_id);
+    else if (!strcmp(role, "create") || !strcmp(role, "bench"))
+        return ctl_toolstack_run(role);
     else if (!strcmp(role, "peer") || crash)
         peer(crash);
     else

@@ -13,6 +13,7 @@
 #include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/console_ring.h>
+#include <tessera/ctl.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
@@ -69,6 +70,17 @@ struct domain *domain_by_id(uint16_t id)
         if (d->id == id)
             return d;
     return NULL;
+}
+
+struct domain *domain_next(uint32_t from)
+{
+    struct domain *best = NULL;
+
+    for (struct domain *d = __atomic_load_n(&domains, __ATOMIC_ACQUIRE); d;
+         d = __atomic_load_n(&d->next_live, __ATOMIC_ACQUIRE))
+        if (d->id >= from && (!best || d->id < best->id))
+            best = d;
+    return best;
 }
 
 static int add_chunk(struct domain *d, paddr_t pa, uint64_t gfn, unsigned int order,
@@ -183,6 +195,7 @@ static uint64_t free_domain(struct domain *d)
 {
     uint64_t before = chunk_bytes(d);
 
+    ctl_domain_freed(d->id);    /* the stages it made, if it was the control domain */
     grant_table_destroy(d);     /* may keep RAM blocks others still map */
     uint64_t held = before - chunk_bytes(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
@@ -320,10 +333,17 @@ fail:
 
 int domain_start(struct domain *d)
 {
-    if (d->state != DOM_BUILDING || !d->vcpus[0]->initialised)
+    /* Under the lock: a domain_shutdown() from another CPU (the control
+     * domain's destroy) must not be overwritten with RUNNING. */
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+
+    if (d->state != DOM_BUILDING || !d->vcpus[0]->initialised) {
+        spin_unlock_irqrestore(&d->lock, flags);
         return -EINVAL;
+    }
     d->state = DOM_RUNNING;
     d->vcpus[0]->up = true;
+    spin_unlock_irqrestore(&d->lock, flags);
     vcpu_wake(d->vcpus[0]);
     return 0;
 }

@@ -7,6 +7,7 @@
  */
 #include <public/xen/xen.h>
 #include <public/xen/errno.h>
+#include <public/tessera/ctl.h>
 #include <tessera/domain.h>
 #include <tessera/event.h>
 #include <tessera/hypercall.h>
@@ -26,6 +27,8 @@ static const hypercall_fn table[] = {
     [__HYPERVISOR_event_channel_op_compat] = do_event_channel_op_compat,
     [__HYPERVISOR_physdev_op]  = do_physdev_op,
     [__HYPERVISOR_platform_op] = do_platform_op,
+    [__HYPERVISOR_tess_sysctl] = do_tess_sysctl,
+    [__HYPERVISOR_tess_domctl] = do_tess_domctl,
 };
 
 long hypercall_call(struct vcpu *v, uint64_t nr, uint64_t arg[6])

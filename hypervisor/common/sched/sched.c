@@ -314,6 +314,11 @@ struct sched_pool *sched_pool_find(const char *name)
     return p;
 }
 
+struct sched_pool *sched_pool_at(unsigned int index)
+{
+    return index < SCHED_MAX_POOLS && pools[index].name[0] ? &pools[index] : NULL;
+}
+
 struct sched_pool *sched_pool_of_cpu(unsigned int cpu)
 {
     return cpu < SCHED_MAX_CPUS ? cpu_state[cpu].pool : NULL;

@@ -85,6 +85,12 @@ struct domain {
     bool is_hardware;               /* dom0: privileged, owns the machine's devices */
     volatile enum domain_state state;
     enum domain_end end_reason;
+    /* Held off every CPU by the control domain (common/ctl/domctl.c): a
+     * vCPU picked while it is set leaves again without entering the guest,
+     * and vcpu_wake() leaves it blocked; once cleared, the vCPUs that are
+     * up and not blocked are woken. Set on a BUILDING domain once it is
+     * built and waits to be started (TESS_CREATE_PAUSED). */
+    volatile bool paused;
     spinlock_t lock;
     struct p2m *p2m;
     uint64_t mem_bytes;
@@ -160,6 +166,9 @@ void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
  * that, never keep it beyond (Xen holds an RCU read lock for the same). */
 struct domain *domain_by_id(uint16_t id);
 const char *domain_end_name(enum domain_end reason);
+/* The live domain with the smallest id >= from, or NULL; under the rules
+ * of domain_by_id(). */
+struct domain *domain_next(uint32_t from);
 
 /* After a change to d->p2m that needs a TLB flush (p2m.h): returns once no
  * CPU can use a translation from before it, and frees the tables it

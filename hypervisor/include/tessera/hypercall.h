@@ -39,6 +39,9 @@ long do_vcpu_op(struct vcpu *v, uint64_t arg[6]);
 long do_grant_table_op(struct vcpu *v, uint64_t arg[6]);
 long do_physdev_op(struct vcpu *v, uint64_t arg[6]);
 long do_platform_op(struct vcpu *v, uint64_t arg[6]);
+/* Tessera's control interface, the control domain only (common/ctl/). */
+long do_tess_sysctl(struct vcpu *v, uint64_t arg[6]);
+long do_tess_domctl(struct vcpu *v, uint64_t arg[6]);
 
 /* XENMEM_machine_memory_map: the machine's own E820 map, for the
  * hardware domain only (arch/x86/machine_memmap.c). */

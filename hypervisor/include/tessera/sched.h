@@ -117,6 +117,9 @@ int sched_pool_create(const char *name, const cpumask_t *cpus, enum sched_kind k
  * units), -EINVAL (the default pool). */
 int sched_pool_destroy(struct sched_pool *pool);
 struct sched_pool *sched_pool_find(const char *name);
+/* The pool in slot index (0: "default"; up to SCHED_MAX_POOLS), or NULL
+ * for a free slot: the pool's id for the control interface. */
+struct sched_pool *sched_pool_at(unsigned int index);
 struct sched_pool *sched_pool_of_cpu(unsigned int cpu);    /* NULL if offline */
 const char *sched_pool_name(const struct sched_pool *pool);
 enum sched_kind sched_pool_kind(const struct sched_pool *pool);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Building one boot-time PVH domain from its spec: check the kernel's ELF,
+ * Building one PVH domain from its spec and its kernel and initrd bytes
+ * (boot modules for boot-time domains, a control stage for runtime ones,
+ * common/ctl/create.c): check the kernel's ELF,
  * lay out guest memory, create the domain, copy the kernel, the initrd and
  * the start-of-day block in, and start vCPU 0 in the ABI's 32-bit flat
  * protected mode (xen docs/misc/pvh.pandoc: %ebx = hvm_start_info,
@@ -55,7 +57,8 @@ static int set_memory_map(struct domain *d, const struct pvh_layout *l)
     return 0;
 }
 
-int pvh_start_vcpu0(struct domain *d, uint32_t entry, uint64_t start_info)
+/* vCPU 0's PVH entry state; the domain is then ready to start. */
+static int pvh_ready_vcpu0(struct domain *d, uint32_t entry, uint64_t start_info)
 {
     struct hvm_initial_state st = {
         .rip = entry,
@@ -65,24 +68,26 @@ int pvh_start_vcpu0(struct domain *d, uint32_t entry, uint64_t start_info)
     };
     int rc = hvm_set_initial_state(d->vcpus[0], &st);
 
-    if (rc)
-        return rc;
-    d->vcpus[0]->initialised = true;
-    return domain_start(d);
+    if (!rc)
+        d->vcpus[0]->initialised = true;
+    return rc;
 }
 
-/* The kernel, unpacked first if it is a bzImage, and the initrd, from the boot modules. */
-static int read_kernel(const struct bootdom_spec *spec, struct elf_image *img,
-                       struct bzimage_buf *unpacked, const void **initrd, size_t *initrd_size)
+int pvh_start_vcpu0(struct domain *d, uint32_t entry, uint64_t start_info)
 {
-    const void *kernel;
-    size_t kernel_size;
-    int rc;
+    int rc = pvh_ready_vcpu0(d, entry, start_info);
 
-    kernel = bootdom_module_data(spec->kernel_module, &kernel_size);
-    if (spec->initrd_module >= 0)
-        *initrd = bootdom_module_data(spec->initrd_module, initrd_size);
-    rc = bzimage_unpack(spec->name, &kernel, &kernel_size, unpacked);
+    return rc ? rc : domain_start(d);
+}
+
+/* The kernel, unpacked first if it is a bzImage, parsed as a PVH ELF. */
+static int read_kernel(const struct bootdom_spec *spec, const struct pvh_images *im,
+                       struct elf_image *img, struct bzimage_buf *unpacked)
+{
+    const void *kernel = im->kernel;
+    size_t kernel_size = im->kernel_size;
+    int rc = bzimage_unpack(spec->name, &kernel, &kernel_size, unpacked);
+
     if (rc)
         return rc;
     return elf_image_parse(img, kernel, kernel_size, spec->mem);
@@ -151,7 +156,7 @@ static int create_domain(const struct bootdom_spec *spec, int boot_index,
 /* Copies the guest's contents in and starts it; t0: when the build began. */
 static int fill_and_start(struct domain *d, const struct bootdom_spec *spec,
                           const struct elf_image *img, const struct pvh_layout *l,
-                          const void *initrd, uint64_t t0)
+                          const void *initrd, uint64_t t0, bool start)
 {
     uint64_t us;
     int rc;
@@ -169,33 +174,31 @@ static int fill_and_start(struct domain *d, const struct bootdom_spec *spec,
     printk("dom %s id=%u: %llu MiB, %u vCPUs, pool %s, built in %llu us\n", d->name, d->id,
            (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus, sched_pool_name(d->pool),
            (unsigned long long)us);
+    if (!start)
+        return pvh_ready_vcpu0(d, img->phys32_entry, l->start_info_paddr);
     return pvh_start_vcpu0(d, img->phys32_entry, l->start_info_paddr);
 }
 
-int bootdom_build(const struct bootdom_spec *spec, int boot_index)
+int bootdom_build_images(const struct bootdom_spec *spec, int boot_index,
+                         const struct pvh_images *im, bool start, struct domain **out)
 {
-    if (spec->hardware)
-        return dom0_build(spec, boot_index);
-
     uint64_t t0 = time_now_ns();
     struct elf_image *img = xmalloc(sizeof(*img));
     struct pvh_layout *l = xmalloc(sizeof(*l));
-    const void *initrd = NULL;
-    size_t initrd_size = 0;
     struct bzimage_buf unpacked = { .order = -1 };
     struct domain *d = NULL;
     int rc = -ENOMEM;
 
     if (!img || !l)
         goto out;
-    rc = read_kernel(spec, img, &unpacked, &initrd, &initrd_size);
+    rc = read_kernel(spec, im, img, &unpacked);
     if (!rc)
-        rc = lay_out(spec, img, initrd_size, l);
+        rc = lay_out(spec, img, im->initrd ? im->initrd_size : 0, l);
     if (!rc)
         rc = create_domain(spec, boot_index, l, &d);
     if (rc)
         goto out;
-    rc = fill_and_start(d, spec, img, l, initrd, t0);
+    rc = fill_and_start(d, spec, img, l, im->initrd, t0, start);
     if (rc) {
         d->boot_index = -1;     /* never started: nothing to rebuild or count */
         domain_shutdown(d, DOM_END_CRASH);
@@ -206,5 +209,19 @@ out:
     xfree(l);
     if (rc && !d)
         printk(LOG_ERR "dom %s: cannot be built (%d)\n", spec->name, rc);
+    if (out)
+        *out = rc ? NULL : d;
     return rc;
+}
+
+int bootdom_build(const struct bootdom_spec *spec, int boot_index)
+{
+    struct pvh_images im = { NULL, 0, NULL, 0 };
+
+    if (spec->hardware)
+        return dom0_build(spec, boot_index);
+    im.kernel = bootdom_module_data(spec->kernel_module, &im.kernel_size);
+    if (spec->initrd_module >= 0)
+        im.initrd = bootdom_module_data(spec->initrd_module, &im.initrd_size);
+    return bootdom_build_images(spec, boot_index, &im, true, NULL);
 }

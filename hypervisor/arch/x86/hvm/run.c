@@ -76,10 +76,29 @@ void vcpu_down(struct vcpu *v)
         domain_shutdown(d, DOM_END_POWEROFF);
 }
 
+/* A paused domain's vCPU stays blocked in the scheduler: the unpause that
+ * clears d->paused and then wakes each vCPU not blocked (common/ctl/
+ * domctl.c) sees this v->blocked, or this sees paused cleared. */
 void vcpu_wake(struct vcpu *v)
 {
-    v->blocked = false;
+    __atomic_store_n(&v->blocked, false, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&v->domain->paused, __ATOMIC_SEQ_CST))
+        return;
     cpu_resched(sched_wake(&v->unit, time_now_ns()));
+}
+
+/* Picked while its domain is paused: off the CPU without running. The
+ * unit is blocked before paused is read again, so an unpause in between
+ * either is seen here or wakes the blocked unit. */
+static bool leave_if_paused(struct run_cpu *rc, struct vcpu *v)
+{
+    if (!__atomic_load_n(&v->domain->paused, __ATOMIC_SEQ_CST))
+        return false;
+    sched_block(&v->unit, time_now_ns());
+    rc->resched = true;
+    if (!__atomic_load_n(&v->domain->paused, __ATOMIC_SEQ_CST))
+        cpu_resched(sched_wake(&v->unit, time_now_ns()));
+    return true;
 }
 
 /*
@@ -157,6 +176,8 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
     struct domain *d = v->domain;
     struct hvm_exit exit;
 
+    if (leave_if_paused(rc, v))
+        return;
     if (!v->started) {
         v->started = true;
         if (v->id == 0)
@@ -169,7 +190,7 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
     __atomic_store_n(&v->run_cpu, (int)smp_processor_id(), __ATOMIC_RELEASE);
     for (;;) {
         local_irq_disable();
-        if (rc->resched || d->state != DOM_RUNNING) {
+        if (rc->resched || d->state != DOM_RUNNING || d->paused) {
             local_irq_enable();
             break;
         }

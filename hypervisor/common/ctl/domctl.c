@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * __HYPERVISOR_tess_domctl (public/tessera/ctl.h): stages and create
+ * (stage.c, create.c), and what the control domain does to a domain once
+ * it exists: getinfo, pause, unpause, shutdown, destroy.
+ *
+ * The domain acted on is looked up with domain_by_id() and used only
+ * within this call (its rules, tessera/domain.h). A domain still being
+ * built by another call (BUILDING and not paused) is left alone: -EBUSY.
+ * The control domain cannot pause, shut down or destroy itself here.
+ */
+#include <asm/percpu.h>
+#include <public/xen/errno.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/guest_mem.h>
+#include <tessera/hypercall.h>
+#include <tessera/lib.h>
+#include "private.h"
+
+static bool being_built(const struct domain *d)
+{
+    return d->state == DOM_BUILDING && !__atomic_load_n(&d->paused, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Every CPU asks its scheduler again (a vCPU of d in guest mode leaves it,
+ * then off its CPU as run.c finds d paused); returns once none of d's
+ * vCPUs is on a CPU. They cannot be waiting for this CPU: it is not in
+ * guest mode, and takes interrupts.
+ */
+static void pause(struct domain *d)
+{
+    __atomic_store_n(&d->paused, true, __ATOMIC_SEQ_CST);
+    for (unsigned int c = 0; c < nr_cpus_online; c++)
+        cpu_resched((int)c);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        while (__atomic_load_n(&d->vcpus[i]->run_cpu, __ATOMIC_ACQUIRE) >= 0)
+            cpu_relax();
+}
+
+/* Clears paused, then wakes each vCPU that is up and not blocked (the
+ * other half of vcpu_wake()'s check); a domain created paused starts. */
+static long unpause(struct domain *d)
+{
+    if (d->state == DOM_BUILDING) {
+        __atomic_store_n(&d->paused, false, __ATOMIC_SEQ_CST);
+        return domain_start(d) ? -XEN_EINVAL : 0;
+    }
+    __atomic_store_n(&d->paused, false, __ATOMIC_SEQ_CST);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *t = d->vcpus[i];
+        if (t->up && !__atomic_load_n(&t->blocked, __ATOMIC_SEQ_CST))
+            vcpu_wake(t);
+    }
+    return 0;
+}
+
+static long act_on(struct vcpu *v, struct tess_domctl *op)
+{
+    struct domain *d = op->domid <= 0xffff ? domain_by_id((uint16_t)op->domid) : NULL;
+
+    if (!d)
+        return -XEN_ESRCH;
+    if (op->cmd == TESS_DOMCTL_getinfo) {
+        ctl_dominfo(d, &op->u.getinfo);
+        return 0;
+    }
+    if (d == v->domain)
+        return -XEN_EINVAL;
+    if (being_built(d))
+        return -XEN_EBUSY;
+    if (d->state != DOM_BUILDING && d->state != DOM_RUNNING)
+        return -XEN_ESRCH;      /* ended since the lookup */
+    switch (op->cmd) {
+    case TESS_DOMCTL_pause:
+        pause(d);
+        return 0;
+    case TESS_DOMCTL_unpause:
+        return unpause(d);
+    case TESS_DOMCTL_shutdown:
+        /* The reasons SCHEDOP_shutdown takes (sched_op.c). */
+        if (op->reason > DOM_END_WATCHDOG)
+            return op->reason == DOM_END_SOFT_RESET ? -XEN_EOPNOTSUPP : -XEN_EINVAL;
+        printk("ctl: dom %s id=%u shut down (%s) by the control domain\n", d->name, d->id,
+               domain_end_name((enum domain_end)op->reason));
+        domain_shutdown(d, (enum domain_end)op->reason);
+        return 0;
+    case TESS_DOMCTL_destroy:
+        /* Its end as a poweroff: no reason it gave. Its memory returns
+         * once every CPU has let go of it (domain_reap). */
+        printk("ctl: dom %s id=%u destroyed by the control domain\n", d->name, d->id);
+        domain_shutdown(d, DOM_END_POWEROFF);
+        return 0;
+    }
+    return -XEN_ENOSYS;
+}
+
+long do_tess_domctl(struct vcpu *v, uint64_t arg[6])
+{
+    struct tess_domctl op;
+    long rc;
+
+    rc = ctl_copy_op(v, arg[0], &op, sizeof(op));
+    if (rc)
+        return rc;
+    switch (op.cmd) {
+    case TESS_DOMCTL_stage_alloc:
+        rc = stage_alloc(v, &op.u.stage_alloc);
+        if (!rc && copy_field_to_guest(v, arg[0], &op, u.stage_alloc.stage)) {
+            stage_free(v, op.u.stage_alloc.stage);      /* nobody could name it */
+            rc = -XEN_EFAULT;
+        }
+        return rc;
+    case TESS_DOMCTL_stage_write:
+        return stage_write(v, &op.u.stage_write);
+    case TESS_DOMCTL_stage_free:
+        return stage_free(v, op.u.stage_free);
+    case TESS_DOMCTL_create:
+        rc = ctl_create(v, &op.u.create);
+        if (!rc && copy_field_to_guest(v, arg[0], &op, u.create.domid))
+            rc = -XEN_EFAULT;   /* the domain exists: the list shows it */
+        return rc;
+    case TESS_DOMCTL_getinfo:
+        rc = act_on(v, &op);
+        if (!rc && copy_field_to_guest(v, arg[0], &op, u.getinfo))
+            rc = -XEN_EFAULT;
+        return rc;
+    case TESS_DOMCTL_pause:
+    case TESS_DOMCTL_unpause:
+    case TESS_DOMCTL_shutdown:
+    case TESS_DOMCTL_destroy:
+        return act_on(v, &op);
+    }
+    return -XEN_ENOSYS;
+}
