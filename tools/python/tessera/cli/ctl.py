@@ -35,7 +35,8 @@ def resolve(lt, dom):
 
 
 def state(d):
-    """dying, paused, running, or built (created paused and never started)."""
+    """dying, paused (also when created paused), running, or built (none
+    of these: still being built)."""
     for word in ("dying", "paused", "running"):
         if d[word]:
             return word
