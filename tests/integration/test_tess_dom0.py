@@ -11,7 +11,8 @@ syntax error located FILE:LINE:COL with exit 3, a kernel that is not one,
 more memory than is free, an unknown pool, a CPU that does not exist) and
 a destroy of unknown domains, each leaving no domain and the same free
 memory; a running domain paused (its CPU time stops), unpaused and
-destroyed, one shut down with -w; free memory back to exactly what it was
+destroyed; one with a 5 MiB initrd created on a terminal (script(1)),
+which shows the staging progress, then destroyed; one shut down with -w; free memory back to exactly what it was
 after the first domain's life (the heap keeps a slab per size class once
 used, which dom0 prints as "heap kept N pages": 6 here)."""
 import os
@@ -27,7 +28,7 @@ DOM0 = "dom0 mem=1G vcpus=2 -- root=LABEL=tessdom0 console=hvc0"
 CHECKS = os.path.join(REPO, "tests", "integration", "harness", "dom0_tess_checks.py")
 CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite",
               "bad-kernel", "bad-too-much-memory", "bad-pool", "bad-cpu", "destroy-unknown",
-              "pause-unpause", "destroy", "shutdown-wait", "memory-back")
+              "pause-unpause", "destroy", "initrd-progress", "shutdown-wait", "memory-back")
 
 
 def test_tess_in_dom0(tmp_path):

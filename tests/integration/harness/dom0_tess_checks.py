@@ -9,6 +9,7 @@ domains' own console lines against. Every line stays under 128 characters.
 No CONFIG keys beyond dom0_checks.py's are used (poweroff)."""
 import json
 import os
+import re
 import subprocess
 import time
 
@@ -218,6 +219,25 @@ def lifecycle():
         wait_until("m2 gone", lambda: "m2" not in domains(), 30)
         delta = free_pages() - state["free0"]
         expect("destroy", r.returncode == 0 and not delta, f"{short(r)} free {delta:+d}")
+
+    @check("initrd-progress")
+    def _initrd():
+        rd = os.path.join(WORK, "rd.img")
+        with open(rd, "wb") as f:
+            f.write(os.urandom(5 << 20))
+        path = mini_cfg("m4", extra=f'ramdisk = "{rd}"\n',
+                        cmdline="mini.bench=spin mini.ms=900000")
+        # script(1) gives tess a terminal, where it shows its progress.
+        r = subprocess.run(["script", "-qec", f"tess create {path}", "/dev/null"],
+                           capture_output=True, text=True, timeout=300)
+        steps = re.findall(r"staging m4: (\d+)% of 5\.\d MiB", r.stdout)
+        shown = len(steps) == 6 and steps[-1] == "100"     # 6 chunks of 1 MiB
+        listed = domains().get("m4", {}).get("state") == "running"
+        r2 = tess("destroy", "m4")
+        wait_until("m4 gone", lambda: "m4" not in domains(), 30)
+        delta = free_pages() - state["free0"]
+        expect("initrd-progress", r.returncode == 0 and shown and listed and r2.returncode == 0
+               and not delta, f"steps {','.join(steps)} listed {listed} free {delta:+d} {short(r2)}")
 
     @check("shutdown-wait")
     def _shutdown():

@@ -61,7 +61,8 @@ def _refuse_unsupported(path, dom):
 
 
 class _Progress:
-    """'staging N/M MiB' on a terminal, rewritten in place; nothing otherwise."""
+    """'staging NAME: P% of M MiB' on a terminal, rewritten in place;
+    nothing otherwise."""
 
     def __init__(self, name):
         self.name = name
@@ -69,7 +70,8 @@ class _Progress:
 
     def __call__(self, done, total):
         if sys.stderr.isatty():
-            print(f"\rtess: staging {self.name}: {done >> 20}/{total >> 20} MiB",
+            print(f"\rtess: staging {self.name}: {done * 100 // total}% of "
+                  f"{total / (1 << 20):.1f} MiB",
                   end="", file=sys.stderr, flush=True)
             self.shown = True
 
