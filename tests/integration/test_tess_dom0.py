@@ -12,7 +12,9 @@ more memory than is free, an unknown pool, a CPU that does not exist) and
 a destroy of unknown domains, each leaving no domain and the same free
 memory; a running domain paused (its CPU time stops), unpaused and
 destroyed; one with a 5 MiB initrd created on a terminal (script(1)),
-which shows the staging progress, then destroyed; one shut down with -w; free memory back to exactly what it was
+which shows the staging progress, then destroyed; a create with a 255 MiB
+initrd interrupted (SIGINT) while staging: status 130, nothing left, its
+stage freed; one shut down with -w; free memory back to exactly what it was
 after the first domain's life (the heap keeps a slab per size class once
 used, which dom0 prints as "heap kept N pages": 6 here)."""
 import os
@@ -28,7 +30,8 @@ DOM0 = "dom0 mem=1G vcpus=2 -- root=LABEL=tessdom0 console=hvc0"
 CHECKS = os.path.join(REPO, "tests", "integration", "harness", "dom0_tess_checks.py")
 CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite",
               "bad-kernel", "bad-too-much-memory", "bad-pool", "bad-cpu", "destroy-unknown",
-              "pause-unpause", "destroy", "initrd-progress", "shutdown-wait", "memory-back")
+              "pause-unpause", "destroy", "initrd-progress", "interrupted",
+              "shutdown-wait", "memory-back")
 
 
 def test_tess_in_dom0(tmp_path):

@@ -9,7 +9,9 @@ domains' own console lines against. Every line stays under 128 characters.
 No CONFIG keys beyond dom0_checks.py's are used (poweroff)."""
 import json
 import os
+import pty
 import re
+import signal
 import subprocess
 import time
 
@@ -238,6 +240,42 @@ def lifecycle():
         delta = free_pages() - state["free0"]
         expect("initrd-progress", r.returncode == 0 and shown and listed and r2.returncode == 0
                and not delta, f"steps {','.join(steps)} listed {listed} free {delta:+d} {short(r2)}")
+
+    @check("interrupted")
+    def _interrupted():
+        """Ctrl-C while staging a 255 MiB initrd: status 130, no domain,
+        the stage freed (free memory as before). tess is stopped at the
+        first progress line seen, so that the interrupt lands mid-staging."""
+        rd = os.path.join(WORK, "big.img")
+        with open(rd, "wb") as f:
+            f.truncate(255 << 20)
+        path = mini_cfg("m5", extra=f'ramdisk = "{rd}"\n')
+        master, slave = pty.openpty()
+
+        def sigint_default():
+            # init runs rc.local with SIGINT ignored, which tess would keep.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+        proc = subprocess.Popen(["tess", "create", path], stdin=slave, stdout=slave,
+                                stderr=slave, preexec_fn=sigint_default)
+        os.close(slave)
+        seen = b""
+        while b"% of" not in seen:
+            seen += os.read(master, 256)
+        proc.send_signal(signal.SIGSTOP)
+        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGCONT)
+        rc = proc.wait(timeout=120)
+        try:
+            while True:
+                seen += os.read(master, 4096)
+        except OSError:             # EIO once the child side is closed
+            pass
+        os.close(master)
+        steps = re.findall(rb"staging m5: (\d+)%", seen)
+        delta = free_pages() - state["free0"]
+        ok = rc == 130 and steps and int(steps[-1]) < 100 and "m5" not in domains()
+        expect("interrupted", ok and not delta,
+               f"rc {rc} at {int(steps[-1]) if steps else '-'}% free {delta:+d}")
 
     @check("shutdown-wait")
     def _shutdown():

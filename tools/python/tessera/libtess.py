@@ -10,6 +10,7 @@ so nothing here depends on public/tessera/ctl.h's layouts.
 import ctypes
 import errno
 import os
+import signal
 
 # Where libtess.so is looked for: $TESS_LIBTESS, dom0's image, the build
 # tree beside this source tree (build/lib, or $O/lib).
@@ -164,21 +165,28 @@ class Libtess:
     def create(self, kernel, initrd, cmdline, name, pool, cpus, mem_bytes, vcpus,
                paused=False, progress=None):
         """Build a domain; return its id. progress(done, total) after each
-        chunk; a KeyboardInterrupt there stops the create (nothing is left
-        behind) and is raised again here."""
+        chunk. Ctrl-C (SIGINT, unless ignored) meanwhile stops the create,
+        nothing left behind, and raises KeyboardInterrupt here. A handler
+        that only takes note is installed for the call, because a
+        KeyboardInterrupt raised inside a ctypes callback is lost."""
         interrupted = []
 
         def relay(done, total, _arg):
-            try:
-                if progress:
-                    progress(done, total)
-                return 0
-            except KeyboardInterrupt:
-                interrupted.append(True)
-                return 1
-        rc = self.lib.libtess_create(
-            self.h, _bytes(kernel), _bytes(initrd), _bytes(cmdline), _bytes(name),
-            _bytes(pool), _bytes(cpus), mem_bytes, vcpus, int(paused), _PROGRESS(relay), None)
+            if progress:
+                progress(done, total)
+            return 1 if interrupted else 0
+
+        old = signal.getsignal(signal.SIGINT)
+        if old != signal.SIG_IGN:
+            signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+        try:
+            rc = self.lib.libtess_create(
+                self.h, _bytes(kernel), _bytes(initrd), _bytes(cmdline), _bytes(name),
+                _bytes(pool), _bytes(cpus), mem_bytes, vcpus, int(paused), _PROGRESS(relay),
+                None)
+        finally:
+            if old != signal.SIG_IGN:
+                signal.signal(signal.SIGINT, old)
         if interrupted:
             raise KeyboardInterrupt
         return self._check(rc)
