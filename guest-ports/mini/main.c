@@ -9,7 +9,8 @@
  *   mini.bench=<name>   run a benchmark instead of the self-tests
  *   mini.gnttab=<role> mini.peer=<domid>  one side of the two-domain grant case
  *   mini.ctl=<role> mini.peer=<domid>     dom0's privileged calls (priv, on
- *                       dom0) or its domU (peer, peer-crash)
+ *                       dom0) or its domU (peer, peer-crash); the control
+ *                       hypercalls as dom0's toolstack (create, bench)
  *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
  *   mini.end=halt       end with HLT, interrupts off, on every vCPU (as Linux's
  *                       poweroff does without ACPI sleep states)

@@ -133,6 +133,11 @@ unsigned int dom0_ctl_run(const char *role, uint16_t peer);
  * toolstack's path (role create) or create's timing (role bench). */
 void tests_ctl_refused(void);
 unsigned int ctl_toolstack_run(const char *role);
+/* ctl_race.c: vCPU 1 calling the control hypercalls on domain target
+ * (0: none) and creating junk named next, while vCPU 0 works. */
+bool ctl_race_start(void);
+void ctl_race_target(uint32_t domid, const char *next);
+void ctl_race_stop(void);
 void tests_apic(void);
 void tests_apic_smp(void);
 void apic_ap_idle(void) __attribute__((noreturn));

@@ -180,6 +180,21 @@ static uint64_t wait_free(uint64_t want)
     return now;
 }
 
+/* Once what ended before has been freed (nothing changes for 200 ms). */
+static uint64_t settled_free_pages(void)
+{
+    uint64_t last = free_pages(), t0 = rdtsc(), start = rdtsc(), now;
+
+    while (ms_since(t0) < 200 && ms_since(start) < 5000) {
+        yield();
+        if ((now = free_pages()) != last) {
+            last = now;
+            t0 = rdtsc();
+        }
+    }
+    return last;
+}
+
 static void sysctls(void)
 {
     long rc;
@@ -464,7 +479,7 @@ static void selftest_domain(const uint8_t *img, uint64_t size)
  * returns, and the reboot is not acted on. */
 static void end_domains(const uint8_t *img, uint64_t size)
 {
-    uint64_t before = free_pages();
+    uint64_t before = settled_free_pages();
     uint32_t h = 0, id = 0;
     long rc = stage_upload(img, size, &h);
 
@@ -500,6 +515,102 @@ static void end_domains(const uint8_t *img, uint64_t size)
           (unsigned long)before, (unsigned long)after);
 }
 
+/* In a dedicated pool (the first the list shows; none: skipped): a domain
+ * takes its free CPU, the next one finds none (-EBUSY, nothing left
+ * behind), a CPU outside the pool is refused. */
+static void dedicated_pool(const uint8_t *img, uint64_t size)
+{
+    static struct tess_poolinfo pools[8];
+    const struct tess_poolinfo *rt = NULL;
+    uint32_t h = 0, id = 0, id2 = 0;
+    long rc;
+
+    memset(&sop, 0, sizeof(sop));
+    sop.u.pool_list = (struct tess_pool_list){ .max = 8, .buffer = (uintptr_t)pools };
+    rc = sysctl(TESS_SYSCTL_pool_list, TESS_CTL_INTERFACE_VERSION);
+    for (unsigned int i = 0; !rc && i < sop.u.pool_list.nr && !rt; i++)
+        if (pools[i].dedicated)
+            rt = &pools[i];
+    if (!rt) {
+        printf("mini: SKIP ctl.dedicated_pool no dedicated pool\n");
+        return;
+    }
+    uint64_t before = settled_free_pages();
+    rc = stage_upload(img, size, &h);
+    rc = rc ? rc : create(h, "r1", 32ul << 20, 1, rt->name, "mini.bench=spin mini.ms=600000", 0,
+                          &id);
+    expect("ctl.dedicated_pool_create", rc, 0);
+    rc = stage_upload(img, size, &h);
+    rc = rc ? rc : create(h, "r2", 32ul << 20, 1, rt->name, "mini.bench=spin mini.ms=600000", 0,
+                          &id2);
+    expect("ctl.dedicated_pool_full", rc, -XEN_EBUSY);
+    h = junk_stage();
+    memset(&dop, 0, sizeof(dop));
+    dop.u.create = (struct tess_create){ .stage = h, .mem_bytes = 32ul << 20, .nr_vcpus = 1,
+                                         .has_cpus = 1, .cpus = { 1 } };   /* CPU 0 */
+    memcpy(dop.u.create.name, "r3", 3);
+    memcpy(dop.u.create.pool, rt->name, sizeof(rt->name));
+    expect("ctl.dedicated_pool_cpu_outside", domctl(TESS_DOMCTL_create, 0), -XEN_EINVAL);
+    memset(&sop, 0, sizeof(sop));
+    sop.u.pool_list = (struct tess_pool_list){ .max = 8, .buffer = (uintptr_t)pools };
+    rc = sysctl(TESS_SYSCTL_pool_list, TESS_CTL_INTERFACE_VERSION);
+    CHECK("ctl.dedicated_pool_counts_it", rc == 0 && rt->nr_domains == 1, "rc %ld, %u domains",
+          rc, rt->nr_domains);
+    if (id)
+        expect("ctl.dedicated_pool_destroy", domctl(TESS_DOMCTL_destroy, id), 0);
+    CHECK("ctl.dedicated_pool_gone", wait_gone(id), " ");
+    uint64_t after = wait_free(before);
+    CHECK("ctl.dedicated_pool_leaves_nothing", after == before, "%lu before, %lu after",
+          (unsigned long)before, (unsigned long)after);
+}
+
+/* vCPU 1 on the domains vCPU 0 creates and destroys (ctl_race.c). */
+static void race(const uint8_t *img, uint64_t size)
+{
+    uint64_t before = settled_free_pages();
+    uint32_t h = 0, id = 0;
+    unsigned int name_taken = 0;
+    char name[16];
+
+    if (nr_vcpus < 2) {
+        printf("mini: SKIP ctl.race one vCPU\n");
+        return;
+    }
+    if (!ctl_race_start()) {
+        CHECK("ctl.race_started", false, " ");
+        return;
+    }
+    for (unsigned int i = 0; i < 6; i++) {
+        snprintf(name, sizeof(name), "c%u", i);
+        ctl_race_target(0, name);
+        long rc = -XEN_EEXIST;
+        /* vCPU 1's junk create may hold the name for a moment. */
+        for (unsigned int tries = 0; rc == -XEN_EEXIST && tries < 20; tries++) {
+            rc = stage_upload(img, size, &h);
+            rc = rc ? rc : create(h, name, 32ul << 20, 1, "", "mini.bench=spin mini.ms=600000",
+                                  0, &id);
+            name_taken += rc == -XEN_EEXIST;
+        }
+        if (rc) {
+            CHECK("ctl.race_create", false, "%s: rc %ld", name, rc);
+            break;
+        }
+        ctl_race_target(id, name);
+        uint64_t t0 = rdtsc();
+        while (ms_since(t0) < 30)
+            yield();
+        rc = domctl(TESS_DOMCTL_destroy, id);
+        CHECK("ctl.race_destroy", (rc == 0 || rc == -XEN_EBUSY) && wait_gone(id), "%s: rc %ld",
+              name, rc);
+    }
+    ctl_race_target(0, "");
+    ctl_race_stop();
+    printf("mini: ctl race: vCPU 1 held the name vCPU 0 wanted %u times\n", name_taken);
+    uint64_t after = wait_free(before);
+    CHECK("ctl.race_leaves_nothing", after == before, "free pages %lu before, %lu after",
+          (unsigned long)before, (unsigned long)after);
+}
+
 static bool find_image(const uint8_t **img, uint64_t *size)
 {
     const struct hvm_modlist_entry *m;
@@ -522,13 +633,15 @@ static void bench(const uint8_t *img, uint64_t size)
     for (unsigned long i = 0; i < n; i++) {
         char name[16];
         uint32_t h = 0, id = 0;
-        long rc = stage_upload(img, size, &h);
-        snprintf(name, sizeof(name), "b%lu", i);
         uint64_t t0 = rdtsc();
-        rc = rc ? rc : create(h, name, 32ul << 20, 1, "", "mini.bench=spin mini.ms=1", 0, &id);
+        long rc = stage_upload(img, size, &h);
         uint64_t t1 = rdtsc();
-        printf("mini: ctl bench create %s rc=%ld call_at_us=%lu create_us=%lu\n", name, rc,
-               (unsigned long)(tsc_to_ns(t0) / 1000), (unsigned long)(tsc_to_ns(t1 - t0) / 1000));
+        snprintf(name, sizeof(name), "b%lu", i);
+        rc = rc ? rc : create(h, name, 32ul << 20, 1, "", "mini.bench=spin mini.ms=1", 0, &id);
+        uint64_t t2 = rdtsc();
+        printf("mini: ctl bench create %s rc=%ld stage_us=%lu call_at_us=%lu create_us=%lu\n",
+               name, rc, (unsigned long)(tsc_to_ns(t1 - t0) / 1000),
+               (unsigned long)(tsc_to_ns(t1) / 1000), (unsigned long)(tsc_to_ns(t2 - t1) / 1000));
         CHECK("ctl.bench_create", rc == 0 && wait_gone(id), "rc %ld", rc);
     }
 }
@@ -553,5 +666,12 @@ unsigned int ctl_toolstack_run(const char *role)
     create_hostile();
     selftest_domain(img, size);
     end_domains(img, size);
+    dedicated_pool(img, size);
+    race(img, size);
+    /* Left for our end to free (the integration test reads the log). */
+    uint32_t h;
+    long rc = stage_alloc(size, size, &h);
+    rc = rc ? rc : stage_write(h, TESS_STAGE_INITRD, 0, CHUNK, (uintptr_t)img);
+    expect("ctl.stage_left_for_the_end", rc, 0);
     return SHUTDOWN_poweroff;
 }

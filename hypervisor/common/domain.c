@@ -72,12 +72,21 @@ struct domain *domain_by_id(uint16_t id)
     return NULL;
 }
 
+struct domain *domain_first_live(void)
+{
+    return __atomic_load_n(&domains, __ATOMIC_ACQUIRE);
+}
+
+struct domain *domain_next_live(const struct domain *d)
+{
+    return __atomic_load_n(&d->next_live, __ATOMIC_ACQUIRE);
+}
+
 struct domain *domain_next(uint32_t from)
 {
     struct domain *best = NULL;
 
-    for (struct domain *d = __atomic_load_n(&domains, __ATOMIC_ACQUIRE); d;
-         d = __atomic_load_n(&d->next_live, __ATOMIC_ACQUIRE))
+    for (struct domain *d = domain_first_live(); d; d = domain_next_live(d))
         if (d->id >= from && (!best || d->id < best->id))
             best = d;
     return best;
@@ -195,7 +204,6 @@ static uint64_t free_domain(struct domain *d)
 {
     uint64_t before = chunk_bytes(d);
 
-    ctl_domain_freed(d->id);    /* the stages it made, if it was the control domain */
     grant_table_destroy(d);     /* may keep RAM blocks others still map */
     uint64_t held = before - chunk_bytes(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
@@ -449,6 +457,9 @@ void domain_reap(void)
         strlcpy(name, d->name, sizeof(name));
         char peaks[160];
         budget_format(&d->budget, peaks, sizeof(peaks));
+        /* The stages it made, if it was the control domain; here, not in
+         * free_domain(), which a failed create calls before the id is its. */
+        ctl_domain_freed(d->id);
         uint64_t mem = d->mem_bytes, held = free_domain(d);
         uint64_t ram = mem - MIN(mem, held);
         if (held)

@@ -25,7 +25,7 @@ static char creating[MAX_CREATING][TESS_NAME_MAX];
 
 static bool name_live(const char *name)
 {
-    for (struct domain *d = domain_next(0); d; d = domain_next(d->id + 1u))
+    for (struct domain *d = domain_first_live(); d; d = domain_next_live(d))
         if (!strcmp(d->name, name))
             return true;
     return false;

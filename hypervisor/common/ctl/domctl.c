@@ -16,6 +16,8 @@
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
+#include <tessera/sched.h>
+#include <tessera/time.h>
 #include "private.h"
 
 static bool being_built(const struct domain *d)
@@ -24,18 +26,22 @@ static bool being_built(const struct domain *d)
 }
 
 /*
- * Every CPU asks its scheduler again (a vCPU of d in guest mode leaves it,
- * then off its CPU as run.c finds d paused); returns once none of d's
- * vCPUs is on a CPU. They cannot be waiting for this CPU: it is not in
- * guest mode, and takes interrupts.
+ * Every vCPU of d is blocked in the scheduler (a wake leaves it so while
+ * paused, run.c), every CPU asks its scheduler again; returns once none
+ * of d's vCPUs is on a CPU or still a CPU's current unit, so its CPU time
+ * stands still from here. Its vCPUs cannot be waiting for this CPU: it is
+ * not in guest mode, and takes interrupts.
  */
 static void pause(struct domain *d)
 {
     __atomic_store_n(&d->paused, true, __ATOMIC_SEQ_CST);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        sched_block(&d->vcpus[i]->unit, time_now_ns());
     for (unsigned int c = 0; c < nr_cpus_online; c++)
         cpu_resched((int)c);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        while (__atomic_load_n(&d->vcpus[i]->run_cpu, __ATOMIC_ACQUIRE) >= 0)
+        while (__atomic_load_n(&d->vcpus[i]->run_cpu, __ATOMIC_ACQUIRE) >= 0 ||
+               sched_unit_cpu(&d->vcpus[i]->unit) >= 0)
             cpu_relax();
 }
 

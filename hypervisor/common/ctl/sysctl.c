@@ -100,7 +100,7 @@ static unsigned int pool_domains(const struct sched_pool *p)
 {
     unsigned int n = 0;
 
-    for (struct domain *d = domain_next(0); d; d = domain_next(d->id + 1u))
+    for (struct domain *d = domain_first_live(); d; d = domain_next_live(d))
         n += d->pool == p;
     return n;
 }

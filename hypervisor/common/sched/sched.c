@@ -627,6 +627,17 @@ int sched_cpu_stats(unsigned int cpu, uint64_t now, struct sched_cpu_stats *out)
     return 0;
 }
 
+int sched_unit_cpu(const struct sched_unit *u)
+{
+    unsigned long f;
+    struct sched_pool *p = lock_unit_pool(u, &f);
+    int cpu = u->cpu;
+
+    if (p)
+        unlock_pool(p, f);
+    return p ? cpu : -1;
+}
+
 uint64_t sched_unit_runtime(const struct sched_unit *u, uint64_t now)
 {
     unsigned long f;

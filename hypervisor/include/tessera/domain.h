@@ -169,6 +169,10 @@ const char *domain_end_name(enum domain_end reason);
 /* The live domain with the smallest id >= from, or NULL; under the rules
  * of domain_by_id(). */
 struct domain *domain_next(uint32_t from);
+/* The live domains in list order (not by id), under the same rules:
+ * for (d = domain_first_live(); d; d = domain_next_live(d)). */
+struct domain *domain_first_live(void);
+struct domain *domain_next_live(const struct domain *d);
 
 /* After a change to d->p2m that needs a TLB flush (p2m.h): returns once no
  * CPU can use a translation from before it, and frees the tables it

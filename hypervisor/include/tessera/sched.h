@@ -169,6 +169,9 @@ struct sched_decision sched_pick(unsigned int cpu, uint64_t now_ns);
 
 /* Counters up to now_ns. -EINVAL if cpu is in no pool. */
 int sched_cpu_stats(unsigned int cpu, uint64_t now_ns, struct sched_cpu_stats *out);
+/* The CPU u is current on (it stays so after sched_block until that CPU
+ * picks again), or -1. */
+int sched_unit_cpu(const struct sched_unit *u);
 /* u's runtime including the current run, up to now_ns. */
 uint64_t sched_unit_runtime(const struct sched_unit *u, uint64_t now_ns);
 

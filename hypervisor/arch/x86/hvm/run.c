@@ -187,7 +187,11 @@ static void run_vcpu(struct run_cpu *rc, struct vcpu *v)
     runstate_set(v, RUNSTATE_running);
     __asm__ volatile("fxrstor64 %0" :: "m"(*v->arch.fpu));
     rc->current = v;
-    __atomic_store_n(&v->run_cpu, (int)smp_processor_id(), __ATOMIC_RELEASE);
+    /* Sequentially consistent: against a pause, which sets d->paused and
+     * then waits for run_cpu to be -1, either it sees this store or the
+     * loop below sees its flag (a store then a load, which x86 may
+     * otherwise reorder). */
+    __atomic_store_n(&v->run_cpu, (int)smp_processor_id(), __ATOMIC_SEQ_CST);
     for (;;) {
         local_irq_disable();
         if (rc->resched || d->state != DOM_RUNNING || d->paused) {
