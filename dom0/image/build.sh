@@ -48,14 +48,18 @@ if ! fresh "$out/base.stamp" "$h" || [ ! -s "$out/base.tar" ]; then
   echo "$h" >"$out/base.stamp"
 fi
 
-stored=$build/bin/tess-stored
-[ -x "$stored" ] || { echo "build.sh: $stored missing: run 'make all' first" >&2; exit 1; }
+# What the build puts into the root filesystem beside the sources.
+built="$build/bin/tess-stored $build/lib/libtess.so $build/bin/libtess-test $build/mini.elf"
+for f in $built; do
+  [ -s "$f" ] || { echo "build.sh: $f missing: run 'make all' first" >&2; exit 1; }
+done
 h=$( (echo "$kpkg"; cat "$out/base.stamp" "$here/mkrootfs.sh" "$here/init.sh" \
-      "$here/poweroff.sh" "$here/udhcpc.script" "$stored";
-      find "$repo/tools/python" -name '*.py' -print0 | sort -z | xargs -0 cat) |
+      "$here/poweroff.sh" "$here/udhcpc.script" $built;
+      find "$repo/tools/python" \( -name '*.py' -o -name '*.rng' \) -print0 | sort -z |
+        xargs -0 cat) |
      sha256sum | cut -c1-32)
 if ! fresh "$out/rootfs.stamp" "$h" || [ ! -s "$out/rootfs.img" ]; then
-  "$here/mkrootfs.sh" "$out/base.tar" "$mods" "$repo" "$stored" "$out/rootfs.img"
+  "$here/mkrootfs.sh" "$out/base.tar" "$mods" "$repo" "$build" "$out/rootfs.img"
   echo "$h" >"$out/rootfs.stamp"
 fi
 echo "dom0-image: $out/{vmlinuz,initrd.img,rootfs.img} ($kpkg)" >&2

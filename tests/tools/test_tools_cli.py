@@ -27,7 +27,8 @@ COMMANDS = list(_commands(build_parser()))
 
 def test_every_command_is_listed():
     assert ("config", "check") in COMMANDS and ("store", "watch") in COMMANDS
-    assert len(COMMANDS) == 11
+    assert ("create",) in COMMANDS and ("shutdown",) in COMMANDS
+    assert len(COMMANDS) == 18
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "tess")

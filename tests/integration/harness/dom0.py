@@ -32,6 +32,7 @@ RESCUE = PREFIX + r"dom0-initrd: (.*); here is a shell"
 POWER_DOWN = r"reboot: Power down"
 # Runs in dom0, never imported here (it would run its checks on the host).
 CHECKS_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dom0_checks.py")
+REPORT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dom0_report.py")
 DATA_MIB = 64
 DISK_BYTES = 96 << 20
 BLOB_BYTES = 4 << 20
@@ -99,9 +100,12 @@ def write_rc_local(image, text, workdir):
 
 
 class Dom0Run:
-    """Everything one dom0 boot needs besides the machine itself."""
+    """Everything one dom0 boot needs besides the machine itself. checks:
+    the script that becomes rc.local (another one must print the same
+    dom0-check lines), extra_config: more CONFIG keys for it."""
 
-    def __init__(self, workdir, machine, xen, image=None, poweroff=True, idle_s=0):
+    def __init__(self, workdir, machine, xen, image=None, poweroff=True, idle_s=0,
+                 checks=CHECKS_SCRIPT, extra_config=None):
         if machine not in MACHINES:
             raise ValueError(f"machine must be one of {sorted(MACHINES)}")
         self.workdir = str(workdir)
@@ -118,10 +122,12 @@ class Dom0Run:
         config = {"ip": "10.0.2.15", "url": f"http://10.0.2.2:{self.server.port}/blob",
                   "size": self.server.size, "sha256": self.server.sha256,
                   "disk_bytes": DISK_BYTES, "data_mib": DATA_MIB, "xen": xen,
-                  "poweroff": poweroff, "idle_s": idle_s}
-        with open(CHECKS_SCRIPT) as f:
-            checks = f.read()
-        write_rc_local(self.root, f"#!/usr/bin/python3\nCONFIG = {config!r}\n" + checks,
+                  "poweroff": poweroff, "idle_s": idle_s, **(extra_config or {})}
+        script = ""
+        for path in (REPORT_SCRIPT, checks):
+            with open(path) as f:
+                script += f.read()
+        write_rc_local(self.root, f"#!/usr/bin/python3\nCONFIG = {config!r}\n" + script,
                        self.workdir)
 
     def qemu_args(self, nic=True, data_disk=True, nic_options=""):

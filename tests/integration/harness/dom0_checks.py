@@ -24,27 +24,12 @@ import urllib.request
 if __name__ != "__main__":
     raise ImportError("dom0_checks.py runs in dom0 as /etc/rc.local; harness/dom0.py reads it")
 CONFIG = globals().get("CONFIG", {})
-results = []
-
-
-def report(status, name, detail=""):
-    results.append(status)
-    print(f"dom0-check: {status} {name} {detail}".rstrip(), flush=True)
+# report(), check() and results: harness/dom0_report.py, put before this.
+report, check, results = globals()["report"], globals()["check"], globals()["results"]
 
 
 def figure(name, mbps):
     print(f"dom0-figure: {name} MB/s {mbps:.2f}", flush=True)
-
-
-def check(name):
-    """Decorator: run the check, report an exception as its failure."""
-    def wrap(fn):
-        try:
-            fn()
-        except Exception as e:  # noqa: BLE001 - a failed check, not a crash
-            report("FAIL", name, f"{type(e).__name__}: {e}")
-        return fn
-    return wrap
 
 
 def irq_totals():

@@ -9,7 +9,8 @@ INTERRUPTED = 130
 
 
 class Failure(Exception):
-    """Ends the command with a message on stderr and exit status CODE."""
+    """Ends the command with exit status CODE and MESSAGE on stderr (None:
+    the command has already said why)."""
 
     def __init__(self, code, message):
         super().__init__(message)

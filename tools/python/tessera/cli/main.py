@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from tessera import __version__
-from tessera.cli import config_cmd, store_cmd
+from tessera.cli import config_cmd, create_cmd, info_cmd, life_cmd, store_cmd
 from tessera.cli.exitcodes import INTERRUPTED, OK, Failure
 
 EPILOG = ("exit status: 0 ok, 1 operation failed, 2 usage error, "
@@ -18,6 +18,9 @@ def build_parser():
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     config_cmd.register(sub, EPILOG)
     store_cmd.register(sub, EPILOG)
+    info_cmd.register(sub, EPILOG)
+    create_cmd.register(sub, EPILOG)
+    life_cmd.register(sub, EPILOG)
     return p
 
 
@@ -26,7 +29,8 @@ def main(argv=None):
     try:
         return args.func(args) or OK
     except Failure as e:
-        print(f"tess: {e}", file=sys.stderr)
+        if e.args[0] is not None:
+            print(f"tess: {e}", file=sys.stderr)
         return e.code
     except BrokenPipeError:
         return OK

@@ -14,13 +14,26 @@ SUPPORTED = STRING_KEYS + NUMBER_KEYS + ("cpus", "disk", "vif")
 BUILDERS = {"hvm": "hvm", "pvh": "pvh"}
 
 
-def loads(text, filename="<string>"):
-    """Parse xl.cfg TEXT into a Domain; raise ConfigError listing every problem."""
+def loads(text, filename="<string>", overrides=()):
+    """Parse xl.cfg TEXT into a Domain; raise ConfigError listing every problem.
+    OVERRIDES are xl's command-line `key=value` settings: as xl does, they are
+    read as lines after the file's last one (a problem in the first is
+    located on the line after the file's end) and replace the file's
+    settings of the same key."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    file_lines = text.count("\n")
     try:
-        settings = parse(text)
+        settings = parse(text + "".join(o + "\n" for o in overrides))
     except XlSyntaxError as e:
         raise ConfigError(filename, [Problem(e.line, e.col, e.message)]) from None
-    return _Reader(filename).read(settings)
+    return _Reader(filename).read(_overridden(settings, file_lines))
+
+
+def _overridden(settings, file_lines):
+    """Drop every setting that a later command-line setting replaces."""
+    last = {s.key: i for i, s in enumerate(settings) if s.line > file_lines}
+    return [s for i, s in enumerate(settings) if last.get(s.key, i) == i]
 
 
 class _Reader:

@@ -1,0 +1,297 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Runs INSIDE dom0 as its /etc/rc.local (test_tess_dom0.py has
+harness/dom0.py write it there, after a CONFIG = {...} line): `tess` and
+libtess against the hypervisor, one console line per check in
+dom0_checks.py's form, "dom0-check: PASS|FAIL <name> <detail>", then
+"dom0-check: done <passed> passed <failed> failed", then power-off.
+"dom0-tess: <event>" lines mark moments the test on the host orders the
+domains' own console lines against. Every line stays under 128 characters.
+No CONFIG keys beyond dom0_checks.py's are used (poweroff)."""
+import json
+import os
+import pty
+import re
+import signal
+import subprocess
+import time
+
+if __name__ != "__main__":
+    raise ImportError("dom0_tess_checks.py runs in dom0 as /etc/rc.local")
+CONFIG = globals().get("CONFIG", {})
+MINI = "/usr/lib/tessera/test/mini.elf"
+LIBTESS_TEST = "/usr/lib/tessera/test/libtess-test"
+WORK = "/tmp/tess"
+# report(), check() and results: harness/dom0_report.py, put before this.
+report, check, results = globals()["report"], globals()["check"], globals()["results"]
+
+
+def mark(event):
+    print(f"dom0-tess: {event}", flush=True)
+
+
+def expect(name, ok, detail):
+    report("PASS" if ok else "FAIL", name, detail)
+
+
+def tess(*args, timeout=300):
+    return subprocess.run(["tess", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def short(r):
+    return f"rc {r.returncode} {(r.stderr or r.stdout).strip()}"[:90]
+
+
+def config(name, text):
+    os.makedirs(WORK, exist_ok=True)
+    path = os.path.join(WORK, name + ".cfg")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def mini_cfg(name, memory=32, extra="", cmdline="", kernel=MINI):
+    text = f'name = "{name}"\nmemory = {memory}\nvcpus = 1\nkernel = "{kernel}"\n'
+    if cmdline:
+        text += f'cmdline = "{cmdline}"\n'
+    return config(name, text + extra)
+
+
+def info():
+    r = tess("info", "--json")
+    if r.returncode:
+        raise RuntimeError(short(r))
+    return json.loads(r.stdout)
+
+
+def domains():
+    r = tess("list", "--json")
+    if r.returncode:
+        raise RuntimeError(short(r))
+    return {d["name"]: d for d in json.loads(r.stdout)}
+
+
+def wait_until(what, cond, timeout):
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise RuntimeError(f"timed out waiting for {what}")
+        time.sleep(0.5)
+
+
+def ended(name):
+    d = domains().get(name)
+    return d is None or d["state"] == "dying"
+
+
+def gone(name):
+    if ended(name) and name in domains():
+        tess("destroy", name)
+    return name not in domains()
+
+
+state = {}
+
+
+def free_pages():
+    return info()["free_pages"]
+
+
+def full_run():
+    @check("info")
+    def _info():
+        i = info()
+        state["free_first"] = i["free_pages"]
+        pools = [p["name"] for p in i["pools"]]
+        ok = i["nr_cpus"] >= 1 and 0 < i["free_pages"] <= i["total_pages"] and pools
+        text = tess("info")
+        ok = ok and text.returncode == 0 and "MiB free" in text.stdout
+        expect("info", ok, f"cpus {i['nr_cpus']} free {i['free_mib']} MiB pools {','.join(pools)}")
+
+    @check("list-dom0")
+    def _list():
+        doms = domains()
+        state["names0"] = set(doms)
+        d = doms.get("dom0", {})
+        ok = d.get("id") == 0 and d.get("state") == "running" and d.get("vcpus") == 2
+        ok = ok and tess("list").stdout.startswith("ID ")
+        expect("list-dom0", ok, " ".join(f"{k}={v}" for k, v in d.items()) or "no dom0")
+
+    @check("libtess-probe")
+    def _probe():
+        r = subprocess.run([LIBTESS_TEST, "probe"], capture_output=True, text=True)
+        expect("libtess-probe", r.returncode == 0 and "domain 0 dom0" in r.stdout, short(r))
+
+    @check("bad-syntax")
+    def _syntax():
+        path = config("bad", 'name = "bad"\nmemory = [\n')
+        r = tess("create", path)
+        ok = r.returncode == 3 and r.stderr.startswith(path + ":2:10: ")
+        expect("bad-syntax", ok and set(domains()) == state["names0"]
+               and free_pages() == state["free_first"], short(r))
+
+    first_domain()
+    # The hypervisor's heap keeps one slab per size class once used
+    # (common/heap.c): the first domain's life leaves some pages with it.
+    # Every later create and destroy must give back exactly what it took.
+    state["free0"] = free_pages()
+    mark(f"heap kept {state['free_first'] - state['free0']} pages after the first domain")
+    bad_inputs()
+    lifecycle()
+
+    @check("memory-back")
+    def _memory():
+        end = time.monotonic() + 30
+        while free_pages() != state["free0"] and time.monotonic() < end:
+            time.sleep(0.5)
+        delta = free_pages() - state["free0"]
+        left = set(domains()) - state["names0"]
+        expect("memory-back", not left and not delta,
+               f"free_pages {delta:+d} from before; domains left {left or '-'}")
+
+
+def first_domain():
+    """m1, created paused: listed as such and silent until unpaused, then
+    runs its suite and ends (the host checks its lines)."""
+    @check("create-suite")
+    def _suite():
+        r = tess("create", "-p", "--json", mini_cfg("m1"))
+        d = domains().get("m1", {})
+        ok = r.returncode == 0 and d.get("memory_mib") == 32 and d.get("vcpus") == 1
+        ok = ok and d.get("state") in ("paused", "built") and d.get("pool") == "default"
+        time.sleep(3)
+        mark("unpausing m1")
+        r2 = tess("unpause", "m1")
+        expect("create-suite", ok and r2.returncode == 0,
+               f"{r.stdout.strip()} {d or sorted(domains())} {short(r2)}")
+        wait_until("m1's suite to end", lambda: ended("m1"), 900)
+        wait_until("m1 gone", lambda: gone("m1"), 30)
+        mark("m1 ended")
+
+
+def nothing_created(name, r, ok):
+    """A refused create must leave no domain and take no memory."""
+    added = set(domains()) - state["names0"]
+    delta = free_pages() - state["free0"]
+    left = f"LEFT {','.join(added) or '-'} free {delta:+d} " if added or delta else ""
+    expect(name, ok and not left, left + short(r))
+
+
+def bad_inputs():
+    for name, cfg in (("bad-kernel", mini_cfg("b1", kernel="/etc/hostname")),
+                      ("bad-too-much-memory", None),
+                      ("bad-pool", mini_cfg("b3", extra='pool = "nosuchpool"\n')),
+                      ("bad-cpu", mini_cfg("b4", extra='cpus = "200"\n'))):
+        @check(name)
+        def _bad():
+            path = cfg
+            if path is None:
+                mib = (info()["free_mib"] + 256) // 2 * 2
+                path = mini_cfg("b2", memory=mib)
+            r = tess("create", path)
+            nothing_created(name, r, r.returncode == 1 and r.stderr.startswith("tess: "))
+
+    @check("destroy-unknown")
+    def _destroy():
+        r1, r2 = tess("destroy", "nosuch"), tess("destroy", "31000")
+        ok = (r1.returncode, r1.stderr) == (1, "tess: no domain 'nosuch'\n") and r2.returncode == 1
+        nothing_created("destroy-unknown", r2, ok)
+
+
+def lifecycle():
+    @check("pause-unpause")
+    def _pause():
+        r = tess("create", mini_cfg("m2", cmdline="mini.bench=spin mini.ms=900000"))
+        time.sleep(3)
+        running = domains()["m2"]["state"]
+        r2 = tess("pause", "m2")
+        t0 = domains()["m2"]["cpu_time_s"]
+        time.sleep(3)
+        t1, paused = domains()["m2"]["cpu_time_s"], domains()["m2"]["state"]
+        r3 = tess("unpause", "m2")
+        time.sleep(3)
+        t2, again = domains()["m2"]["cpu_time_s"], domains()["m2"]["state"]
+        rcs = (r.returncode, r2.returncode, r3.returncode)
+        ok = rcs == (0, 0, 0) and (running, paused, again) == ("running", "paused", "running")
+        expect("pause-unpause", ok and t0 == t1 < t2,
+               f"rcs {rcs} states {running},{paused},{again} time {t0},{t1},{t2}")
+
+    @check("destroy")
+    def _destroy():
+        r = tess("destroy", "m2")
+        wait_until("m2 gone", lambda: "m2" not in domains(), 30)
+        delta = free_pages() - state["free0"]
+        expect("destroy", r.returncode == 0 and not delta, f"{short(r)} free {delta:+d}")
+
+    @check("initrd-progress")
+    def _initrd():
+        rd = os.path.join(WORK, "rd.img")
+        with open(rd, "wb") as f:
+            f.write(os.urandom(5 << 20))
+        path = mini_cfg("m4", extra=f'ramdisk = "{rd}"\n',
+                        cmdline="mini.bench=spin mini.ms=900000")
+        # script(1) gives tess a terminal, where it shows its progress.
+        r = subprocess.run(["script", "-qec", f"tess create {path}", "/dev/null"],
+                           capture_output=True, text=True, timeout=300)
+        steps = re.findall(r"staging m4: (\d+)% of 5\.\d MiB", r.stdout)
+        shown = len(steps) == 6 and steps[-1] == "100"     # 6 chunks of 1 MiB
+        listed = domains().get("m4", {}).get("state") == "running"
+        r2 = tess("destroy", "m4")
+        wait_until("m4 gone", lambda: "m4" not in domains(), 30)
+        delta = free_pages() - state["free0"]
+        expect("initrd-progress", r.returncode == 0 and shown and listed and r2.returncode == 0
+               and not delta, f"steps {','.join(steps)} listed {listed} free {delta:+d} {short(r2)}")
+
+    @check("interrupted")
+    def _interrupted():
+        """Ctrl-C while staging a 255 MiB initrd: status 130, no domain,
+        the stage freed (free memory as before). tess is stopped at the
+        first progress line seen, so that the interrupt lands mid-staging."""
+        rd = os.path.join(WORK, "big.img")
+        with open(rd, "wb") as f:
+            f.truncate(255 << 20)
+        path = mini_cfg("m5", extra=f'ramdisk = "{rd}"\n')
+        master, slave = pty.openpty()
+
+        def sigint_default():
+            # init runs rc.local with SIGINT ignored, which tess would keep.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+        proc = subprocess.Popen(["tess", "create", path], stdin=slave, stdout=slave,
+                                stderr=slave, preexec_fn=sigint_default)
+        os.close(slave)
+        seen = b""
+        while b"% of" not in seen:
+            seen += os.read(master, 256)
+        proc.send_signal(signal.SIGSTOP)
+        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGCONT)
+        rc = proc.wait(timeout=120)
+        try:
+            while True:
+                seen += os.read(master, 4096)
+        except OSError:             # EIO once the child side is closed
+            pass
+        os.close(master)
+        steps = re.findall(rb"staging m5: (\d+)%", seen)
+        delta = free_pages() - state["free0"]
+        ok = rc == 130 and steps and int(steps[-1]) < 100 and "m5" not in domains()
+        expect("interrupted", ok and not delta,
+               f"rc {rc} at {int(steps[-1]) if steps else '-'}% free {delta:+d}")
+
+    @check("shutdown-wait")
+    def _shutdown():
+        r = tess("create", mini_cfg("m3", cmdline="mini.bench=spin mini.ms=900000"))
+        r2 = tess("shutdown", "-w", "m3", timeout=120)
+        after = domains().get("m3", {}).get("state", "gone")
+        wait_until("m3 gone", lambda: gone("m3"), 30)
+        ok = (r.returncode, r2.returncode) == (0, 0) and after in ("dying", "gone")
+        expect("shutdown-wait", ok, f"{short(r2)} then {after}")
+
+
+try:
+    full_run()
+except Exception as e:  # noqa: BLE001 - say it, still power off
+    report("FAIL", "script", f"{type(e).__name__}: {e}")
+print(f"dom0-check: done {results.count('PASS')} passed {results.count('FAIL')} failed",
+      flush=True)
+if CONFIG.get("poweroff"):
+    os.execv("/usr/sbin/dom0-poweroff", ["dom0-poweroff"])

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * Domain control on an existing domain: its info, pause, unpause,
+ * shutdown, destroy.
+ */
+#include <public/xen/sched.h>
+#include <string.h>
+
+#include "private.h"
+
+static int on_domain(struct libtess *h, uint32_t cmd, uint32_t domid, uint32_t reason,
+                     const char *what)
+{
+    struct tess_domctl op = { .cmd = cmd, .domid = domid, .reason = reason };
+
+    return tess_domctl(h, &op, what);
+}
+
+int libtess_getinfo(struct libtess *h, uint32_t domid, void *out)
+{
+    struct tess_domctl op = { .cmd = TESS_DOMCTL_getinfo, .domid = domid };
+    int rc = tess_domctl(h, &op, "getinfo");
+
+    if (rc < 0)
+        return rc;
+    memcpy(out, &op.u.getinfo, sizeof(op.u.getinfo));
+    return 0;
+}
+
+int libtess_pause(struct libtess *h, uint32_t domid)
+{
+    return on_domain(h, TESS_DOMCTL_pause, domid, 0, "pause");
+}
+
+int libtess_unpause(struct libtess *h, uint32_t domid)
+{
+    return on_domain(h, TESS_DOMCTL_unpause, domid, 0, "unpause");
+}
+
+int libtess_shutdown(struct libtess *h, uint32_t domid)
+{
+    return on_domain(h, TESS_DOMCTL_shutdown, domid, SHUTDOWN_poweroff, "shutdown");
+}
+
+int libtess_destroy(struct libtess *h, uint32_t domid)
+{
+    return on_domain(h, TESS_DOMCTL_destroy, domid, 0, "destroy");
+}

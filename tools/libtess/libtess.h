@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * libtess: Tessera's control calls (public/tessera/ctl.h) from the control
+ * domain, through Linux's /dev/xen/privcmd. Flat functions over scalars and
+ * strings, so that bindings (tools/python/tessera/libtess.py) need no
+ * structure layout: lists are filled into buffers of libtess_record_size()
+ * bytes per entry and read back with the libtess_record_* accessors.
+ *
+ * Every function returns 0 (or a count) or a negative errno; after a
+ * failure, libtess_error() says what failed in one line. A handle is used
+ * by one thread at a time.
+ */
+#ifndef LIBTESS_H
+#define LIBTESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct libtess;
+
+/* Opens /dev/xen/privcmd: -ENOENT without it (not under Xen's ABI), -EPERM
+ * when /proc/xen/capabilities says this is not the control domain. *out is
+ * set even on failure, so that libtess_error() can say why; close it. */
+int libtess_open(struct libtess **out);
+void libtess_close(struct libtess *h);
+const char *libtess_error(const struct libtess *h);
+
+/* Record kinds: "physinfo", "dominfo", "poolinfo". */
+size_t libtess_record_size(const char *kind);
+/* Entry i of an array of KIND records at base: a number field into *val
+ * (a dominfo's flags also as 0/1 fields "running", "paused", "dying",
+ * "hardware", "boot"), a name field into buf (NUL-terminated, cut to
+ * len), a CPU set into buf as a list ("0-3,6"; -ENOSPC if it does not
+ * fit). -ENOENT for a field KIND does not have. */
+int libtess_record_u64(const void *base, const char *kind, unsigned int i, const char *field,
+                       uint64_t *val);
+int libtess_record_str(const void *base, const char *kind, unsigned int i, const char *field,
+                       char *buf, size_t len);
+int libtess_record_cpus(const void *base, const char *kind, unsigned int i, const char *field,
+                        char *buf, size_t len);
+
+/* System: one physinfo record; every domain / pool into max records
+ * (returns how many there are, which may be more than max). */
+int libtess_physinfo(struct libtess *h, void *out);
+int libtess_domain_list(struct libtess *h, void *out, unsigned int max);
+int libtess_pool_list(struct libtess *h, void *out, unsigned int max);
+
+/* Called after each chunk staged: bytes done of total (kernel + initrd).
+ * Returning nonzero stops the create, which then fails with -EINTR. */
+typedef int libtess_progress_fn(uint64_t done, uint64_t total, void *arg);
+
+/* Stages kernel (and initrd, unless NULL) in TESS_STAGE_CHUNK pieces and
+ * builds the domain; returns its id, or a negative errno with nothing left
+ * behind in the hypervisor. cpus: an xl cpu list ("all", "0-3,^2") or NULL
+ * for the pool's CPUs; pool NULL or "": "default"; progress may be NULL. */
+int libtess_create(struct libtess *h, const char *kernel, const char *initrd,
+                   const char *cmdline, const char *name, const char *pool, const char *cpus,
+                   uint64_t mem_bytes, unsigned int vcpus, int paused,
+                   libtess_progress_fn *progress, void *arg);
+
+/* One domain: getinfo fills one dominfo record; -ESRCH when it is gone. */
+int libtess_getinfo(struct libtess *h, uint32_t domid, void *out);
+int libtess_pause(struct libtess *h, uint32_t domid);
+int libtess_unpause(struct libtess *h, uint32_t domid);
+/* Asks the domain to power off (SHUTDOWN_poweroff), as its own call would. */
+int libtess_shutdown(struct libtess *h, uint32_t domid);
+int libtess_destroy(struct libtess *h, uint32_t domid);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * libtess internals: the handle, hypercall buffers in locked memory, and
+ * the two control hypercalls.
+ */
+#ifndef LIBTESS_PRIVATE_H
+#define LIBTESS_PRIVATE_H
+
+#include <public/tessera/ctl.h>
+#include <stddef.h>
+
+#include "libtess.h"
+
+struct libtess {
+    int fd; /* /dev/xen/privcmd, or -1 */
+    char error[256];
+};
+
+/* Records the failure in h->error and returns err (a negative errno). */
+int tess_fail(struct libtess *h, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Page-aligned, locked, resident memory for the hypervisor to read and
+ * write; NULL (and errno) if it cannot be had. */
+void *tess_buf_alloc(size_t len);
+void tess_buf_free(void *p, size_t len);
+
+/* One call; op names it in the error message. 0 or a negative errno. */
+int tess_sysctl(struct libtess *h, struct tess_sysctl *op, const char *what);
+int tess_domctl(struct libtess *h, struct tess_domctl *op, const char *what);
+
+/* cpus (an xl cpu list) into mask: -EINVAL for a bad one or a CPU beyond
+ * the interface's 256. */
+int tess_cpumask_parse(const char *cpus, uint64_t mask[TESS_CPU_WORDS]);
+
+#endif
