@@ -32,9 +32,11 @@ class QemuMachine(Machine):
     modules   [(path, args), ...] Multiboot modules
     icount    True: -icount shift=0,sleep=off (virtual time = instructions)
     timeout   hard limit in seconds for the machine's whole life
-              (QEMU runs single-threaded TCG: see self.accel)
     kernel    the image (default $O/tessera.elf);  iso: boot this ISO as is
     extra_args  appended to QEMU's command line
+
+    QEMU runs single-threaded TCG ($TESS_QEMU_ACCEL overrides; see
+    __init__ for why).
     """
 
     kind = "qemu"
