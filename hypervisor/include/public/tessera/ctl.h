@@ -32,6 +32,12 @@
 #define TESS_SYSCTL_physinfo        1
 #define TESS_SYSCTL_domain_list     2
 #define TESS_SYSCTL_pool_list       3
+/* Reserved for the next layer (docs/control.md says which exist): */
+#define TESS_SYSCTL_pool_create     4   /* a new, empty pool */
+#define TESS_SYSCTL_pool_destroy    5   /* an empty pool other than default */
+#define TESS_SYSCTL_pool_cpu_add    6   /* a CPU of no pool into a pool */
+#define TESS_SYSCTL_pool_cpu_remove 7   /* a CPU out of its pool, into none */
+#define TESS_SYSCTL_console_read    8   /* the hypervisor's console history (dmesg) */
 
 struct tess_physinfo {
     uint32_t nr_cpus;               /* CPUs online */
@@ -117,6 +123,14 @@ struct tess_sysctl {
 #define TESS_DOMCTL_unpause         7
 #define TESS_DOMCTL_shutdown        8
 #define TESS_DOMCTL_destroy         9
+/* Reserved for the next layer (docs/control.md says which exist): */
+#define TESS_DOMCTL_vcpu_list       10  /* per vCPU: CPU, state, time, affinity */
+#define TESS_DOMCTL_vcpu_pin        11  /* one vCPU's hard affinity */
+#define TESS_DOMCTL_sched_get       12  /* weight and cap */
+#define TESS_DOMCTL_sched_set       13
+#define TESS_DOMCTL_pool_migrate    14  /* the domain into another pool */
+#define TESS_DOMCTL_store_ring      15  /* its xenstore ring page and port */
+#define TESS_DOMCTL_console_ring    16  /* its PV console ring page and port */
 
 #define TESS_STAGE_CHUNK    (1u << 20)
 
