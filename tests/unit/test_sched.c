@@ -131,6 +131,9 @@ static void sim_pick(unsigned int cpu)
     sim.picks++;
     sim.cpu[cpu].kick = false;
     sim.cpu[cpu].timer = d.timer_ns;
+    sim_kick(d.kick);
+    if (!sched_pool_of_cpu(cpu) && (v || d.timer_ns))
+        violation("a CPU in no pool was given work", cpu, v);
     if (d.timer_ns && d.timer_ns <= sim.now)
         violation("timer not in the future", cpu, v);
     if (sim.dedicated_checks && d.timer_ns)
@@ -945,6 +948,115 @@ static void test_disjoint_pools(void)
     sim_free();
 }
 
+/* ---- CPUs leaving and joining pools, units moving between pools ---- */
+
+/* Takes cpu out of its pool as the control domain does: kick it if it
+ * must let go of a unit, and let it pick. */
+static int sim_cpu_remove(unsigned int cpu)
+{
+    int rc = sched_pool_cpu_remove(cpu);
+
+    if (rc == 1)
+        sim_kick((int)cpu);
+    return rc;
+}
+
+static void test_pool_cpu_moves(void)
+{
+    struct sched_pool *ded, *web;
+    struct vcpu *a, *b, *pinned;
+    cpumask_t m;
+
+    sim_reset(4);
+    sim.work_conserving = true;
+    for (int i = 0; i < 6; i++)
+        sim_add("default", 1, i % 2 ? US(700) : 0, US(300));
+    pinned = sim_add("default", 2, US(400), US(400));
+    m = mask_of("2");
+    sim_kick(sched_unit_set_affinity(&pinned->unit, &m, sim.now));
+    sim_start();
+    sim_run_until(MS(50));
+
+    /* Busy CPU 3 leaves: free at its next pick, its unit runs elsewhere. */
+    CHECK(sim_cpu_remove(3) >= 0);
+    sim_run_until(MS(100));
+    CHECK(sched_cpu_free(3));
+    CHECK(sim.cpu[3].curr == NULL);
+    CHECK_EQ(sched_pool_of_cpu(3), NULL);
+    CHECK_EQ(sim_cpu_remove(3), -EINVAL);       /* free already */
+    CHECK_EQ(sim_cpu_remove(7), -EINVAL);       /* not online */
+    CHECK_EQ(sim_cpu_remove(2), -EBUSY);        /* pinned's only CPU */
+
+    /* A dedicated pool, empty, then CPU 3. */
+    CHECK_EQ(sched_pool_create_empty("ded", SCHED_DEDICATED), 0);
+    CHECK_EQ(sched_pool_create_empty("ded", SCHED_SHARED), -EEXIST);
+    CHECK_EQ(sched_pool_create_empty("bad name", SCHED_SHARED), -EINVAL);
+    ded = sched_pool_find("ded");
+    CHECK_EQ(sched_pool_cpu_add(ded, 3), 0);
+    CHECK_EQ(sched_pool_cpu_add(ded, 3), -EBUSY);
+    CHECK_EQ(sched_pool_cpu_add(ded, 0), -EBUSY);   /* default's */
+    CHECK_EQ(sched_pool_cpu_add(ded, 9), -EINVAL);
+
+    /* Two units for one dedicated CPU: neither moves. */
+    a = sim_add("default", 3, 0, 0);
+    b = sim_add("default", 3, 0, 0);
+    struct sched_unit *both[] = { &a->unit, &b->unit };
+    unsigned int before = sched_pool_nr_units(sched_pool_find("default"));
+    CHECK_EQ(sched_units_move(both, 2, ded), -EBUSY);
+    CHECK(a->unit.pool == sched_pool_find("default") && b->unit.pool == a->unit.pool);
+    CHECK_EQ(sched_pool_nr_units(sched_pool_find("default")), before);
+    CHECK_EQ(sched_pool_nr_units(ded), 0);
+    /* A running unit does not move. */
+    CHECK_EQ(sched_units_move((struct sched_unit *[]){ &sim.v[0]->unit }, 1, ded), -EBUSY);
+    /* One does, pinned affinity forgotten; it runs on CPU 3 only, no timer. */
+    cpumask_clear(&m);
+    cpumask_set(1, &m);
+    sim_kick(sched_unit_set_affinity(&a->unit, &m, sim.now));
+    CHECK_EQ(sched_units_move(both, 1, ded), 0);
+    CHECK(a->unit.pool == ded && cpumask_test(3, &a->unit.affinity));
+    CHECK_EQ(sched_pool_nr_units(ded), 1);
+    CHECK_EQ(sched_units_move(both, 1, ded), 0);    /* there already */
+    sim_wake(a);
+    sim_wake(b);
+    sim_run_until(MS(150));
+    CHECK(sim.cpu[3].curr == a && sim.cpu[3].timer == 0);
+    CHECK_EQ(sim_cpu_remove(3), -EBUSY);        /* a's */
+    CHECK_EQ(sched_pool_destroy(ded), -EBUSY);  /* has a */
+
+    /* Random CPU traffic between default and a shared pool while units run:
+     * CPU 0 stays in default; the simulator checks no unit runs on a CPU
+     * outside its pool, and none is lost (work conserving). */
+    CHECK_EQ(sched_pool_create_empty("web", SCHED_SHARED), 0);
+    web = sched_pool_find("web");
+    CHECK_EQ(sched_pool_cpu_add(web, 3), -EBUSY);
+    CHECK(sim_cpu_remove(1) >= 0);
+    sim_run_until(sim.now + US(100));
+    CHECK_EQ(sched_pool_cpu_add(web, 1), 0);
+    sim_kick(1);
+    sim_add("web", 4, US(200), US(100));
+    sim_add("web", 4, 0, 0);
+    cpumask_fill(&m, SCHED_MAX_CPUS);
+    sim_kick(sched_unit_set_affinity(&pinned->unit, &m, sim.now));
+    test_srand(11);
+    unsigned int busy_leaves = 0;
+    for (int round = 0; round < 400; round++) {
+        unsigned int cpu = 1 + (unsigned int)(test_rand() % 2);
+        struct sched_pool *to = test_rand() % 2 ? web : sched_pool_find("default");
+        if (sched_cpu_free(cpu))
+            CHECK_EQ(sched_pool_cpu_add(to, cpu), 0);
+        else
+            busy_leaves += sim_cpu_remove(cpu) == 1;
+        sim_kick((int)cpu);
+        sim_run_until(sim.now + US(test_rand() % 3000));
+    }
+    CHECK(busy_leaves > 30);            /* CPUs that let go of a running unit */
+    CHECK_EQ(sim.violations, 0);
+    for (unsigned int i = 0; i < sim.nr; i++)
+        CHECK_EQ(sched_unit_runtime(&sim.v[i]->unit, sim.now), sim.v[i]->ran_ns);
+    sim_free();
+    CHECK_EQ(sched_pool_destroy(web), 0);
+}
+
 /* ---- random stress: every entry point, invariants throughout ---- */
 
 static void test_stress(void)
@@ -1024,6 +1136,7 @@ int main(void)
     RUN(test_shared_yield_and_races);
     RUN(test_remove);
     RUN(test_disjoint_pools);
+    RUN(test_pool_cpu_moves);
     RUN(test_stress);
     sched_init(NULL);                   /* frees what the scheduler holds */
     return test_summary();

@@ -94,6 +94,7 @@ void console_force_unlock(void)
 
 void console_write(const char *s, size_t n)
 {
+    console_history_append(s, n);
     if (serial_wanted)
         serial_tx_write(s, n);
 }

@@ -2,12 +2,14 @@
 /*
  * __HYPERVISOR_tess_domctl (public/tessera/ctl.h): stages and create
  * (stage.c, create.c), and what the control domain does to a domain once
- * it exists: getinfo, pause, unpause, shutdown, destroy.
+ * it exists: getinfo, pause, unpause, shutdown, destroy; its vCPUs and
+ * scheduling (vcpus.c) and its pool (pools.c).
  *
  * The domain acted on is looked up with domain_by_id() and used only
  * within this call (its rules, tessera/domain.h). A domain still being
  * built by another call (BUILDING and not paused) is left alone: -EBUSY.
- * The control domain cannot pause, shut down or destroy itself here.
+ * The control domain cannot pause, shut down, destroy or move itself here;
+ * it may read and pin its own vCPUs and set its own weight and cap.
  */
 #include <asm/percpu.h>
 #include <public/xen/errno.h>
@@ -32,7 +34,7 @@ static bool being_built(const struct domain *d)
  * stands still from here. Its vCPUs cannot be waiting for this CPU: it is
  * not in guest mode, and takes interrupts.
  */
-static void pause(struct domain *d)
+void ctl_pause(struct domain *d)
 {
     __atomic_store_n(&d->paused, true, __ATOMIC_SEQ_CST);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
@@ -47,7 +49,7 @@ static void pause(struct domain *d)
 
 /* Clears paused, then wakes each vCPU that is up and not blocked (the
  * other half of vcpu_wake()'s check); a domain created paused starts. */
-static long unpause(struct domain *d)
+long ctl_unpause(struct domain *d)
 {
     if (d->state == DOM_BUILDING) {
         __atomic_store_n(&d->paused, false, __ATOMIC_SEQ_CST);
@@ -62,28 +64,47 @@ static long unpause(struct domain *d)
     return 0;
 }
 
+/* Reading: any live domain, the caller too. */
+static long read_domain(struct vcpu *v, struct domain *d, struct tess_domctl *op)
+{
+    switch (op->cmd) {
+    case TESS_DOMCTL_getinfo:
+        ctl_dominfo(d, &op->u.getinfo);
+        return 0;
+    case TESS_DOMCTL_vcpu_list:
+        return ctl_vcpu_list(v, d, &op->u.vcpu_list);
+    case TESS_DOMCTL_sched_get:
+        return ctl_sched_get(d, &op->u.sched);
+    }
+    return -XEN_ENOSYS;
+}
+
 static long act_on(struct vcpu *v, struct tess_domctl *op)
 {
     struct domain *d = op->domid <= 0xffff ? domain_by_id((uint16_t)op->domid) : NULL;
 
     if (!d)
         return -XEN_ESRCH;
-    if (op->cmd == TESS_DOMCTL_getinfo) {
-        ctl_dominfo(d, &op->u.getinfo);
-        return 0;
-    }
-    if (d == v->domain)
-        return -XEN_EINVAL;
+    if (op->cmd == TESS_DOMCTL_getinfo || op->cmd == TESS_DOMCTL_vcpu_list ||
+        op->cmd == TESS_DOMCTL_sched_get)
+        return read_domain(v, d, op);
     if (being_built(d))
         return -XEN_EBUSY;
     if (d->state != DOM_BUILDING && d->state != DOM_RUNNING)
         return -XEN_ESRCH;      /* ended since the lookup */
+    /* Settings the control domain may make on itself too. */
+    if (op->cmd == TESS_DOMCTL_vcpu_pin)
+        return ctl_vcpu_pin(d, &op->u.vcpu_pin);
+    if (op->cmd == TESS_DOMCTL_sched_set)
+        return ctl_sched_set(d, &op->u.sched);
+    if (d == v->domain)
+        return -XEN_EINVAL;
     switch (op->cmd) {
     case TESS_DOMCTL_pause:
-        pause(d);
+        ctl_pause(d);
         return 0;
     case TESS_DOMCTL_unpause:
-        return unpause(d);
+        return ctl_unpause(d);
     case TESS_DOMCTL_shutdown:
         /* The reasons SCHEDOP_shutdown takes (sched_op.c). */
         if (op->reason > DOM_END_WATCHDOG)
@@ -98,6 +119,8 @@ static long act_on(struct vcpu *v, struct tess_domctl *op)
         printk("ctl: dom %s id=%u destroyed by the control domain\n", d->name, d->id);
         domain_shutdown(d, DOM_END_POWEROFF);
         return 0;
+    case TESS_DOMCTL_pool_migrate:
+        return ctl_pool_migrate(d, op->u.pool);
     }
     return -XEN_ENOSYS;
 }
@@ -132,10 +155,24 @@ long do_tess_domctl(struct vcpu *v, uint64_t arg[6])
         if (!rc && copy_field_to_guest(v, arg[0], &op, u.getinfo))
             rc = -XEN_EFAULT;
         return rc;
+    case TESS_DOMCTL_vcpu_list:
+        rc = act_on(v, &op);
+        /* How many went out, even after a fault. */
+        if (copy_field_to_guest(v, arg[0], &op, u.vcpu_list.nr))
+            rc = -XEN_EFAULT;
+        return rc;
+    case TESS_DOMCTL_sched_get:
+        rc = act_on(v, &op);
+        if (!rc && copy_field_to_guest(v, arg[0], &op, u.sched))
+            rc = -XEN_EFAULT;
+        return rc;
     case TESS_DOMCTL_pause:
     case TESS_DOMCTL_unpause:
     case TESS_DOMCTL_shutdown:
     case TESS_DOMCTL_destroy:
+    case TESS_DOMCTL_vcpu_pin:
+    case TESS_DOMCTL_sched_set:
+    case TESS_DOMCTL_pool_migrate:
         return act_on(v, &op);
     }
     return -XEN_ENOSYS;

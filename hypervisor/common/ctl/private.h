@@ -5,6 +5,7 @@
 
 #include <public/tessera/ctl.h>
 #include <tessera/bootdom.h>
+#include <tessera/cpumask.h>
 #include <tessera/types.h>
 
 struct domain;
@@ -35,7 +36,25 @@ void stage_release(void *token);
 /* create.c */
 long ctl_create(struct vcpu *v, struct tess_create *c);
 
-/* sysctl.c: d as tess_dominfo. */
+/* sysctl.c: d as tess_dominfo; a CPU mask as ctl.h's words. */
 void ctl_dominfo(const struct domain *d, struct tess_dominfo *out);
+void ctl_mask_to_words(const cpumask_t *m, uint64_t *words);
+
+/* domctl.c: d's vCPUs held off every CPU (TESS_DOMCTL_pause), and back. */
+void ctl_pause(struct domain *d);
+long ctl_unpause(struct domain *d);
+
+/* vcpus.c */
+long ctl_vcpu_list(struct vcpu *caller, const struct domain *d, struct tess_vcpu_list *l);
+long ctl_vcpu_pin(struct domain *d, const struct tess_vcpu_pin *pin);
+long ctl_sched_get(const struct domain *d, struct tess_sched *s);
+long ctl_sched_set(struct domain *d, const struct tess_sched *s);
+
+/* pools.c */
+long ctl_pool_create(const struct tess_pool_op *o);
+long ctl_pool_destroy(const struct tess_pool_op *o);
+long ctl_pool_cpu_add(const struct tess_pool_op *o);
+long ctl_pool_cpu_remove(const struct tess_pool_op *o);
+long ctl_pool_migrate(struct domain *d, const char *name);
 
 #endif

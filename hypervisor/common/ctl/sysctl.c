@@ -6,6 +6,7 @@
  */
 #include <asm/percpu.h>
 #include <public/xen/errno.h>
+#include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
@@ -18,6 +19,7 @@
 #define DOMAIN_LIST_MAX     1024
 #define POOL_LIST_MAX       64
 
+_Static_assert(TESS_CONSOLE_HISTORY == CONSOLE_HISTORY, "ctl.h's history is the console's");
 _Static_assert(offsetof(struct tess_sysctl, interface_version) == 4 &&
                offsetof(struct tess_domctl, interface_version) == 4, "ctl.h's layout");
 
@@ -54,7 +56,7 @@ void ctl_dominfo(const struct domain *d, struct tess_dominfo *out)
     strlcpy(out->pool, sched_pool_name(d->pool), sizeof(out->pool));
 }
 
-static void mask_to_words(const cpumask_t *m, uint64_t *words)
+void ctl_mask_to_words(const cpumask_t *m, uint64_t *words)
 {
     for (unsigned int c = 0; c < TESS_CPU_WORDS * 64 && c < CPUMASK_BITS; c++)
         if (cpumask_test(c, m))
@@ -122,11 +124,37 @@ static long pool_list(struct vcpu *v, struct tess_pool_list *l)
         info.dedicated = sched_pool_kind(p) == SCHED_DEDICATED;
         info.nr_domains = pool_domains(p);
         sched_pool_cpus(p, &mask);
-        mask_to_words(&mask, info.cpus);
+        ctl_mask_to_words(&mask, info.cpus);
         strlcpy(info.name, sched_pool_name(p), sizeof(info.name));
         if (copy_to_guest_obj(v, l->buffer + (uint64_t)l->nr * sizeof(info), &info))
             return -XEN_EFAULT;
         l->nr++;
+    }
+    return 0;
+}
+
+/* In chunks, each taken under the history's lock and copied after; stops
+ * early where the history moved past the next byte meanwhile. */
+static long console_read(struct vcpu *v, struct tess_console_read *r)
+{
+    char chunk[256];
+    uint64_t at = r->offset;
+
+    r->len = 0;
+    if (r->size > TESS_CONSOLE_HISTORY)
+        return -XEN_EINVAL;
+    console_history_read(&at, chunk, 0, &r->end);
+    r->first = at;
+    while (r->len < r->size) {
+        uint64_t from = at;
+        size_t n = console_history_read(&from, chunk, MIN(sizeof(chunk), r->size - r->len),
+                                        &r->end);
+        if (!n || from != at)
+            break;
+        if (copy_to_guest(v, r->buffer + r->len, chunk, n))
+            return -XEN_EFAULT;
+        r->len += (uint32_t)n;
+        at += n;
     }
     return 0;
 }
@@ -148,6 +176,17 @@ long do_tess_sysctl(struct vcpu *v, uint64_t arg[6])
         break;
     case TESS_SYSCTL_pool_list:
         rc = pool_list(v, &op.u.pool_list);
+        break;
+    case TESS_SYSCTL_pool_create:
+        return ctl_pool_create(&op.u.pool_op);
+    case TESS_SYSCTL_pool_destroy:
+        return ctl_pool_destroy(&op.u.pool_op);
+    case TESS_SYSCTL_pool_cpu_add:
+        return ctl_pool_cpu_add(&op.u.pool_op);
+    case TESS_SYSCTL_pool_cpu_remove:
+        return ctl_pool_cpu_remove(&op.u.pool_op);
+    case TESS_SYSCTL_console_read:
+        rc = console_read(v, &op.u.console_read);
         break;
     default:
         return -XEN_ENOSYS;

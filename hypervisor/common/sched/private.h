@@ -35,7 +35,10 @@ struct sched_pool {
 };
 
 struct sched_cpu {
-    struct sched_pool *pool;                /* NULL: not online */
+    bool online;                            /* given to sched_init */
+    struct sched_pool *pool;                /* NULL: offline or free (in no pool) */
+    bool leaving;                           /* taken out of pool: its next pick
+                                               lets go of curr and of the pool */
     struct sched_unit *curr;                /* NULL: idle */
     bool kicked;                            /* a kick is on its way to it */
     uint64_t since_ns;                      /* when curr became current */
@@ -56,6 +59,8 @@ struct sched_ops {
     void (*sleep)(struct sched_pool *p, struct sched_unit *u, uint64_t now);
     /* u is running and offers its CPU. Optional. */
     void (*yield)(struct sched_pool *p, struct sched_unit *u, uint64_t now);
+    /* May cpu leave p? 0 or -errno (with a LOG_ERR). Optional. */
+    int  (*check_cpu_remove)(struct sched_pool *p, unsigned int cpu);
     /* May u's affinity become mask? 0 or -errno (with a LOG_ERR). Optional. */
     int  (*check_affinity)(struct sched_pool *p, struct sched_unit *u, const cpumask_t *mask);
     /* prev: cpu's current unit or NULL; RUNNING if it still wants the CPU

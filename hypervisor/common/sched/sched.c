@@ -152,8 +152,10 @@ int sched_init(const cpumask_t *online)
     } else {
         rc = pool_setup(&pools[0], SCHED_DEFAULT_POOL, SCHED_SHARED, online);
         if (!rc)
-            for_each_cpu(cpu, online)
+            for_each_cpu(cpu, online) {
+                cpu_state[cpu].online = true;
                 cpu_state[cpu].pool = &pools[0];
+            }
     }
     sched_unlock(&pools_lock, f);
     return rc;
@@ -210,13 +212,8 @@ static int check_cpus_movable(const char *name, const cpumask_t *cpus)
     return 0;
 }
 
-int sched_pool_create(const char *name, const cpumask_t *cpus, enum sched_kind kind)
+static int check_new_pool(const char *name, enum sched_kind kind)
 {
-    struct sched_pool *p = NULL;
-    unsigned long f, fd;
-    unsigned int cpu;
-    int rc;
-
     if (!valid_pool_name(name)) {
         printk(LOG_ERR "sched: bad pool name '%s' (1-%u of A-Z a-z 0-9 - _ .)\n",
                name ? name : "(null)", SCHED_POOL_NAME_MAX);
@@ -226,6 +223,42 @@ int sched_pool_create(const char *name, const cpumask_t *cpus, enum sched_kind k
         printk(LOG_ERR "sched: pool '%s': unknown scheduler %d\n", name, (int)kind);
         return -EINVAL;
     }
+    return 0;
+}
+
+/* pools_lock held: a free slot set up as pool name, with no CPU. */
+static int new_pool_locked(const char *name, enum sched_kind kind, struct sched_pool **out)
+{
+    struct sched_pool *p = NULL;
+    int rc;
+
+    if (find_locked(name)) {
+        printk(LOG_ERR "sched: pool '%s' exists already\n", name);
+        return -EEXIST;
+    }
+    for (unsigned int i = 1; i < SCHED_MAX_POOLS && !p; i++)
+        if (!pools[i].name[0])
+            p = &pools[i];
+    if (!p) {
+        printk(LOG_ERR "sched: pool '%s': too many pools (%u)\n", name, SCHED_MAX_POOLS);
+        return -ENOSPC;
+    }
+    rc = pool_setup(p, name, kind, NULL);
+    if (rc)
+        printk(LOG_ERR "sched: pool '%s': out of memory\n", name);
+    *out = p;
+    return rc;
+}
+
+int sched_pool_create(const char *name, const cpumask_t *cpus, enum sched_kind kind)
+{
+    struct sched_pool *p = NULL;
+    unsigned long f, fd;
+    unsigned int cpu;
+    int rc = check_new_pool(name, kind);
+
+    if (rc)
+        return rc;
     if (!cpus || cpumask_empty(cpus)) {
         printk(LOG_ERR "sched: pool '%s': no CPUs given\n", name);
         return -EINVAL;
@@ -238,32 +271,25 @@ int sched_pool_create(const char *name, const cpumask_t *cpus, enum sched_kind k
         goto out;
     }
     for_each_cpu(cpu, cpus) {
-        if (!cpu_state[cpu].pool) {
+        if (!cpu_state[cpu].online) {
             printk(LOG_ERR "sched: pool '%s': CPU %u is not online\n", name, cpu);
             rc = -EINVAL;
             goto out;
         }
         if (cpu_state[cpu].pool != &pools[0]) {
-            printk(LOG_ERR "sched: pool '%s': CPU %u is in pool '%s' already\n", name, cpu,
-                   cpu_state[cpu].pool->name);
+            if (cpu_state[cpu].pool)
+                printk(LOG_ERR "sched: pool '%s': CPU %u is in pool '%s' already\n", name,
+                       cpu, cpu_state[cpu].pool->name);
+            else
+                printk(LOG_ERR "sched: pool '%s': CPU %u is in no pool\n", name, cpu);
             rc = -EBUSY;
             goto out;
         }
     }
-    for (unsigned int i = 1; i < SCHED_MAX_POOLS && !p; i++)
-        if (!pools[i].name[0])
-            p = &pools[i];
-    if (!p) {
-        printk(LOG_ERR "sched: pool '%s': too many pools (%u)\n", name, SCHED_MAX_POOLS);
-        rc = -ENOSPC;
-        goto out;
-    }
     /* Set up (and allocate) before taking the default pool's lock. */
-    rc = pool_setup(p, name, kind, NULL);
-    if (rc) {
-        printk(LOG_ERR "sched: pool '%s': out of memory\n", name);
+    rc = new_pool_locked(name, kind, &p);
+    if (rc)
         goto out;
-    }
     fd = lock_pool(&pools[0]);
     rc = check_cpus_movable(name, cpus);
     if (!rc) {
@@ -280,6 +306,30 @@ out:
     return rc;
 }
 
+int sched_pool_create_empty(const char *name, enum sched_kind kind)
+{
+    struct sched_pool *p;
+    unsigned long f;
+    int rc = check_new_pool(name, kind);
+
+    if (rc)
+        return rc;
+    f = sched_lock(&pools_lock);
+    rc = new_pool_locked(name, kind, &p);
+    sched_unlock(&pools_lock, f);
+    return rc;
+}
+
+/* pools_lock held: a CPU taken out of p that has not picked since (its
+ * next pick locks p). */
+static bool has_leaving_cpu(const struct sched_pool *p)
+{
+    for (unsigned int cpu = 0; cpu < SCHED_MAX_CPUS; cpu++)
+        if (cpu_state[cpu].pool == p && cpu_state[cpu].leaving)
+            return true;
+    return false;
+}
+
 int sched_pool_destroy(struct sched_pool *p)
 {
     unsigned long f, fd;
@@ -293,6 +343,9 @@ int sched_pool_destroy(struct sched_pool *p)
     if (p->nr_units) {
         printk(LOG_ERR "sched: pool '%s' still has %u vCPUs\n", p->name, p->nr_units);
         rc = -EBUSY;
+    } else if (has_leaving_cpu(p)) {
+        printk(LOG_ERR "sched: pool '%s': a CPU is still leaving it\n", p->name);
+        rc = -EBUSY;
     } else {
         /* No units: every CPU of p is idle. */
         cpumask_or(&pools[0].cpus, &pools[0].cpus, &p->cpus);
@@ -303,6 +356,91 @@ int sched_pool_destroy(struct sched_pool *p)
     unlock_pool(&pools[0], fd);
     sched_unlock(&pools_lock, f);
     return rc;
+}
+
+/* pools_lock and p's lock held: would some unit of p be left with no CPU
+ * it may run on, once cpus has left? */
+static int check_units_keep_a_cpu(struct sched_pool *p, const cpumask_t *left)
+{
+    for (struct sched_unit *u = p->units; u; u = u->pool_next) {
+        if (!cpumask_intersects(left, &u->affinity)) {
+            printk(LOG_ERR "sched: d%uv%u in pool '%s' would have no CPU left to run on\n",
+                   u->domid, u->vcpu_id, p->name);
+            return -EBUSY;
+        }
+    }
+    return 0;
+}
+
+int sched_pool_cpu_remove(unsigned int cpu)
+{
+    struct sched_cpu *c;
+    struct sched_pool *p;
+    unsigned long f, fp;
+    cpumask_t left;
+    int rc;
+
+    if (cpu >= SCHED_MAX_CPUS || !cpu_state[cpu].online)
+        return -EINVAL;
+    c = &cpu_state[cpu];
+    f = sched_lock(&pools_lock);
+    p = c->pool;
+    if (!p) {
+        sched_unlock(&pools_lock, f);
+        printk(LOG_ERR "sched: CPU %u is in no pool\n", cpu);
+        return -EINVAL;
+    }
+    fp = lock_pool(p);
+    left = p->cpus;
+    cpumask_clear_cpu(cpu, &left);
+    if (c->leaving) {
+        printk(LOG_ERR "sched: CPU %u is leaving pool '%s' already\n", cpu, p->name);
+        rc = -EBUSY;
+    } else if (!(rc = check_units_keep_a_cpu(p, &left)) &&
+               !(rc = p->ops->check_cpu_remove ? p->ops->check_cpu_remove(p, cpu) : 0)) {
+        /* From here no wake-up chooses it (the ops look at p->cpus). */
+        p->cpus = left;
+        if (c->curr) {
+            c->leaving = true;
+            c->kicked = true;
+            rc = 1;
+        } else {
+            c->pool = NULL;
+        }
+    }
+    unlock_pool(p, fp);
+    sched_unlock(&pools_lock, f);
+    return rc;
+}
+
+int sched_pool_cpu_add(struct sched_pool *p, unsigned int cpu)
+{
+    unsigned long f, fp;
+    int rc = 0;
+
+    if (cpu >= SCHED_MAX_CPUS || !cpu_state[cpu].online)
+        return -EINVAL;
+    f = sched_lock(&pools_lock);
+    if (!p->name[0]) {
+        rc = -EINVAL;
+    } else if (cpu_state[cpu].pool) {
+        printk(LOG_ERR "sched: CPU %u is in pool '%s'%s\n", cpu, cpu_state[cpu].pool->name,
+               cpu_state[cpu].leaving ? " until its next pick" : "");
+        rc = -EBUSY;
+    } else {
+        fp = lock_pool(p);
+        cpumask_set(cpu, &p->cpus);
+        __atomic_store_n(&cpu_state[cpu].pool, p, __ATOMIC_RELEASE);
+        unlock_pool(p, fp);
+    }
+    sched_unlock(&pools_lock, f);
+    return rc;
+}
+
+bool sched_cpu_free(unsigned int cpu)
+{
+    return cpu < SCHED_MAX_CPUS && cpu_state[cpu].online &&
+           !__atomic_load_n(&cpu_state[cpu].pool, __ATOMIC_ACQUIRE);
 }
 
 struct sched_pool *sched_pool_find(const char *name)
@@ -378,6 +516,18 @@ const char *sched_kind_name(enum sched_kind kind)
 
 /* ---- units ---- */
 
+static void unlink_unit(struct sched_pool *p, struct sched_unit *u)
+{
+    for (struct sched_unit **pp = &p->units; *pp; pp = &(*pp)->pool_next) {
+        if (*pp == u) {
+            *pp = u->pool_next;
+            break;
+        }
+    }
+    u->pool_next = NULL;
+    p->nr_units--;
+}
+
 void sched_unit_init(struct sched_unit *u, uint32_t domid, uint32_t vcpu_id)
 {
     *u = (struct sched_unit){ .domid = domid, .vcpu_id = vcpu_id,
@@ -437,17 +587,91 @@ int sched_unit_remove(struct sched_unit *u, uint64_t now)
     set_state(u, SCHED_OFFLINE, now);
     p->ops->remove(p, u);
     u->priv = NULL;
-    for (struct sched_unit **pp = &p->units; *pp; pp = &(*pp)->pool_next) {
-        if (*pp == u) {
-            *pp = u->pool_next;
+    unlink_unit(p, u);
+    u->pool = NULL;
+    unlock_pool(p, f);
+    return kick;
+}
+
+/* Both pools' locks, in table order (the only place two are held; under
+ * pools_lock). */
+static void lock_two(struct sched_pool *a, struct sched_pool *b, unsigned long *fa,
+                     unsigned long *fb)
+{
+    if (a < b) {
+        *fa = lock_pool(a);
+        *fb = lock_pool(b);
+    } else {
+        *fb = lock_pool(b);
+        *fa = lock_pool(a);
+    }
+}
+
+int sched_units_move(struct sched_unit *const *units, unsigned int n, struct sched_pool *to)
+{
+    void *old_priv[SCHED_MOVE_MAX];
+    cpumask_t old_aff[SCHED_MOVE_MAX];
+    struct sched_pool *from;
+    unsigned long f, ff, ft;
+    unsigned int i;
+    int rc = 0;
+
+    if (!n || n > SCHED_MOVE_MAX || !to)
+        return -EINVAL;
+    f = sched_lock(&pools_lock);
+    from = units[0]->pool;
+    if (!to->name[0] || !from) {
+        sched_unlock(&pools_lock, f);
+        return -EINVAL;
+    }
+    if (from == to) {
+        sched_unlock(&pools_lock, f);
+        return 0;
+    }
+    lock_two(from, to, &ff, &ft);
+    for (i = 0; i < n && !rc; i++) {
+        if (units[i]->pool != from)
+            rc = -EINVAL;
+        else if (units[i]->state != SCHED_BLOCKED || units[i]->cpu >= 0)
+            rc = -EBUSY;
+    }
+    /* Into to, every one, before any leaves from: a failure undoes only
+     * to's side. */
+    for (i = 0; i < n && !rc; i++) {
+        struct sched_unit *u = units[i];
+        old_priv[i] = u->priv;
+        old_aff[i] = u->affinity;
+        cpumask_fill(&u->affinity, SCHED_MAX_CPUS);
+        u->priv = NULL;
+        rc = to->ops->insert(to, u);
+        if (rc) {
+            u->priv = old_priv[i];
+            u->affinity = old_aff[i];
+            while (i-- > 0) {
+                to->ops->remove(to, units[i]);
+                units[i]->priv = old_priv[i];
+                units[i]->affinity = old_aff[i];
+            }
             break;
         }
     }
-    u->pool_next = NULL;
-    u->pool = NULL;
-    p->nr_units--;
-    unlock_pool(p, f);
-    return kick;
+    for (i = 0; i < n && !rc; i++) {
+        struct sched_unit *u = units[i];
+        void *new_priv = u->priv;
+        u->priv = old_priv[i];
+        from->ops->remove(from, u);
+        unlink_unit(from, u);
+        u->priv = new_priv;
+        u->last_cpu = -1;
+        __atomic_store_n(&u->pool, to, __ATOMIC_RELEASE);
+        u->pool_next = to->units;
+        to->units = u;
+        to->nr_units++;
+    }
+    unlock_pool(from, ff);
+    unlock_pool(to, ft);
+    sched_unlock(&pools_lock, f);
+    return rc;
 }
 
 int sched_unit_set_params(struct sched_unit *u, uint32_t weight, uint32_t cap)
@@ -559,9 +783,35 @@ void sched_unit_yield(struct sched_unit *u, uint64_t now)
     unlock_pool(p, f);
 }
 
+/* Pool lock held: c (leaving p) lets go of its unit, which waits for
+ * another CPU of p if it still wants one, and of p. */
+static struct sched_decision leave_pool(struct sched_pool *p, struct sched_cpu *c, uint64_t now)
+{
+    struct sched_decision d = { .unit = NULL, .timer_ns = 0, .kick = -1 };
+    struct sched_unit *prev = c->curr;
+
+    account_cpu(c, now);
+    if (prev) {
+        prev->cpu = -1;
+        if (prev->state == SCHED_RUNNING) {
+            /* As a wake-up: ops->wake queues it and names a CPU for it. */
+            set_state(prev, SCHED_RUNNABLE, now);
+            d.kick = p->ops->wake(p, prev, now);
+            if (d.kick >= 0)
+                cpu_state[d.kick].kicked = true;
+        }
+        c->stats.nr_switches++;
+    }
+    c->curr = NULL;
+    c->leaving = false;
+    c->stats.nr_picks++;
+    __atomic_store_n(&c->pool, NULL, __ATOMIC_RELEASE);
+    return d;
+}
+
 struct sched_decision sched_pick(unsigned int cpu, uint64_t now)
 {
-    struct sched_decision d = { NULL, 0 };
+    struct sched_decision d = { .unit = NULL, .timer_ns = 0, .kick = -1 };
     struct sched_cpu *c;
     struct sched_pool *p;
     struct sched_unit *prev;
@@ -580,9 +830,15 @@ struct sched_decision sched_pick(unsigned int cpu, uint64_t now)
         unlock_pool(p, f);          /* moved to another pool meanwhile */
     }
     c->kicked = false;
+    if (c->leaving) {
+        d = leave_pool(p, c, now);
+        unlock_pool(p, f);
+        return d;
+    }
     account_cpu(c, now);
     prev = c->curr;
     d = p->ops->pick(p, cpu, prev, now);
+    d.kick = -1;
     if (d.unit != prev) {
         if (prev) {
             prev->cpu = -1;
@@ -625,6 +881,16 @@ int sched_cpu_stats(unsigned int cpu, uint64_t now, struct sched_cpu_stats *out)
         out->idle_ns += elapsed(c->since_ns, now);
     unlock_pool(p, f);
     return 0;
+}
+
+void sched_unit_affinity(const struct sched_unit *u, cpumask_t *out)
+{
+    unsigned long f;
+    struct sched_pool *p = lock_unit_pool(u, &f);
+
+    *out = u->affinity;
+    if (p)
+        unlock_pool(p, f);
 }
 
 int sched_unit_cpu(const struct sched_unit *u)

@@ -95,12 +95,24 @@ static int ded_check_affinity(struct sched_pool *p, struct sched_unit *u, const 
     return -EINVAL;
 }
 
+static int ded_check_cpu_remove(struct sched_pool *p, unsigned int cpu)
+{
+    struct ded_pool *dp = p->priv;
+    struct sched_unit *u = dp->owner[cpu];
+
+    if (!u)
+        return 0;
+    printk(LOG_ERR "sched: CPU %u of dedicated pool '%s' is d%uv%u's\n", cpu, p->name,
+           u->domid, u->vcpu_id);
+    return -EBUSY;
+}
+
 static struct sched_decision ded_pick(struct sched_pool *p, unsigned int cpu,
                                       struct sched_unit *prev, uint64_t now)
 {
     struct ded_pool *dp = p->priv;
     struct sched_unit *u = dp->owner[cpu];
-    struct sched_decision d = { NULL, 0 };
+    struct sched_decision d = { .unit = NULL, .timer_ns = 0, .kick = -1 };
 
     if (u && (u->state == SCHED_RUNNABLE || (u == prev && u->state == SCHED_RUNNING)))
         d.unit = u;
@@ -114,6 +126,7 @@ const struct sched_ops sched_dedicated_ops = {
     .remove = ded_remove,
     .wake = ded_wake,
     .sleep = ded_sleep,
+    .check_cpu_remove = ded_check_cpu_remove,
     .check_affinity = ded_check_affinity,
     .pick = ded_pick,
 };

@@ -279,7 +279,7 @@ static struct sched_decision sh_pick(struct sched_pool *p, unsigned int cpu,
     const struct sched_params *par = &p->params;
     struct sh_pool *sp = p->priv;
     struct sh_unit *ps = prev ? sh(prev) : NULL, *best = NULL;
-    struct sched_decision d = { NULL, 0 };
+    struct sched_decision d = { .unit = NULL, .timer_ns = 0, .kick = -1 };
     bool prev_ok = false, parked = false, hold = false;
 
     if (prev) {

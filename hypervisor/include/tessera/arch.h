@@ -47,6 +47,9 @@ int arch_vcpu_create(struct vcpu *v);           /* registers, FPU, local APIC */
 void arch_vcpu_destroy(struct vcpu *v);
 /* "dom X id=N: vcpu V: E exits reason=count...", at the domain's end. */
 void arch_vcpu_print_stats(const struct vcpu *v);
+/* v's exits so far: all of them, and those for an interrupt (timer ticks,
+ * kicks). Read without a lock: a count may be one behind. */
+void arch_vcpu_exit_counts(const struct vcpu *v, uint64_t *all, uint64_t *intr);
 
 /* True if the arch emulates a device in guest frame gfn of d (the local
  * APIC page...): nothing may be mapped there (hvm/mmio.c). */

@@ -24,6 +24,14 @@ void console_force_unlock(void);
  * statistics and returns once everything printed is out. */
 void console_sync(void);
 void console_write(const char *s, size_t n);
+
+/* The console's history (history.c): what console_write wrote, the last
+ * CONSOLE_HISTORY bytes of it. console_history_read copies up to size
+ * bytes from *offset on (moved up to the oldest byte kept, or down to the
+ * end), returns how many, and the end (bytes ever written). */
+#define CONSOLE_HISTORY     (64u << 10)
+void console_history_append(const char *s, size_t n);
+size_t console_history_read(uint64_t *offset, char *buf, size_t size, uint64_t *end);
 /* Print a whole line whatever the log level (console=none still wins). */
 void console_emit_always(const char *s);
 

@@ -80,6 +80,8 @@ struct sched_unit {
 struct sched_decision {
     struct sched_unit *unit;    /* NULL: idle, halt */
     uint64_t timer_ns;          /* call sched_pick again then; 0 = no timer */
+    int kick;                   /* sched_pick: a CPU to kick (the unit a CPU
+                                   leaving its pool let go of), or -1 */
 };
 
 /* Per pool, settable for shared pools (dedicated ignores them). */
@@ -113,8 +115,24 @@ int sched_init(const cpumask_t *online);
  * last allowed CPU of a unit), -ENOSPC (too many pools), -ENOMEM. Every
  * failure is explained with LOG_ERR. */
 int sched_pool_create(const char *name, const cpumask_t *cpus, enum sched_kind kind);
+/* A named pool with no CPU, for sched_pool_cpu_add: 0 or as
+ * sched_pool_create. */
+int sched_pool_create_empty(const char *name, enum sched_kind kind);
+/* Takes cpu out of its pool: it is free (in no pool) from then on. Refused
+ * with -EINVAL (offline or free already), -EBUSY (leaving already, the
+ * dedicated unit's CPU, or the last CPU some unit of the pool may run on).
+ * Returns 1 if a unit is current there: the CPU lets go of it (queued
+ * again, for another CPU of the pool, which sched_pick's kick names) at
+ * its next sched_pick, which the caller asks for with a kick; 0 if the CPU
+ * is free already. */
+int sched_pool_cpu_remove(unsigned int cpu);
+/* A free CPU into pool (the caller kicks it, so it picks from there): 0,
+ * -EINVAL (offline), -EBUSY (in a pool, or still leaving one). */
+int sched_pool_cpu_add(struct sched_pool *pool, unsigned int cpu);
+/* Is cpu free (online, in no pool, not leaving one)? */
+bool sched_cpu_free(unsigned int cpu);
 /* An empty named pool's CPUs go back to the default pool: 0, -EBUSY (has
- * units), -EINVAL (the default pool). */
+ * units, or a CPU still leaving it), -EINVAL (the default pool). */
 int sched_pool_destroy(struct sched_pool *pool);
 struct sched_pool *sched_pool_find(const char *name);
 /* The pool in slot index (0: "default"; up to SCHED_MAX_POOLS), or NULL
@@ -145,6 +163,14 @@ int sched_unit_insert(struct sched_unit *u, struct sched_pool *pool);
  * returns its CPU, which must call sched_pick before running anything (the
  * caller makes sure the vCPU is not in guest mode any more); else -1. */
 int sched_unit_remove(struct sched_unit *u, uint64_t now_ns);
+/* Moves the n units of one pool into pool to, all or none: each must be
+ * BLOCKED and no CPU's current unit (the caller paused their domain).
+ * Their affinity becomes every CPU; weight and cap stay. Returns 0 (also
+ * when they are in to already), -EBUSY (a unit runs, or a dedicated pool
+ * has too few free CPUs: LOG_ERR), -EINVAL (not all in one pool, or
+ * more than SCHED_MOVE_MAX), -ENOMEM. */
+#define SCHED_MOVE_MAX  64      /* units per sched_units_move */
+int sched_units_move(struct sched_unit *const *units, unsigned int n, struct sched_pool *to);
 /* weight SCHED_MIN..MAX_WEIGHT, cap 0..SCHED_MAX_CAP: 0 or -EINVAL. */
 int sched_unit_set_params(struct sched_unit *u, uint32_t weight, uint32_t cap);
 /* Returns a CPU to kick (>= 0: u runs where it may no longer), -1, or
@@ -172,6 +198,8 @@ int sched_cpu_stats(unsigned int cpu, uint64_t now_ns, struct sched_cpu_stats *o
 /* The CPU u is current on (it stays so after sched_block until that CPU
  * picks again), or -1. */
 int sched_unit_cpu(const struct sched_unit *u);
+/* u's hard affinity, read under its pool's lock. */
+void sched_unit_affinity(const struct sched_unit *u, cpumask_t *out);
 /* u's runtime including the current run, up to now_ns. */
 uint64_t sched_unit_runtime(const struct sched_unit *u, uint64_t now_ns);
 

@@ -231,6 +231,15 @@ void arch_vcpu_print_stats(const struct vcpu *v)
     hvm_io_stats_print(v);
 }
 
+void arch_vcpu_exit_counts(const struct vcpu *v, uint64_t *all, uint64_t *intr)
+{
+    /* NONE: VMX's external interrupts and NMIs, handled before the exit
+     * is reported (vmx_exit.c); INTR: SVM's. */
+    *all = __atomic_load_n(&v->arch.nr_exits, __ATOMIC_RELAXED);
+    *intr = __atomic_load_n(&v->arch.exits_by_reason[HVM_EXIT_INTR], __ATOMIC_RELAXED) +
+            __atomic_load_n(&v->arch.exits_by_reason[HVM_EXIT_NONE], __ATOMIC_RELAXED);
+}
+
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 {
     struct domain *d = v->domain;

@@ -231,6 +231,7 @@ __noreturn void cpu_run_loop(void)
         console_ring_work();        /* not in the timer's interrupt */
 
         struct sched_decision dec = sched_pick(cpu, time_now_ns());
+        cpu_resched(dec.kick);      /* a unit this CPU left its pool without */
         if (dec.timer_ns)
             timer_set(&rc->slice_timer, dec.timer_ns);
         else

@@ -90,6 +90,27 @@ struct tess_pool_list {
     uint64_t buffer;                /* in: struct tess_poolinfo[max] */
 };
 
+/* pool_create, pool_destroy, pool_cpu_add (name, cpu), pool_cpu_remove
+ * (cpu only). */
+struct tess_pool_op {
+    char name[TESS_NAME_MAX];       /* in: the pool */
+    uint32_t dedicated;             /* in, pool_create: 1 dedicated, 0 shared */
+    uint32_t cpu;                   /* in, pool_cpu_add/_remove */
+};
+
+/* The hypervisor's console history, bytes numbered from its boot on; only
+ * the last TESS_CONSOLE_HISTORY bytes are kept. Copies up to size bytes
+ * from offset on (from the oldest kept if offset is older). */
+#define TESS_CONSOLE_HISTORY    (64u << 10)
+struct tess_console_read {
+    uint64_t offset;                /* in */
+    uint64_t buffer;                /* in: size bytes */
+    uint32_t size;                  /* in: at most TESS_CONSOLE_HISTORY */
+    uint32_t len;                   /* out: bytes copied */
+    uint64_t first;                 /* out: the offset of the first byte copied */
+    uint64_t end;                   /* out: the offset after the last byte written so far */
+};
+
 struct tess_sysctl {
     uint32_t cmd;                   /* TESS_SYSCTL_* */
     uint32_t interface_version;     /* TESS_CTL_INTERFACE_VERSION */
@@ -97,6 +118,8 @@ struct tess_sysctl {
         struct tess_physinfo physinfo;
         struct tess_domain_list domain_list;
         struct tess_pool_list pool_list;
+        struct tess_pool_op pool_op;
+        struct tess_console_read console_read;
         uint8_t pad[256];
     } u;
 };
@@ -168,10 +191,44 @@ struct tess_create {
     uint32_t pad;
 };
 
+/* One vCPU, as TESS_DOMCTL_vcpu_list gives it. */
+#define TESS_VCPU_up        (1u << 0)   /* started (vCPU 0) or brought up */
+#define TESS_VCPU_running   (1u << 1)   /* on a CPU now */
+#define TESS_VCPU_blocked   (1u << 2)   /* waiting for an event */
+struct tess_vcpuinfo {
+    uint32_t vcpu;
+    uint32_t flags;                 /* TESS_VCPU_* */
+    int32_t cpu;                    /* the CPU it is on, or -1 */
+    uint32_t pad;
+    uint64_t cpu_time_ns;
+    uint64_t nr_exits;              /* exits to the hypervisor */
+    uint64_t nr_intr_exits;         /* of which for an interrupt (timer ticks, kicks) */
+    uint64_t affinity[TESS_CPU_WORDS];  /* hard affinity (vcpu_pin) */
+};
+
+struct tess_vcpu_list {
+    uint32_t max;                   /* in: entries the buffer holds, at most 64 */
+    uint32_t nr;                    /* out */
+    uint64_t buffer;                /* in: struct tess_vcpuinfo[max], by vCPU id */
+};
+
+/* Hard affinity: the vCPU runs only on these CPUs of its domain's pool. */
+struct tess_vcpu_pin {
+    uint32_t vcpu;
+    uint32_t pad;
+    uint64_t cpus[TESS_CPU_WORDS];
+};
+
+/* Every vCPU's weight and cap (shared pools; vCPU 0's for sched_get). */
+struct tess_sched {
+    uint32_t weight;                /* 1..65535; 256 is the default */
+    uint32_t cap;                   /* percent of one CPU, 0..100; 0: none */
+};
+
 struct tess_domctl {
     uint32_t cmd;                   /* TESS_DOMCTL_* */
     uint32_t interface_version;     /* TESS_CTL_INTERFACE_VERSION */
-    uint32_t domid;                 /* the domain acted on (getinfo .. destroy) */
+    uint32_t domid;                 /* the domain acted on (getinfo on) */
     uint32_t reason;                /* shutdown: SHUTDOWN_* of sched.h */
     union {
         struct tess_stage_alloc stage_alloc;
@@ -179,6 +236,10 @@ struct tess_domctl {
         uint32_t stage_free;        /* the handle */
         struct tess_create create;
         struct tess_dominfo getinfo;    /* out */
+        struct tess_vcpu_list vcpu_list;
+        struct tess_vcpu_pin vcpu_pin;
+        struct tess_sched sched;        /* sched_get (out), sched_set (in) */
+        char pool[TESS_NAME_MAX];       /* pool_migrate: the pool it goes to */
         uint8_t pad[1280];
     } u;
 };
