@@ -133,6 +133,16 @@ unsigned int dom0_ctl_run(const char *role, uint16_t peer);
  * toolstack's path (role create) or create's timing (role bench). */
 void tests_ctl_refused(void);
 unsigned int ctl_toolstack_run(const char *role);
+/* tests_ctl.c's helpers for the other ctl tests (dom0 only). */
+uint64_t ctl_ms_since(uint64_t tsc);
+void ctl_yield(void);
+long ctl_stage_upload(const uint8_t *img, uint64_t size, uint32_t *handle);
+long ctl_create(uint32_t stage, const char *name, uint64_t mem, uint32_t vcpus,
+                const char *pool, const char *cmdline, uint32_t flags, uint32_t *domid);
+bool ctl_wait_gone(uint32_t domid);
+/* ctl_pools.c: pools, pinning, weight and cap, the vCPU list, the console
+ * history, as dom0 (after tests_ctl.c's dedicated pool test). */
+void ctl_pools_run(const uint8_t *img, uint64_t size);
 /* ctl_race.c: vCPU 1 calling the control hypercalls on domain target
  * (0: none) and creating junk named next, while vCPU 0 works. */
 bool ctl_race_start(void);

@@ -63,12 +63,12 @@ void tests_ctl_refused(void)
 
 /* ---- dom0 ---- */
 
-static uint64_t ms_since(uint64_t tsc)
+uint64_t ctl_ms_since(uint64_t tsc)
 {
     return tsc_to_ns(rdtsc() - tsc) / 1000000;
 }
 
-static void yield(void)
+void ctl_yield(void)
 {
     HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
 }
@@ -117,7 +117,7 @@ static long stage_free(uint32_t handle)
 
 /* The image in chunks: the last one first, then the rest in order (the
  * hypervisor keeps the pieces apart until they meet). */
-static long stage_upload(const uint8_t *img, uint64_t size, uint32_t *handle)
+long ctl_stage_upload(const uint8_t *img, uint64_t size, uint32_t *handle)
 {
     uint64_t last = size > CHUNK ? (size - 1) / CHUNK * CHUNK : 0;
     long rc = stage_alloc(size, 0, handle);
@@ -130,7 +130,7 @@ static long stage_upload(const uint8_t *img, uint64_t size, uint32_t *handle)
     return rc;
 }
 
-static long create(uint32_t stage, const char *name, uint64_t mem, uint32_t vcpus,
+long ctl_create(uint32_t stage, const char *name, uint64_t mem, uint32_t vcpus,
                    const char *pool, const char *cmdline, uint32_t flags, uint32_t *domid)
 {
     memset(&dop, 0, sizeof(dop));
@@ -159,34 +159,34 @@ static uint32_t junk_stage(void)
     return h;
 }
 
-static bool wait_gone(uint32_t domid)
+bool ctl_wait_gone(uint32_t domid)
 {
     struct tess_dominfo info;
     uint64_t t0 = rdtsc();
 
-    while (getinfo(domid, &info) == 0 && ms_since(t0) < WAIT_SECONDS * 1000ul)
-        yield();
+    while (getinfo(domid, &info) == 0 && ctl_ms_since(t0) < WAIT_SECONDS * 1000ul)
+        ctl_yield();
     return getinfo(domid, &info) == -XEN_ESRCH;
 }
 
 /* Free memory back to want (a dead domain's is freed once every CPU has
  * moved on): the count it came back to. */
-static uint64_t wait_free(uint64_t want)
+uint64_t ctl_wait_free(uint64_t want)
 {
     uint64_t t0 = rdtsc(), now;
 
-    while ((now = free_pages()) != want && ms_since(t0) < 5000)
-        yield();
+    while ((now = free_pages()) != want && ctl_ms_since(t0) < 5000)
+        ctl_yield();
     return now;
 }
 
 /* Once what ended before has been freed (nothing changes for 200 ms). */
-static uint64_t settled_free_pages(void)
+uint64_t ctl_settled_free_pages(void)
 {
     uint64_t last = free_pages(), t0 = rdtsc(), start = rdtsc(), now;
 
-    while (ms_since(t0) < 200 && ms_since(start) < 5000) {
-        yield();
+    while (ctl_ms_since(t0) < 200 && ctl_ms_since(start) < 5000) {
+        ctl_yield();
         if ((now = free_pages()) != last) {
             last = now;
             t0 = rdtsc();
@@ -295,7 +295,7 @@ static void stage_hostile(const uint8_t *img, uint64_t size)
     /* Half-written: refused, and used up. */
     uint32_t domid = 0;
     expect("ctl.create_half_written",
-           create(h, "half", 32ul << 20, 1, "", "", 0, &domid), -XEN_EINVAL);
+           ctl_create(h, "half", 32ul << 20, 1, "", "", 0, &domid), -XEN_EINVAL);
     expect("ctl.create_used_the_stage", stage_free(h), -XEN_ENOENT);
     expect("ctl.stage_free_unknown", stage_free(12345), -XEN_ENOENT);
     uint64_t after = free_pages();
@@ -316,11 +316,11 @@ static void bad_images(const uint8_t *img)
     for (unsigned int round = 0; round < 2; round++) {
         before = free_pages();
         h = junk_stage();
-        rc = h ? create(h, "junk", 32ul << 20, 1, "", "", 0, &domid) : -1;
+        rc = h ? ctl_create(h, "junk", 32ul << 20, 1, "", "", 0, &domid) : -1;
         CHECK("ctl.create_from_garbage", rc == -XEN_EINVAL || rc == -XEN_ENOEXEC, "rc %ld", rc);
         rc = stage_alloc(2 * PAGE_SIZE, 0, &h);
         rc = rc ? rc : stage_write(h, TESS_STAGE_KERNEL, 0, 2 * PAGE_SIZE, (uintptr_t)img);
-        rc = rc ? rc : create(h, "cut", 32ul << 20, 1, "", "", 0, &domid);
+        rc = rc ? rc : ctl_create(h, "cut", 32ul << 20, 1, "", "", 0, &domid);
         CHECK("ctl.create_from_cut_elf", rc == -XEN_EINVAL || rc == -XEN_ENOEXEC, "rc %ld", rc);
     }
     uint64_t after = free_pages();
@@ -354,7 +354,7 @@ static void create_hostile(void)
 
     for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
         uint32_t h = junk_stage();
-        rc = h ? create(h, cases[i].name, cases[i].mem, cases[i].vcpus, cases[i].pool, "",
+        rc = h ? ctl_create(h, cases[i].name, cases[i].mem, cases[i].vcpus, cases[i].pool, "",
                         cases[i].flags, &domid) : -1;
         CHECK(cases[i].what, rc == cases[i].want, "rc %ld", rc);
     }
@@ -371,7 +371,7 @@ static void create_hostile(void)
     memset(dop.u.create.name, 'n', sizeof(dop.u.create.name));    /* no NUL */
     expect("ctl.create_name_unterminated", domctl(TESS_DOMCTL_create, 0), -XEN_EINVAL);
     expect("ctl.create_unknown_stage",
-           create(0x7777, "nostage", 32ul << 20, 1, "", "", 0, &domid), -XEN_ENOENT);
+           ctl_create(0x7777, "nostage", 32ul << 20, 1, "", "", 0, &domid), -XEN_ENOENT);
     dop.interface_version = 0x54450000;
     dop.cmd = TESS_DOMCTL_getinfo;
     expect("ctl.domctl_bad_version", HYPERCALL(__HYPERVISOR_tess_domctl, &dop, 0, 0), -XEN_EACCES);
@@ -408,10 +408,10 @@ static void selftest_domain(const uint8_t *img, uint64_t size)
 {
     struct tess_dominfo info;
     uint32_t h = 0, id = 0;
-    long rc = stage_upload(img, size, &h);
+    long rc = ctl_stage_upload(img, size, &h);
 
     CHECK("ctl.stage_upload", rc == 0, "rc %ld", rc);
-    rc = rc ? rc : create(h, "u1", 32ul << 20, 1, "", "mini.from=ctl", TESS_CREATE_PAUSED, &id);
+    rc = rc ? rc : ctl_create(h, "u1", 32ul << 20, 1, "", "mini.from=ctl", TESS_CREATE_PAUSED, &id);
     CHECK("ctl.create_paused", rc == 0 && id > 0, "rc %ld id %u", rc, id);
     if (rc)
         return;
@@ -425,7 +425,7 @@ static void selftest_domain(const uint8_t *img, uint64_t size)
     expect("ctl.create_freed_the_stage", stage_free(h), -XEN_ENOENT);
     uint32_t h2 = junk_stage(), other;
     expect("ctl.create_duplicate_runtime_name",
-           create(h2, "u1", 32ul << 20, 1, "", "", 0, &other), -XEN_EEXIST);
+           ctl_create(h2, "u1", 32ul << 20, 1, "", "", 0, &other), -XEN_EEXIST);
 
     memset(&sop, 0, sizeof(sop));
     sop.u.domain_list = (struct tess_domain_list){ .max = 8, .buffer = (uintptr_t)infos };
@@ -441,15 +441,15 @@ static void selftest_domain(const uint8_t *img, uint64_t size)
 
     /* Held for a while: it must not start. */
     uint64_t t0 = rdtsc();
-    while (ms_since(t0) < 300)
-        yield();
+    while (ctl_ms_since(t0) < 300)
+        ctl_yield();
     CHECK("ctl.created_paused_does_not_run", cpu_time(id) == 0, "%lu ns",
           (unsigned long)cpu_time(id));
     printf("mini: ctl unpausing u1\n");
     expect("ctl.unpause_starts", domctl(TESS_DOMCTL_unpause, id), 0);
     t0 = rdtsc();
-    while (cpu_time(id) == 0 && ms_since(t0) < 10000)
-        yield();
+    while (cpu_time(id) == 0 && ctl_ms_since(t0) < 10000)
+        ctl_yield();
     getinfo(id, &info);
     CHECK("ctl.runs_once_unpaused", info.cpu_time_ns > 0 && info.flags == TESS_DOMINF_running,
           "flags %#x time %lu", info.flags, (unsigned long)info.cpu_time_ns);
@@ -458,8 +458,8 @@ static void selftest_domain(const uint8_t *img, uint64_t size)
     uint64_t t1 = cpu_time(id);
     printf("mini: ctl paused u1\n");
     t0 = rdtsc();
-    while (ms_since(t0) < 500)
-        yield();
+    while (ctl_ms_since(t0) < 500)
+        ctl_yield();
     uint64_t t2 = cpu_time(id);
     getinfo(id, &info);
     CHECK("ctl.paused_does_not_run", rc == 0 && t1 == t2 && (info.flags & TESS_DOMINF_paused),
@@ -469,48 +469,48 @@ static void selftest_domain(const uint8_t *img, uint64_t size)
     printf("mini: ctl unpausing u1 again\n");
     rc = domctl(TESS_DOMCTL_unpause, id);
     t0 = rdtsc();
-    while (cpu_time(id) == t2 && ms_since(t0) < 10000)
-        yield();
+    while (cpu_time(id) == t2 && ctl_ms_since(t0) < 10000)
+        ctl_yield();
     CHECK("ctl.runs_again", rc == 0 && cpu_time(id) > t2, "rc %ld", rc);
-    CHECK("ctl.selftest_domain_ended", wait_gone(id), " ");
+    CHECK("ctl.selftest_domain_ended", ctl_wait_gone(id), " ");
 }
 
 /* A busy domain destroyed, one shut down as a reboot: all their memory
  * returns, and the reboot is not acted on. */
 static void end_domains(const uint8_t *img, uint64_t size)
 {
-    uint64_t before = settled_free_pages();
+    uint64_t before = ctl_settled_free_pages();
     uint32_t h = 0, id = 0;
-    long rc = stage_upload(img, size, &h);
+    long rc = ctl_stage_upload(img, size, &h);
 
-    rc = rc ? rc : create(h, "u2", 32ul << 20, 1, "", "mini.bench=spin mini.ms=600000", 0, &id);
+    rc = rc ? rc : ctl_create(h, "u2", 32ul << 20, 1, "", "mini.bench=spin mini.ms=600000", 0, &id);
     expect("ctl.create_busy", rc, 0);
     if (rc)
         return;
     uint64_t t0 = rdtsc();
-    while (cpu_time(id) == 0 && ms_since(t0) < 10000)
-        yield();
+    while (cpu_time(id) == 0 && ctl_ms_since(t0) < 10000)
+        ctl_yield();
     expect("ctl.destroy", domctl(TESS_DOMCTL_destroy, id), 0);
-    CHECK("ctl.destroyed_is_gone", wait_gone(id), " ");
+    CHECK("ctl.destroyed_is_gone", ctl_wait_gone(id), " ");
     expect("ctl.destroy_twice", domctl(TESS_DOMCTL_destroy, id), -XEN_ESRCH);
-    uint64_t after = wait_free(before);
+    uint64_t after = ctl_wait_free(before);
     CHECK("ctl.destroy_returns_all_memory", after == before, "free pages %lu before create, "
           "%lu after destroy", (unsigned long)before, (unsigned long)after);
     printf("mini: ctl free pages %lu before create, %lu after destroy\n",
            (unsigned long)before, (unsigned long)after);
 
-    rc = stage_upload(img, size, &h);
-    rc = rc ? rc : create(h, "u3", 32ul << 20, 1, "", "mini.bench=spin mini.ms=600000", 0, &id);
+    rc = ctl_stage_upload(img, size, &h);
+    rc = rc ? rc : ctl_create(h, "u3", 32ul << 20, 1, "", "mini.bench=spin mini.ms=600000", 0, &id);
     t0 = rdtsc();
-    while (!rc && cpu_time(id) == 0 && ms_since(t0) < 10000)
-        yield();
+    while (!rc && cpu_time(id) == 0 && ctl_ms_since(t0) < 10000)
+        ctl_yield();
     dop.reason = 9;
     long bad = rc ? rc : domctl(TESS_DOMCTL_shutdown, id);
     dop.reason = SHUTDOWN_reboot;
     rc = rc ? rc : domctl(TESS_DOMCTL_shutdown, id);
     CHECK("ctl.shutdown_reboot", bad == -XEN_EINVAL && rc == 0, "bad %ld rc %ld", bad, rc);
-    CHECK("ctl.shutdown_is_gone", wait_gone(id), " ");
-    after = wait_free(before);
+    CHECK("ctl.shutdown_is_gone", ctl_wait_gone(id), " ");
+    after = ctl_wait_free(before);
     CHECK("ctl.shutdown_returns_all_memory", after == before, "%lu before, %lu after",
           (unsigned long)before, (unsigned long)after);
 }
@@ -535,13 +535,13 @@ static void dedicated_pool(const uint8_t *img, uint64_t size)
         printf("mini: SKIP ctl.dedicated_pool no dedicated pool\n");
         return;
     }
-    uint64_t before = settled_free_pages();
-    rc = stage_upload(img, size, &h);
-    rc = rc ? rc : create(h, "r1", 32ul << 20, 1, rt->name, "mini.bench=spin mini.ms=600000", 0,
+    uint64_t before = ctl_settled_free_pages();
+    rc = ctl_stage_upload(img, size, &h);
+    rc = rc ? rc : ctl_create(h, "r1", 32ul << 20, 1, rt->name, "mini.bench=spin mini.ms=600000", 0,
                           &id);
     expect("ctl.dedicated_pool_create", rc, 0);
-    rc = stage_upload(img, size, &h);
-    rc = rc ? rc : create(h, "r2", 32ul << 20, 1, rt->name, "mini.bench=spin mini.ms=600000", 0,
+    rc = ctl_stage_upload(img, size, &h);
+    rc = rc ? rc : ctl_create(h, "r2", 32ul << 20, 1, rt->name, "mini.bench=spin mini.ms=600000", 0,
                           &id2);
     expect("ctl.dedicated_pool_full", rc, -XEN_EBUSY);
     h = junk_stage();
@@ -558,8 +558,8 @@ static void dedicated_pool(const uint8_t *img, uint64_t size)
           rc, rt->nr_domains);
     if (id)
         expect("ctl.dedicated_pool_destroy", domctl(TESS_DOMCTL_destroy, id), 0);
-    CHECK("ctl.dedicated_pool_gone", wait_gone(id), " ");
-    uint64_t after = wait_free(before);
+    CHECK("ctl.dedicated_pool_gone", ctl_wait_gone(id), " ");
+    uint64_t after = ctl_wait_free(before);
     CHECK("ctl.dedicated_pool_leaves_nothing", after == before, "%lu before, %lu after",
           (unsigned long)before, (unsigned long)after);
 }
@@ -567,7 +567,7 @@ static void dedicated_pool(const uint8_t *img, uint64_t size)
 /* vCPU 1 on the domains vCPU 0 creates and destroys (ctl_race.c). */
 static void race(const uint8_t *img, uint64_t size)
 {
-    uint64_t before = settled_free_pages();
+    uint64_t before = ctl_settled_free_pages();
     uint32_t h = 0, id = 0;
     unsigned int name_taken = 0;
     char name[16];
@@ -586,8 +586,8 @@ static void race(const uint8_t *img, uint64_t size)
         long rc = -XEN_EEXIST;
         /* vCPU 1's junk create may hold the name for a moment. */
         for (unsigned int tries = 0; rc == -XEN_EEXIST && tries < 20; tries++) {
-            rc = stage_upload(img, size, &h);
-            rc = rc ? rc : create(h, name, 32ul << 20, 1, "", "mini.bench=spin mini.ms=600000",
+            rc = ctl_stage_upload(img, size, &h);
+            rc = rc ? rc : ctl_create(h, name, 32ul << 20, 1, "", "mini.bench=spin mini.ms=600000",
                                   0, &id);
             name_taken += rc == -XEN_EEXIST;
         }
@@ -597,16 +597,16 @@ static void race(const uint8_t *img, uint64_t size)
         }
         ctl_race_target(id, name);
         uint64_t t0 = rdtsc();
-        while (ms_since(t0) < 30)
-            yield();
+        while (ctl_ms_since(t0) < 30)
+            ctl_yield();
         rc = domctl(TESS_DOMCTL_destroy, id);
-        CHECK("ctl.race_destroy", (rc == 0 || rc == -XEN_EBUSY) && wait_gone(id), "%s: rc %ld",
+        CHECK("ctl.race_destroy", (rc == 0 || rc == -XEN_EBUSY) && ctl_wait_gone(id), "%s: rc %ld",
               name, rc);
     }
     ctl_race_target(0, "");
     ctl_race_stop();
     printf("mini: ctl race: vCPU 1 held the name vCPU 0 wanted %u times\n", name_taken);
-    uint64_t after = wait_free(before);
+    uint64_t after = ctl_wait_free(before);
     CHECK("ctl.race_leaves_nothing", after == before, "free pages %lu before, %lu after",
           (unsigned long)before, (unsigned long)after);
 }
@@ -634,15 +634,15 @@ static void bench(const uint8_t *img, uint64_t size)
         char name[16];
         uint32_t h = 0, id = 0;
         uint64_t t0 = rdtsc();
-        long rc = stage_upload(img, size, &h);
+        long rc = ctl_stage_upload(img, size, &h);
         uint64_t t1 = rdtsc();
         snprintf(name, sizeof(name), "b%lu", i);
-        rc = rc ? rc : create(h, name, 32ul << 20, 1, "", "mini.bench=spin mini.ms=1", 0, &id);
+        rc = rc ? rc : ctl_create(h, name, 32ul << 20, 1, "", "mini.bench=spin mini.ms=1", 0, &id);
         uint64_t t2 = rdtsc();
         printf("mini: ctl bench create %s rc=%ld stage_us=%lu call_at_us=%lu create_us=%lu\n",
                name, rc, (unsigned long)(tsc_to_ns(t1 - t0) / 1000),
                (unsigned long)(tsc_to_ns(t1) / 1000), (unsigned long)(tsc_to_ns(t2 - t1) / 1000));
-        CHECK("ctl.bench_create", rc == 0 && wait_gone(id), "rc %ld", rc);
+        CHECK("ctl.bench_create", rc == 0 && ctl_wait_gone(id), "rc %ld", rc);
     }
 }
 
@@ -667,6 +667,7 @@ unsigned int ctl_toolstack_run(const char *role)
     selftest_domain(img, size);
     end_domains(img, size);
     dedicated_pool(img, size);
+    ctl_pools_run(img, size);
     race(img, size);
     /* Left for our end to free (the integration test reads the log). */
     uint32_t h;

@@ -108,6 +108,17 @@ def test_ctl_toolstack_path():
     assert re.search(r"^\(dom0\) mini: PASS ctl\.dedicated_pool_full", log, re.M), log
     assert re.search(r"dom r1 id=\d+: 32 MiB, 1 vCPUs, pool rt", log), log
 
+    # Pools (ctl_pools.c): s1 pinned stayed on its CPU; moved into a
+    # dedicated pool built at runtime it took no interrupt exits; u5 ran its
+    # whole suite while moved between default and that pool.
+    for name in ("vcpu_pin_keeps_it_there", "dedicated_no_timer_exits",
+                 "migrate_while_selftests_run", "cpu_churn", "pool_destroy_ded"):
+        assert re.search(r"^\(dom0\) mini: PASS ctl\.%s" % name, log, re.M), log
+    assert results(log, "u5") and results(log, "u5")[1] == 0, "\n".join(failures(log, "u5"))
+    assert results(log, "u5")[0] >= 20, log
+    assert re.search(r"ctl: dom u5 id=\d+ moved to pool 'ded'", log), log
+    assert "ctl: pool 'ded' (dedicated) created" in log, log
+
     # The race ran: vCPU 1 made its calls and saw the domains vCPU 0 made.
     race = re.search(r"\(dom0\) mini: ctl race: (\d+) calls from vCPU 1, "
                      r"domain seen (\d+) times", log)

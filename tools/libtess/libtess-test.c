@@ -61,6 +61,20 @@ static void test_records(void)
                !libtess_record_u64(d, "dominfo", 1, "running", &v) && v == 0 &&
                !libtess_record_u64(d, "dominfo", 1, "flags", &v) && v == d[1].flags,
            "u64.flags");
+
+    struct tess_vcpuinfo vc[2] = { 0 };
+    vc[1].cpu = -1;
+    vc[1].flags = TESS_VCPU_up | TESS_VCPU_blocked;
+    vc[1].affinity[0] = 6;
+    expect(libtess_record_size("vcpuinfo") == sizeof(vc[0]), "size.vcpuinfo");
+    expect(!libtess_record_u64(vc, "vcpuinfo", 1, "cpu", &v) && v == UINT64_MAX,
+           "u64.signed_cpu_minus_1");
+    expect(!libtess_record_u64(vc, "vcpuinfo", 1, "blocked", &v) && v == 1 &&
+               !libtess_record_u64(vc, "vcpuinfo", 1, "on_cpu", &v) && v == 0,
+           "u64.vcpu_flags");
+    expect(!libtess_record_cpus(vc, "vcpuinfo", 1, "affinity", buf, sizeof(buf)) &&
+               !strcmp(buf, "1-2"),
+           "cpus.affinity");
 }
 
 static void test_cpumask(void)

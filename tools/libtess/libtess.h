@@ -25,11 +25,12 @@ int libtess_open(struct libtess **out);
 void libtess_close(struct libtess *h);
 const char *libtess_error(const struct libtess *h);
 
-/* Record kinds: "physinfo", "dominfo", "poolinfo". */
+/* Record kinds: "physinfo", "dominfo", "poolinfo", "vcpuinfo". */
 size_t libtess_record_size(const char *kind);
 /* Entry i of an array of KIND records at base: a number field into *val
  * (a dominfo's flags also as 0/1 fields "running", "paused", "dying",
- * "hardware", "boot"), a name field into buf (NUL-terminated, cut to
+ * "hardware", "boot"; a vcpuinfo's as "up", "on_cpu", "blocked"; a
+ * vcpuinfo's cpu, -1 when it is on none, as (uint64_t)-1), a name field into buf (NUL-terminated, cut to
  * len), a CPU set into buf as a list ("0-3,6"; -ENOSPC if it does not
  * fit). -ENOENT for a field KIND does not have. */
 int libtess_record_u64(const void *base, const char *kind, unsigned int i, const char *field,
@@ -65,5 +66,29 @@ int libtess_unpause(struct libtess *h, uint32_t domid);
 /* Asks the domain to power off (SHUTDOWN_poweroff), as its own call would. */
 int libtess_shutdown(struct libtess *h, uint32_t domid);
 int libtess_destroy(struct libtess *h, uint32_t domid);
+
+/* Pools: a new empty one (dedicated: a CPU per vCPU, no ticks; else
+ * shared), an empty one destroyed, a free CPU into one, a CPU out of its
+ * pool (free from then on), a domain with all its vCPUs into another. */
+int libtess_pool_create(struct libtess *h, const char *name, int dedicated);
+int libtess_pool_destroy(struct libtess *h, const char *name);
+int libtess_pool_cpu_add(struct libtess *h, const char *name, unsigned int cpu);
+int libtess_pool_cpu_remove(struct libtess *h, unsigned int cpu);
+int libtess_pool_migrate(struct libtess *h, uint32_t domid, const char *pool);
+
+/* A domain's vCPUs into max vcpuinfo records (returns how many it has);
+ * one vCPU's hard affinity (cpus: an xl cpu list, within its pool); every
+ * vCPU's weight (1-65535) and cap (percent, 0: none), vCPU 0's read. */
+int libtess_vcpu_list(struct libtess *h, uint32_t domid, void *out, unsigned int max);
+int libtess_vcpu_pin(struct libtess *h, uint32_t domid, unsigned int vcpu, const char *cpus);
+int libtess_sched_get(struct libtess *h, uint32_t domid, uint32_t *weight, uint32_t *cap);
+int libtess_sched_set(struct libtess *h, uint32_t domid, uint32_t weight, uint32_t cap);
+
+/* The hypervisor's console history (its last 64 KiB), bytes numbered from
+ * its boot: up to size bytes from offset on (from the oldest kept if
+ * offset is older) into out; *first is the number of the first byte
+ * copied, *end that after the last written so far. Returns the count. */
+int libtess_console_read(struct libtess *h, uint64_t offset, char *out, unsigned int size,
+                         uint64_t *first, uint64_t *end);
 
 #endif

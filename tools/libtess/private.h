@@ -29,6 +29,12 @@ void tess_buf_free(void *p, size_t len);
 int tess_sysctl(struct libtess *h, struct tess_sysctl *op, const char *what);
 int tess_domctl(struct libtess *h, struct tess_domctl *op, const char *what);
 
+/* After a list call into buf (room records of size bytes) that reported
+ * nr: the first max of them copied to out, and nr returned; rc if the call
+ * failed, -EIO if nr is more than room. */
+int tess_list_result(struct libtess *h, int rc, uint32_t nr, unsigned int room, void *out,
+                     unsigned int max, const void *buf, size_t size, const char *what);
+
 /* cpus (an xl cpu list) into mask: -EINVAL for a bad one or a CPU beyond
  * the interface's 256. */
 int tess_cpumask_parse(const char *cpus, uint64_t mask[TESS_CPU_WORDS]);

@@ -12,7 +12,7 @@
 
 #include "private.h"
 
-enum kind { NUM, STR, CPUS };
+enum kind { NUM, STR, CPUS, SNUM };   /* SNUM: signed, sign-extended to 64 bits */
 
 struct field {
     const char *name;
@@ -44,6 +44,19 @@ static const struct field dominfo_fields[] = {
     { NULL, 0, 0, NUM, 0 },
 };
 
+#define VFLAG(name, bit) \
+    { name, offsetof(struct tess_vcpuinfo, flags), sizeof(uint32_t), NUM, TESS_VCPU_##bit }
+
+static const struct field vcpuinfo_fields[] = {
+    F(tess_vcpuinfo, vcpu, NUM),            F(tess_vcpuinfo, flags, NUM),
+    F(tess_vcpuinfo, cpu, SNUM),            F(tess_vcpuinfo, cpu_time_ns, NUM),
+    F(tess_vcpuinfo, nr_exits, NUM),        F(tess_vcpuinfo, nr_intr_exits, NUM),
+    F(tess_vcpuinfo, affinity, CPUS),
+    VFLAG("up", up),                        VFLAG("on_cpu", running),
+    VFLAG("blocked", blocked),
+    { NULL, 0, 0, NUM, 0 },
+};
+
 static const struct field poolinfo_fields[] = {
     F(tess_poolinfo, pool_id, NUM),    F(tess_poolinfo, dedicated, NUM),
     F(tess_poolinfo, nr_domains, NUM), F(tess_poolinfo, cpus, CPUS),
@@ -59,6 +72,7 @@ static const struct {
     { "physinfo", sizeof(struct tess_physinfo), physinfo_fields },
     { "dominfo", sizeof(struct tess_dominfo), dominfo_fields },
     { "poolinfo", sizeof(struct tess_poolinfo), poolinfo_fields },
+    { "vcpuinfo", sizeof(struct tess_vcpuinfo), vcpuinfo_fields },
 };
 
 static int find(const char *kind, const char *field, size_t *size, const struct field **f)
@@ -90,7 +104,9 @@ static const uint8_t *locate(const void *base, const char *kind, unsigned int i,
 {
     size_t size;
 
-    if (find(kind, field, &size, f) || (*f)->kind != want)
+    if (find(kind, field, &size, f))
+        return NULL;
+    if ((*f)->kind != want && !(want == NUM && (*f)->kind == SNUM))
         return NULL;
     return (const uint8_t *)base + (size_t)i * size + (*f)->offset;
 }
@@ -106,7 +122,10 @@ int libtess_record_u64(const void *base, const char *kind, unsigned int i,
         return -ENOENT;
     if (f->size == sizeof(v32)) {
         memcpy(&v32, p, sizeof(v32));
-        *val = f->bit ? !!(v32 & f->bit) : v32;
+        if (f->kind == SNUM)
+            *val = (uint64_t)(int64_t)(int32_t)v32;
+        else
+            *val = f->bit ? !!(v32 & f->bit) : v32;
     } else {
         memcpy(val, p, sizeof(*val));
     }

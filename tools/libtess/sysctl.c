@@ -80,13 +80,19 @@ int libtess_pool_list(struct libtess *h, void *out, unsigned int max)
     op.u.pool_list.max = POOL_MAX;
     op.u.pool_list.buffer = (uint64_t)(uintptr_t)buf;
     rc = tess_sysctl(h, &op, "pool_list");
-    if (rc >= 0 && op.u.pool_list.nr > POOL_MAX)
-        rc = tess_fail(h, -EIO, "pool_list: %u entries for a buffer of %u", op.u.pool_list.nr,
-                       POOL_MAX);
-    if (rc >= 0) {
-        rc = (int)op.u.pool_list.nr;
-        memcpy(out, buf, (size_t)(rc < (int)max ? rc : (int)max) * sizeof(*buf));
-    }
+    rc = tess_list_result(h, rc, op.u.pool_list.nr, POOL_MAX, out, max, buf, sizeof(*buf),
+                          "pool_list");
     tess_buf_free(buf, len);
     return rc;
+}
+
+int tess_list_result(struct libtess *h, int rc, uint32_t nr, unsigned int room, void *out,
+                     unsigned int max, const void *buf, size_t size, const char *what)
+{
+    if (rc < 0)
+        return rc;
+    if (nr > room)
+        return tess_fail(h, -EIO, "%s: %u entries for a buffer of %u", what, nr, room);
+    memcpy(out, buf, (size_t)(nr < max ? nr : max) * size);
+    return (int)nr;
 }

@@ -23,6 +23,11 @@ PHYSINFO = (("nr_cpus", "max_cpu_id", "total_pages", "free_pages", "cpu_khz"),
 DOMINFO = (("domid", "nr_vcpus", "mem_pages", "cpu_time_ns", "flags", "end_reason",
             "running", "paused", "dying", "hardware", "boot"), ("name", "pool"), ())
 POOLINFO = (("pool_id", "dedicated", "nr_domains"), ("name",), ("cpus",))
+VCPUINFO = (("vcpu", "cpu", "cpu_time_ns", "nr_exits", "nr_intr_exits", "up", "on_cpu",
+             "blocked"), (), ("affinity",))
+SIGNED = ("cpu",)       # libtess sign-extends these (-1: on no CPU)
+VCPU_MAX = 64
+HISTORY_CHUNK = 64 << 10
 LIST_ROOM = 256         # domains a listing first makes room for
 POOL_MAX = 64
 STR_LEN = 1024
@@ -75,6 +80,17 @@ def _declare(lib):
         "libtess_unpause": (i, [vp, u32]),
         "libtess_shutdown": (i, [vp, u32]),
         "libtess_destroy": (i, [vp, u32]),
+        "libtess_pool_create": (i, [vp, cp, i]),
+        "libtess_pool_destroy": (i, [vp, cp]),
+        "libtess_pool_cpu_add": (i, [vp, cp, ctypes.c_uint]),
+        "libtess_pool_cpu_remove": (i, [vp, ctypes.c_uint]),
+        "libtess_pool_migrate": (i, [vp, u32, cp]),
+        "libtess_vcpu_list": (i, [vp, u32, vp, ctypes.c_uint]),
+        "libtess_vcpu_pin": (i, [vp, u32, ctypes.c_uint, cp]),
+        "libtess_sched_get": (i, [vp, u32, ctypes.POINTER(u32), ctypes.POINTER(u32)]),
+        "libtess_sched_set": (i, [vp, u32, u32, u32]),
+        "libtess_console_read": (i, [vp, u64, vp, ctypes.c_uint, ctypes.POINTER(u64),
+                                     ctypes.POINTER(u64)]),
     }
     for name, (res, args) in sigs.items():
         fn = getattr(lib, name)
@@ -129,7 +145,7 @@ class Libtess:
         text = ctypes.create_string_buffer(STR_LEN)
         for f in nums:
             self._check(self.lib.libtess_record_u64(buf, k, i, f.encode(), ctypes.byref(val)))
-            out[f] = val.value
+            out[f] = ctypes.c_int64(val.value).value if f in SIGNED else val.value
         for f in strs:
             self._check(self.lib.libtess_record_str(buf, k, i, f.encode(), text, STR_LEN))
             out[f] = text.value.decode(errors="replace")
@@ -202,3 +218,45 @@ class Libtess:
 
     def destroy(self, domid):
         self._check(self.lib.libtess_destroy(self.h, domid))
+
+    def pool_create(self, name, dedicated):
+        self._check(self.lib.libtess_pool_create(self.h, _bytes(name), int(dedicated)))
+
+    def pool_destroy(self, name):
+        self._check(self.lib.libtess_pool_destroy(self.h, _bytes(name)))
+
+    def pool_cpu_add(self, name, cpu):
+        self._check(self.lib.libtess_pool_cpu_add(self.h, _bytes(name), cpu))
+
+    def pool_cpu_remove(self, cpu):
+        self._check(self.lib.libtess_pool_cpu_remove(self.h, cpu))
+
+    def pool_migrate(self, domid, pool):
+        self._check(self.lib.libtess_pool_migrate(self.h, domid, _bytes(pool)))
+
+    def vcpus(self, domid):
+        buf = self._buffer("vcpuinfo", VCPU_MAX)
+        n = min(self._check(self.lib.libtess_vcpu_list(self.h, domid, buf, VCPU_MAX)), VCPU_MAX)
+        return [self._record(buf, "vcpuinfo", i, VCPUINFO) for i in range(n)]
+
+    def vcpu_pin(self, domid, vcpu, cpus):
+        self._check(self.lib.libtess_vcpu_pin(self.h, domid, vcpu, _bytes(cpus)))
+
+    def sched_get(self, domid):
+        weight, cap = ctypes.c_uint32(), ctypes.c_uint32()
+        self._check(self.lib.libtess_sched_get(self.h, domid, ctypes.byref(weight),
+                                               ctypes.byref(cap)))
+        return {"weight": weight.value, "cap": cap.value}
+
+    def sched_set(self, domid, weight, cap):
+        self._check(self.lib.libtess_sched_set(self.h, domid, weight, cap))
+
+    def console_read(self, offset=0):
+        """(first, bytes, end): the hypervisor's console history from offset
+        on, as far as one call reaches; first is where the bytes start (later
+        than offset if that was overwritten), end where the history ends."""
+        buf = ctypes.create_string_buffer(HISTORY_CHUNK)
+        first, end = ctypes.c_uint64(), ctypes.c_uint64()
+        n = self._check(self.lib.libtess_console_read(self.h, offset, buf, HISTORY_CHUNK,
+                                                      ctypes.byref(first), ctypes.byref(end)))
+        return first.value, buf.raw[:n], end.value

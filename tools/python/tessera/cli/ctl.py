@@ -3,6 +3,9 @@
 errors into `tess:` messages with exit status 1, finding a domain by name
 or id, and a domain's state in words."""
 import contextlib
+import errno
+import json
+import sys
 
 from tessera.cli.exitcodes import FAILED, Failure
 from tessera.libtess import CtlError, Libtess
@@ -32,6 +35,21 @@ def resolve(lt, dom):
             if d["name"] == dom:
                 return d["domid"]
     raise Failure(FAILED, f"no domain '{dom}'")
+
+
+def gone_is_empty(call):
+    """call(), or [] if its domain has ended meanwhile (ESRCH)."""
+    try:
+        return call()
+    except CtlError as e:
+        if e.errno == errno.ESRCH:
+            return []
+        raise
+
+
+def emit_json(obj):
+    json.dump(obj, sys.stdout, indent=2)
+    print()
 
 
 def state(d):

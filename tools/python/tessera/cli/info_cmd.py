@@ -1,8 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """`tess info` and `tess list`: the machine and its domains, from the hypervisor."""
-import json
-import sys
-
 from tessera.cli import ctl
 
 
@@ -19,11 +16,6 @@ def register(sub, epilog):
     p.set_defaults(func=list_domains)
 
 
-def _emit_json(obj):
-    json.dump(obj, sys.stdout, indent=2)
-    print()
-
-
 def info(args):
     with ctl.session() as lt:
         phys = lt.physinfo()
@@ -36,7 +28,7 @@ def info(args):
                       "dedicated": bool(p["dedicated"]), "domains": p["nr_domains"]}
                      for p in pools]}
     if args.json:
-        _emit_json(out)
+        ctl.emit_json(out)
         return 0
     print(f"{'cpus:':12} {out['nr_cpus']} ({out['online_cpus']}), {out['cpu_khz'] / 1000:.0f} MHz")
     print(f"{'memory:':12} {out['total_mib']} MiB, {out['free_mib']} MiB free")
@@ -57,7 +49,7 @@ def list_domains(args):
     with ctl.session() as lt:
         rows = [_row(d) for d in lt.domains()]
     if args.json:
-        _emit_json(rows)
+        ctl.emit_json(rows)
         return 0
     fmt = "{:<5} {:<20} {:>8} {:>5} {:<8} {:>10} {}"
     print(fmt.format("ID", "NAME", "MEM(MiB)", "VCPUS", "STATE", "TIME(s)", "POOL"))

@@ -4,7 +4,8 @@ import argparse
 import sys
 
 from tessera import __version__
-from tessera.cli import config_cmd, create_cmd, info_cmd, life_cmd, store_cmd
+from tessera.cli import (config_cmd, create_cmd, dmesg_cmd, info_cmd, life_cmd, pool_cmd,
+                         store_cmd, vcpu_cmd)
 from tessera.cli.exitcodes import INTERRUPTED, OK, Failure
 
 EPILOG = ("exit status: 0 ok, 1 operation failed, 2 usage error, "
@@ -21,6 +22,9 @@ def build_parser():
     info_cmd.register(sub, EPILOG)
     create_cmd.register(sub, EPILOG)
     life_cmd.register(sub, EPILOG)
+    vcpu_cmd.register(sub, EPILOG)
+    pool_cmd.register(sub, EPILOG)
+    dmesg_cmd.register(sub, EPILOG)
     return p
 
 
