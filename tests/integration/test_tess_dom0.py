@@ -14,7 +14,12 @@ memory; a running domain paused (its CPU time stops), unpaused and
 destroyed; one with a 5 MiB initrd created on a terminal (script(1)),
 which shows the staging progress, then destroyed; a create with a 255 MiB
 initrd interrupted (SIGINT) while staging: status 130, nothing left, its
-stage freed; one shut down with -w; free memory back to exactly what it was
+stage freed; one shut down with -w; pools through tess: CPU 1 moved out of
+default into a dedicated pool made at runtime, a spinner pinned to CPU 0
+seen only there, its weight and cap set and read back, bad pool, pin and
+migrate commands refused, the spinner moved into the dedicated pool taking
+no interrupt exits over 3 s (vcpu-list's counts), the move in `tess dmesg`,
+all undone; free memory back to exactly what it was
 after the first domain's life (the heap keeps a slab per size class once
 used, which dom0 prints as "heap kept N pages": 6 here)."""
 import os
@@ -31,7 +36,8 @@ CHECKS = os.path.join(REPO, "tests", "integration", "harness", "dom0_tess_checks
 CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite",
               "bad-kernel", "bad-too-much-memory", "bad-pool", "bad-cpu", "destroy-unknown",
               "pause-unpause", "destroy", "initrd-progress", "interrupted",
-              "shutdown-wait", "memory-back")
+              "shutdown-wait", "pool-setup", "vcpu-pin", "sched-set", "pool-bad",
+              "pool-migrate-no-ticks", "dmesg", "pool-teardown", "memory-back")
 
 
 def test_tess_in_dom0(tmp_path):

@@ -137,6 +137,7 @@ def full_run():
     mark(f"heap kept {state['free_first'] - state['free0']} pages after the first domain")
     bad_inputs()
     lifecycle()
+    pools()
 
     @check("memory-back")
     def _memory():
@@ -285,6 +286,95 @@ def lifecycle():
         wait_until("m3 gone", lambda: gone("m3"), 30)
         ok = (r.returncode, r2.returncode) == (0, 0) and after in ("dying", "gone")
         expect("shutdown-wait", ok, f"{short(r2)} then {after}")
+
+
+def vcpu0(name):
+    r = tess("vcpu-list", name, "--json")
+    if r.returncode:
+        raise RuntimeError(short(r))
+    return json.loads(r.stdout)[0]
+
+
+def pools():
+    """CPU 1 out of default into a dedicated pool made at runtime; m6 (a
+    spinner) pinned to CPU 0 stays there, then moved into that pool takes
+    no interrupt exits; weight and cap; bad pool commands refused; dmesg
+    shows the move; all undone after."""
+    @check("pool-setup")
+    def _setup():
+        rcs = [tess(*a).returncode for a in (
+            ("cpupool-create", "ded", "-s", "dedicated"), ("cpupool-cpu-remove", "default", "1"),
+            ("cpupool-cpu-add", "ded", "1"))]
+        r = tess("cpupool-list", "--json")
+        listed = {p["name"]: p for p in json.loads(r.stdout)["pools"]} if not r.returncode else {}
+        ded = listed.get("ded", {})
+        ok = rcs == [0, 0, 0] and ded.get("cpus") == "1" and ded.get("sched") == "dedicated"
+        ok = ok and listed.get("default", {}).get("cpus") == "0"
+        expect("pool-setup", ok, f"rcs {rcs} pools {sorted(listed)} ded {ded}")
+
+    @check("vcpu-pin")
+    def _pin():
+        r = tess("create", mini_cfg("m6", cmdline="mini.bench=spin mini.ms=900000"))
+        r2 = tess("vcpu-pin", "m6", "0", "0")
+        seen = set()
+        for _ in range(6):
+            time.sleep(0.5)
+            seen.add(vcpu0("m6")["cpu"])
+        v = vcpu0("m6")
+        ok = (r.returncode, r2.returncode) == (0, 0) and seen <= {0, None} and 0 in seen
+        expect("vcpu-pin", ok and v["affinity"] == "0", f"{short(r2)} cpus seen {seen} {v}")
+
+    @check("sched-set")
+    def _sched():
+        r = tess("sched-set", "m6", "-w", "512", "-c", "40")
+        g = tess("sched-get", "m6", "--json")
+        row = json.loads(g.stdout)[0] if not g.returncode else {}
+        r2 = tess("sched-set", "m6", "-w", "0")
+        ok = r.returncode == 0 and (row.get("weight"), row.get("cap")) == (512, 40)
+        expect("sched-set", ok and r2.returncode == 1, f"{row} then {short(r2)}")
+
+    @check("pool-bad")
+    def _bad():
+        rcs = {" ".join(a): tess(*a).returncode for a in (
+            ("cpupool-destroy", "default"), ("cpupool-destroy", "nosuch"),
+            ("cpupool-cpu-add", "ded", "0"), ("cpupool-cpu-add", "ded", "9"),
+            ("cpupool-cpu-remove", "ded", "0"), ("cpupool-migrate", "m6", "nosuch"),
+            ("cpupool-migrate", "nosuch", "ded"), ("vcpu-pin", "m6", "0", "1"),
+            ("vcpu-pin", "m6", "3", "0"), ("cpupool-create", "default"))}
+        bad = {k: v for k, v in rcs.items() if v not in (1, 2)}
+        expect("pool-bad", not bad, f"not refused: {bad}" if bad else f"{len(rcs)} refused")
+
+    @check("pool-migrate-no-ticks")
+    def _migrate():
+        r = tess("cpupool-migrate", "m6", "ded")
+        time.sleep(1)
+        a = vcpu0("m6")
+        time.sleep(3)
+        b = vcpu0("m6")
+        ticks = b["interrupt_exits"] - a["interrupt_exits"]
+        ran = b["cpu_time_s"] - a["cpu_time_s"]
+        pool = domains()["m6"]["pool"]
+        r2 = tess("cpupool-destroy", "ded")
+        ok = r.returncode == 0 and pool == "ded" and b["cpu"] == 1 and not ticks and ran >= 2
+        expect("pool-migrate-no-ticks", ok and r2.returncode == 1,
+               f"{short(r)} pool {pool} cpu {b['cpu']} intr exits {ticks} ran {ran:.1f} s")
+
+    @check("dmesg")
+    def _dmesg():
+        r = tess("dmesg")
+        ok = r.returncode == 0 and "ctl: dom m6 id=" in r.stdout and "moved to pool 'ded'" in r.stdout
+        expect("dmesg", ok, f"rc {r.returncode} {len(r.stdout)} bytes")
+
+    @check("pool-teardown")
+    def _teardown():
+        r = tess("destroy", "m6")
+        wait_until("m6 gone", lambda: "m6" not in domains(), 30)
+        rcs = [tess(*a).returncode for a in (
+            ("cpupool-cpu-remove", "ded", "1"), ("cpupool-destroy", "ded"),
+            ("cpupool-cpu-add", "default", "1"))]
+        pools_now = [p["name"] for p in info()["pools"]]
+        expect("pool-teardown", r.returncode == 0 and rcs == [0, 0, 0] and pools_now == ["default"],
+               f"rcs {rcs} pools {pools_now}")
 
 
 try:
