@@ -21,6 +21,16 @@ module is a copy of mini.elf, the image it hands over), under QEMU TCG
   itself is refused;
 - a dedicated pool (CPU 2): a domain takes its CPU, the next finds none
   (-EBUSY), a CPU outside the pool is refused;
+- pools, pinning, weight/cap, vCPU list, console history (ctl_pools.c):
+  each call with hostile arguments (bad, offline and huge CPUs, a CPU of
+  another pool or of a dedicated vCPU, the last CPU of a pinned vCPU,
+  unknown pools and domains, a pool with a CPU or a domain, `default`,
+  dom0 moving itself, unterminated names, bad buffers); a pinned spinner
+  seen only on its CPU; moved into a dedicated pool made at runtime it
+  takes no interrupt exit in a second; a domain running its whole suite
+  moved between default and that pool every few ms, its suite passing;
+  a CPU churned between pools while dom0's and the spinner's vCPUs run
+  on it;
 - two dom0 vCPUs at once: while vCPU 0 creates and destroys six domains,
   vCPU 1 keeps calling getinfo/pause/unpause on the domain of the moment,
   lists domains, stages and frees its own images and creates junk under

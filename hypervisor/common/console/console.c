@@ -89,6 +89,7 @@ void console_start_async(void)
 void console_force_unlock(void)
 {
     console_lock = (spinlock_t)SPINLOCK_INIT;
+    console_history_force_unlock();
     serial_tx_sync(true);
 }
 

@@ -23,6 +23,11 @@ void console_history_append(const char *s, size_t n)
     spin_unlock_irqrestore(&lock, flags);
 }
 
+void console_history_force_unlock(void)
+{
+    lock = (spinlock_t)SPINLOCK_INIT;
+}
+
 size_t console_history_read(uint64_t *offset, char *buf, size_t size, uint64_t *end_out)
 {
     unsigned long flags = spin_lock_irqsave(&lock);

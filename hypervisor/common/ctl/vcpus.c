@@ -4,7 +4,6 @@
  * vCPUs as the scheduler sees them, their hard affinity, and the weight
  * and cap of its vCPUs (docs/control.md). Called by domctl.c with d live.
  */
-#include <asm/percpu.h>
 #include <public/xen/errno.h>
 #include <tessera/arch.h>
 #include <tessera/domain.h>

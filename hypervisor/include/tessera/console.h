@@ -32,6 +32,7 @@ void console_write(const char *s, size_t n);
 #define CONSOLE_HISTORY     (64u << 10)
 void console_history_append(const char *s, size_t n);
 size_t console_history_read(uint64_t *offset, char *buf, size_t size, uint64_t *end);
+void console_history_force_unlock(void);    /* console_force_unlock's */
 /* Print a whole line whatever the log level (console=none still wins). */
 void console_emit_always(const char *s);
 
