@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """`tess` and libtess in dom0 (issue 15), one dom0 boot: dom0's image with
 harness/dom0_tess_checks.py as its rc.local, under QEMU TCG -cpu max (SVM),
-q35, 2 CPUs, dom0 with 2 vCPUs and 1 GiB.
+q35, 3 CPUs (the third for the pools checks: dom0 keeps two while one is
+dedicated), dom0 with 2 vCPUs and 1 GiB.
 
 Through the hypervisor's control calls (hypervisor/common/ctl): info and list
 (dom0 listed), libtess-test's probe, a mini domain created paused from an
@@ -14,8 +15,8 @@ memory; a running domain paused (its CPU time stops), unpaused and
 destroyed; one with a 5 MiB initrd created on a terminal (script(1)),
 which shows the staging progress, then destroyed; a create with a 255 MiB
 initrd interrupted (SIGINT) while staging: status 130, nothing left, its
-stage freed; one shut down with -w; pools through tess: CPU 1 moved out of
-default into a dedicated pool made at runtime, a spinner pinned to CPU 0
+stage freed; one shut down with -w; pools through tess: CPU 2 moved out of
+default into a dedicated pool made at runtime, a spinner pinned to CPU 1
 seen only there, its weight and cap set and read back, bad pool, pin and
 migrate commands refused, the spinner moved into the dedicated pool taking
 no interrupt exits over 3 s (vcpu-list's counts), the move in `tess dmesg`,
@@ -44,7 +45,7 @@ def test_tess_in_dom0(tmp_path):
     run = Dom0Run(tmp_path, "q35", xen=True, image=dom0_image(), checks=CHECKS)
     modules = [(run.vmlinuz, DOM0), (run.initrd, "initrd")]
     try:
-        with QemuMachine(boot="kernel", machine="q35", cpu="max", smp=2, mem="2G",
+        with QemuMachine(boot="kernel", machine="q35", cpu="max", smp=3, mem="2G",
                          timeout=TIMEOUT, cmdline="console=com1", modules=modules,
                          extra_args=run.qemu_args()) as m:
             m.wait_for(r"tessera: dom dom0 id=0 started", timeout=300)

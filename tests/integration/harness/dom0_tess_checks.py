@@ -296,33 +296,34 @@ def vcpu0(name):
 
 
 def pools():
-    """CPU 1 out of default into a dedicated pool made at runtime; m6 (a
-    spinner) pinned to CPU 0 stays there, then moved into that pool takes
-    no interrupt exits; weight and cap; bad pool commands refused; dmesg
-    shows the move; all undone after."""
+    """CPU 2 out of default into a dedicated pool made at runtime; m6 (a
+    spinner) pinned to CPU 1 stays there (dom0 samples it from its vCPUs,
+    which keep CPUs 0-1), then moved into that pool takes no interrupt
+    exits; weight and cap; bad pool commands refused; dmesg shows the move;
+    all undone after."""
     @check("pool-setup")
     def _setup():
         rcs = [tess(*a).returncode for a in (
-            ("cpupool-create", "ded", "-s", "dedicated"), ("cpupool-cpu-remove", "default", "1"),
-            ("cpupool-cpu-add", "ded", "1"))]
+            ("cpupool-create", "ded", "-s", "dedicated"), ("cpupool-cpu-remove", "default", "2"),
+            ("cpupool-cpu-add", "ded", "2"))]
         r = tess("cpupool-list", "--json")
         listed = {p["name"]: p for p in json.loads(r.stdout)["pools"]} if not r.returncode else {}
         ded = listed.get("ded", {})
-        ok = rcs == [0, 0, 0] and ded.get("cpus") == "1" and ded.get("sched") == "dedicated"
-        ok = ok and listed.get("default", {}).get("cpus") == "0"
+        ok = rcs == [0, 0, 0] and ded.get("cpus") == "2" and ded.get("sched") == "dedicated"
+        ok = ok and listed.get("default", {}).get("cpus") == "0-1"
         expect("pool-setup", ok, f"rcs {rcs} pools {sorted(listed)} ded {ded}")
 
     @check("vcpu-pin")
     def _pin():
         r = tess("create", mini_cfg("m6", cmdline="mini.bench=spin mini.ms=900000"))
-        r2 = tess("vcpu-pin", "m6", "0", "0")
+        r2 = tess("vcpu-pin", "m6", "0", "1")
         seen = set()
         for _ in range(6):
             time.sleep(0.5)
             seen.add(vcpu0("m6")["cpu"])
         v = vcpu0("m6")
-        ok = (r.returncode, r2.returncode) == (0, 0) and seen <= {0, None} and 0 in seen
-        expect("vcpu-pin", ok and v["affinity"] == "0", f"{short(r2)} cpus seen {seen} {v}")
+        ok = (r.returncode, r2.returncode) == (0, 0) and seen <= {1, None} and 1 in seen
+        expect("vcpu-pin", ok and v["affinity"] == "1", f"{short(r2)} cpus seen {seen} {v}")
 
     @check("sched-set")
     def _sched():
@@ -330,8 +331,10 @@ def pools():
         g = tess("sched-get", "m6", "--json")
         row = json.loads(g.stdout)[0] if not g.returncode else {}
         r2 = tess("sched-set", "m6", "-w", "0")
+        r3 = tess("sched-set", "m6", "-w", "256", "-c", "0")
         ok = r.returncode == 0 and (row.get("weight"), row.get("cap")) == (512, 40)
-        expect("sched-set", ok and r2.returncode == 1, f"{row} then {short(r2)}")
+        expect("sched-set", ok and r2.returncode == 1 and r3.returncode == 0,
+               f"{row} then {short(r2)}")
 
     @check("pool-bad")
     def _bad():
@@ -339,7 +342,7 @@ def pools():
             ("cpupool-destroy", "default"), ("cpupool-destroy", "nosuch"),
             ("cpupool-cpu-add", "ded", "0"), ("cpupool-cpu-add", "ded", "9"),
             ("cpupool-cpu-remove", "ded", "0"), ("cpupool-migrate", "m6", "nosuch"),
-            ("cpupool-migrate", "nosuch", "ded"), ("vcpu-pin", "m6", "0", "1"),
+            ("cpupool-migrate", "nosuch", "ded"), ("vcpu-pin", "m6", "0", "2"),
             ("vcpu-pin", "m6", "3", "0"), ("cpupool-create", "default"))}
         bad = {k: v for k, v in rcs.items() if v not in (1, 2)}
         expect("pool-bad", not bad, f"not refused: {bad}" if bad else f"{len(rcs)} refused")
@@ -355,7 +358,7 @@ def pools():
         ran = b["cpu_time_s"] - a["cpu_time_s"]
         pool = domains()["m6"]["pool"]
         r2 = tess("cpupool-destroy", "ded")
-        ok = r.returncode == 0 and pool == "ded" and b["cpu"] == 1 and not ticks and ran >= 2
+        ok = r.returncode == 0 and pool == "ded" and b["cpu"] == 2 and not ticks and ran >= 2
         expect("pool-migrate-no-ticks", ok and r2.returncode == 1,
                f"{short(r)} pool {pool} cpu {b['cpu']} intr exits {ticks} ran {ran:.1f} s")
 
@@ -370,8 +373,8 @@ def pools():
         r = tess("destroy", "m6")
         wait_until("m6 gone", lambda: "m6" not in domains(), 30)
         rcs = [tess(*a).returncode for a in (
-            ("cpupool-cpu-remove", "ded", "1"), ("cpupool-destroy", "ded"),
-            ("cpupool-cpu-add", "default", "1"))]
+            ("cpupool-cpu-remove", "ded", "2"), ("cpupool-destroy", "ded"),
+            ("cpupool-cpu-add", "default", "2"))]
         pools_now = [p["name"] for p in info()["pools"]]
         expect("pool-teardown", r.returncode == 0 and rcs == [0, 0, 0] and pools_now == ["default"],
                f"rcs {rcs} pools {pools_now}")
