@@ -2,7 +2,7 @@
 /*
  * __HYPERVISOR_tess_domctl (public/tessera/ctl.h): stages and create
  * (stage.c, create.c), and what the control domain does to a domain once
- * it exists: getinfo, pause, unpause, shutdown, destroy.
+ * it exists: getinfo, store_ring, pause, unpause, shutdown, destroy.
  *
  * The domain acted on is looked up with domain_by_id() and used only
  * within this call (its rules, tessera/domain.h). A domain still being
@@ -17,6 +17,7 @@
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
 #include <tessera/sched.h>
+#include <tessera/store_ring.h>
 #include <tessera/time.h>
 #include "private.h"
 
@@ -72,6 +73,8 @@ static long act_on(struct vcpu *v, struct tess_domctl *op)
         ctl_dominfo(d, &op->u.getinfo);
         return 0;
     }
+    if (op->cmd == TESS_DOMCTL_store_ring)
+        return store_ring_info(d, &op->u.store_ring);
     if (d == v->domain)
         return -XEN_EINVAL;
     if (being_built(d))
@@ -130,6 +133,11 @@ long do_tess_domctl(struct vcpu *v, uint64_t arg[6])
     case TESS_DOMCTL_getinfo:
         rc = act_on(v, &op);
         if (!rc && copy_field_to_guest(v, arg[0], &op, u.getinfo))
+            rc = -XEN_EFAULT;
+        return rc;
+    case TESS_DOMCTL_store_ring:
+        rc = act_on(v, &op);
+        if (!rc && copy_field_to_guest(v, arg[0], &op, u.store_ring))
             rc = -XEN_EFAULT;
         return rc;
     case TESS_DOMCTL_pause:

@@ -168,6 +168,16 @@ struct tess_create {
     uint32_t pad;
 };
 
+/* TESS_DOMCTL_store_ring (out): the domain's xenstore ring, for the store
+ * daemon to map (XENMEM_add_to_physmap_batch, XENMAPSPACE_gmfn_foreign, of
+ * gfn) and bind (EVTCHNOP_bind_interdomain to port, which is unbound with
+ * the control domain as its remote end). Runtime domains only. */
+struct tess_store_ring {
+    uint64_t gfn;
+    uint32_t port;
+    uint32_t pad;
+};
+
 struct tess_domctl {
     uint32_t cmd;                   /* TESS_DOMCTL_* */
     uint32_t interface_version;     /* TESS_CTL_INTERFACE_VERSION */
@@ -179,6 +189,7 @@ struct tess_domctl {
         uint32_t stage_free;        /* the handle */
         struct tess_create create;
         struct tess_dominfo getinfo;    /* out */
+        struct tess_store_ring store_ring;  /* out */
         uint8_t pad[1280];
     } u;
 };
