@@ -75,6 +75,7 @@ def _declare(lib):
         "libtess_unpause": (i, [vp, u32]),
         "libtess_shutdown": (i, [vp, u32]),
         "libtess_destroy": (i, [vp, u32]),
+        "libtess_store_ring": (i, [vp, u32, ctypes.POINTER(u64), ctypes.POINTER(u32)]),
     }
     for name, (res, args) in sigs.items():
         fn = getattr(lib, name)
@@ -202,3 +203,10 @@ class Libtess:
 
     def destroy(self, domid):
         self._check(self.lib.libtess_destroy(self.h, domid))
+
+    def store_ring(self, domid):
+        """(gfn, port) of the domain's xenstore ring."""
+        gfn, port = ctypes.c_uint64(), ctypes.c_uint32()
+        self._check(self.lib.libtess_store_ring(self.h, domid, ctypes.byref(gfn),
+                                                ctypes.byref(port)))
+        return gfn.value, port.value
