@@ -16,7 +16,15 @@ which shows the staging progress, then destroyed; a create with a 255 MiB
 initrd interrupted (SIGINT) while staging: status 130, nothing left, its
 stage freed; one shut down with -w; free memory back to exactly what it was
 after the first domain's life (the heap keeps a slab per size class once
-used, which dom0 prints as "heap kept N pages": 6 here)."""
+used, which dom0 prints as "heap kept N pages": 6 here).
+
+The system store (dom0_tess_checks.py, store_checks): tess-stored serves
+dom0's kernel (reads through /dev/xen/xenbus) and the socket; Debian's
+xenstore-read/-write/-ls/-watch; two mini domains introduced
+(@introduceDomain) with libxl's nodes and permissions, one reading its own
+name over its ring and refused dom0's (EACCES), one sending an oversized
+header (only its connection closes); destroyed, @releaseDomain fires and
+nothing of them is left in the store."""
 import os
 import re
 
@@ -31,7 +39,8 @@ CHECKS = os.path.join(REPO, "tests", "integration", "harness", "dom0_tess_checks
 CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite",
               "bad-kernel", "bad-too-much-memory", "bad-pool", "bad-cpu", "destroy-unknown",
               "pause-unpause", "destroy", "initrd-progress", "interrupted",
-              "shutdown-wait", "memory-back")
+              "shutdown-wait", "store-up", "store-tools", "store-introduce", "store-release",
+              "memory-back")
 
 
 def test_tess_in_dom0(tmp_path):
@@ -54,6 +63,7 @@ def test_tess_in_dom0(tmp_path):
     assert not failed, f"{failed}\n{log}"
     assert (done.group(1), done.group(2)) == (str(len(CHECKS_RUN)), "0"), log
     domain_output_in_order(log)
+    store_reads(log)
 
 
 def domain_output_in_order(log):
@@ -64,3 +74,15 @@ def domain_output_in_order(log):
     suite = re.search(r"^\(m1\) " + RESULT, log, re.M)
     assert suite and suite.group(2) == "0", log
     assert suite.start() < log.index("dom0-tess: m1 ended"), log
+
+
+def store_reads(log):
+    """Over their xenstore rings, before dom0 destroyed them: s1 read its
+    own name and was refused dom0's (EACCES); s2's oversized header closed
+    its connection, so its read got no answer, while s1 and dom0 were
+    served on."""
+    before = log.index("dom0-tess: store domains destroyed")
+    for line in ("(s1) mini: xs read name: value s1",
+                 "(s1) mini: xs read /local/domain/0/name: error EACCES",
+                 "(s2) mini: xs read name: no answer"):
+        assert -1 < log.find(line) < before, f"{line!r} missing\n{log}"
