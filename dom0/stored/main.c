@@ -5,6 +5,7 @@
 #include "proto.h"
 #include "ring_host.h"
 #include "ring_xen.h"
+#include "dom_exc.h"
 #include "sock.h"
 #include "log.h"
 #include "util.h"
@@ -73,14 +74,15 @@ static unsigned num_arg(const char *opt, const char *s)
 	return v;
 }
 
-static void event_loop(int listen_fd)
+/* exc_fd: VIRQ_DOM_EXC's (--xen), or -1. */
+static void event_loop(int listen_fd, int exc_fd)
 {
 	struct pollfd *pfd = NULL;
 	struct conn **who = NULL;
 	size_t cap = 0, n, i;
 	struct conn *c;
 	while (!stop) {
-		n = 1;
+		n = 2;
 		for (c = conn_list; c; c = c->next)
 			n++;
 		if (n > cap) {
@@ -89,7 +91,8 @@ static void event_loop(int listen_fd)
 			who = xrealloc(who, cap * sizeof(*who));
 		}
 		pfd[0] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
-		n = 1;
+		pfd[1] = (struct pollfd){ .fd = exc_fd, .events = POLLIN };
+		n = 2;
 		for (c = conn_list; c; c = c->next) {
 			if (c->fd < 0)
 				continue;
@@ -106,7 +109,9 @@ static void event_loop(int listen_fd)
 		}
 		if (pfd[0].revents)
 			sock_accept(listen_fd);
-		for (i = 1; i < n; i++) {
+		if (pfd[1].revents)
+			dom_exc_event();
+		for (i = 2; i < n; i++) {
 			c = who[i];
 			if (!pfd[i].revents || c->dead)
 				continue;
@@ -154,7 +159,7 @@ int main(int argc, char **argv)
 	const char *sock_path = DEFAULT_SOCKET, *pid_file = NULL, *log_file = NULL;
 	const char *trace_file = NULL, *ring_dir = NULL;
 	bool foreground = false, xen = false;
-	int opt, listen_fd;
+	int opt, listen_fd, exc_fd = -1;
 
 	while ((opt = getopt_long(argc, argv, "Fs:p:l:vT:r:Xh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -197,8 +202,10 @@ int main(int argc, char **argv)
 		fatal("--ring-dir and --xen exclude each other");
 	if (ring_dir)
 		ring_host_init(ring_dir);
-	if (xen)
+	if (xen) {
 		ring_xen_init();
+		exc_fd = dom_exc_init();
+	}
 	listen_fd = sock_listen(sock_path);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
@@ -213,7 +220,7 @@ int main(int argc, char **argv)
 		fclose(f);
 	}
 	logmsg("serving %s", sock_path);
-	event_loop(listen_fd);
+	event_loop(listen_fd, exc_fd);
 	unlink(sock_path);
 	logmsg("exiting");
 	return 0;

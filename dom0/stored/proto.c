@@ -506,18 +506,12 @@ static int introduced_domid(struct req *r, int idx, struct domain **out)
 	return 0;
 }
 
-static int do_release(struct req *r)
+void store_release_domain(struct domain *d)
 {
-	struct domain *d;
 	char home[40];
 	struct txn t;
 	struct node *n;
-	int err;
 
-	if ((err = introduced_domid(r, 0, &d)))
-		return err;
-	if (d->domid == 0)
-		return EINVAL;
 	if (d->conn) {
 		conn_kill(d->conn, "domain released");
 		if (ring_backend)
@@ -534,6 +528,18 @@ static int do_release(struct req *r)
 	watch_fire_changes(&t);
 	txn_destroy(&t);
 	logmsg("released domain %u", d->domid);
+}
+
+static int do_release(struct req *r)
+{
+	struct domain *d;
+	int err;
+
+	if ((err = introduced_domid(r, 0, &d)))
+		return err;
+	if (d->domid == 0)
+		return EINVAL;
+	store_release_domain(d);
 	ok(r);
 	watch_fire_special("@releaseDomain");
 	return 0;

@@ -6,7 +6,10 @@
  * "mini: xs read <path>: value <v>", ": error <ERRNO>" or ": no answer".
  * mini.xs=garbage: first a request header whose length is over
  * XENSTORE_PAYLOAD_MAX, which must close this domain's connection only;
- * then a read of "name", which gets no answer. Either way the domain then
+ * then a read of "name", which gets no answer. mini.xs=badidx: a request
+ * producer index more than a ring ahead of the consumer, which must close
+ * the connection too, with XENSTORE_ERROR_RINGIDX in the page's error
+ * field (printed), then the same read. Either way the domain then
  * stays up (spinning) until the toolstack destroys it.
  */
 #include <public/xen/hvm/hvm_op.h>
@@ -61,6 +64,11 @@ static bool answered(void)
     return page->rsp_prod - page->rsp_cons >= want;
 }
 
+static bool ring_error(void)
+{
+    return page->error != 0;
+}
+
 static void take(void *data, uint32_t n)
 {
     char *d = data;
@@ -109,6 +117,15 @@ void xs_client_run(const char *what)
     if (!strcmp(what, "garbage")) {
         struct xs_hdr h = { .type = XS_READ, .req_id = 9, .len = XS_PAYLOAD_MAX + 1 };
         put(&h, sizeof(h));
+        read_node("name");
+        return;
+    }
+    if (!strcmp(what, "badidx")) {
+        page->req_prod = page->req_cons + RING_SIZE + 1;
+        evtchn_send(port);
+        ev_wait(ring_error, ANSWER_MS);
+        printf("mini: xs ring error field %u\n", page->error);
+        page->req_prod = page->req_cons;
         read_node("name");
         return;
     }

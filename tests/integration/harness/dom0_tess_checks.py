@@ -330,7 +330,8 @@ def store_checks():
     Debian's xenstore-* tools on both transports; mini domains introduced
     with libxl's nodes and permissions, reading over their rings (s1 its
     own name and dom0's, which it may not: EACCES; s2 sends a header over
-    the length limit first, which closes its connection only), released
+    the length limit first, s4 a producer index out of range, which close
+    their own connections only), released
     at destroy with nothing left. The host test reads the domains' lines."""
     @check("store-up")
     def _up():
@@ -356,13 +357,14 @@ def store_checks():
 
     @check("store-introduce")
     def _introduce():
-        w = watch("@introduceDomain", 3)
-        r1 = tess("create", "--json", mini_cfg("s1", cmdline="mini.xs=name,/local/domain/0/name"))
-        r2 = tess("create", "--json", mini_cfg("s2", cmdline="mini.xs=garbage"))
+        w = watch("@introduceDomain", 4)
+        rs = [tess("create", "--json", mini_cfg(name, cmdline=f"mini.xs={what}"))
+              for name, what in (("s1", "name,/local/domain/0/name"), ("s2", "garbage"),
+                                 ("s4", "badidx"))]
         seen = watched(w)
-        ids = [json.loads(r.stdout)["id"] for r in (r1, r2) if r.returncode == 0]
+        ids = [json.loads(r.stdout)["id"] for r in rs if r.returncode == 0]
         state["store_ids"] = ids
-        bad = [short(r) for r in (r1, r2) if r.returncode]
+        bad = [short(r) for r in rs if r.returncode]
         for domid in ids:
             home = f"/local/domain/{domid}"
             ls = run("xenstore-ls", "-p", home).stdout
@@ -375,7 +377,7 @@ def store_checks():
                 bad.append(f"{domid}: {got}")
             if f"introduced domain {domid} (mfn 0xfeffe, port" not in stored_log():
                 bad.append(f"{domid}: no ring in the log")
-        ok = len(ids) == 2 and seen == ["@introduceDomain"] * 3 and not bad
+        ok = len(ids) == 3 and seen == ["@introduceDomain"] * 4 and not bad
         expect("store-introduce", ok, f"ids {ids} watch {len(seen)} {' '.join(bad)}"[:110])
 
     @check("store-release")
@@ -383,18 +385,34 @@ def store_checks():
         time.sleep(5)           # the domains' reads (the host test checks them)
         mark("store domains destroyed")
         alive = run("xenstore-read", "/local/domain/0/name", env=VIA_KERNEL).stdout
-        w = watch("@releaseDomain", 3)
-        rcs = [tess("destroy", str(domid)).returncode for domid in state.get("store_ids", [])]
-        seen = watched(w)
+        rcs, seen = [], []
+        for domid in state.get("store_ids", []):
+            w = watch("@releaseDomain", 2)
+            rcs.append(tess("destroy", str(domid)).returncode)
+            seen += watched(w)
         left = [ln.split(" = ")[0] for ln in run("xenstore-ls", "/local/domain").stdout.split("\n")
                 if ln and not ln.startswith(" ")]
         vms = run("xenstore-ls", "/vm").stdout.strip()
         log = stored_log()
         released = all(f"released domain {d}" in log for d in state.get("store_ids", []))
-        ok = rcs == [0, 0] and seen == ["@releaseDomain"] * 3 and released
+        ok = rcs == [0, 0, 0] and seen == ["@releaseDomain"] * 6 and released
         ok = ok and alive == "Domain-0\n" and left == ["0"] and not vms
         expect("store-release", ok, f"rcs {rcs} watch {len(seen)} left {left} vms {vms!r}")
 
+    @check("store-self-ended")
+    def _self_ended():
+        """A domain that powers itself off: VIRQ_DOM_EXC has tess-stored
+        release it before any tess destroy."""
+        w = watch("@releaseDomain", 2)
+        r = tess("create", "--json", mini_cfg("s3", cmdline="mini.bench=spin mini.ms=2000"))
+        seen = watched(w)
+        domid = json.loads(r.stdout)["id"] if r.returncode == 0 else -1
+        gone_home = run("xenstore-read", f"/local/domain/{domid}/name").returncode != 0
+        ended_log = f"domain {domid} ended" in stored_log()
+        wait_until("s3 gone", lambda: gone("s3"), 60)
+        ok = r.returncode == 0 and seen == ["@releaseDomain"] * 2 and gone_home and ended_log
+        expect("store-self-ended", ok, f"{short(r)} watch {seen} home gone {gone_home} "
+               f"logged {ended_log}")
 
 try:
     full_run()
