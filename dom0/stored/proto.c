@@ -506,6 +506,25 @@ static int introduced_domid(struct req *r, int idx, struct domain **out)
 	return 0;
 }
 
+/* The toolstack's /vm/UUID of a domain (its home's "vm", which only dom0
+ * may write), so a domain released here leaves nothing, even when it ended
+ * before the toolstack could read it; NULL if there is none. */
+static struct node *vm_node(struct txn *t, const char *home)
+{
+	char path[64], vm[64];
+	struct node *n;
+
+	snprintf(path, sizeof(path), "%s/vm", home);
+	n = txn_get(t, path);
+	if (!n || n->vlen <= 4 || n->vlen >= sizeof(vm) || memcmp(n->value, "/vm/", 4))
+		return NULL;
+	memcpy(vm, n->value, n->vlen);
+	vm[n->vlen] = '\0';
+	if (strspn(vm + 4, "0123456789abcdefABCDEF-") != n->vlen - 4)
+		return NULL;
+	return txn_get(t, vm);
+}
+
 void store_release_domain(struct domain *d)
 {
 	char home[40];
@@ -522,7 +541,10 @@ void store_release_domain(struct domain *d)
 	d->target = -1;
 	domain_released(d);
 	txn_init(&t, true, 0);
-	if ((n = txn_get(&t, domain_home(d->domid, home, sizeof(home)))))
+	domain_home(d->domid, home, sizeof(home));
+	if ((n = vm_node(&t, home)))
+		txn_remove(&t, n);
+	if ((n = txn_get(&t, home)))
 		txn_remove(&t, n);
 	store_forget_owned(&t, d->owned);
 	watch_fire_changes(&t);
