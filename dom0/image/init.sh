@@ -40,6 +40,19 @@ if grep -qw xenfs /proc/filesystems; then
 fi
 [ -n "$xen" ] && say "on xen: $(cat /proc/xen/capabilities 2>/dev/null)"
 
+# The system store (docs/stored.md): tess-stored serves dom0's own xenbus,
+# whose probing waits for it, and every domain tess creates; then dom0's
+# nodes as Xen's xen-init-dom0 writes them. Before anything uses xenbus.
+if [ -n "$xen" ] && [ -c /dev/xen/xenbus_backend ]; then
+  mkdir -p /run/xenstored /var/log/tessera
+  if tess-stored --xen --pid-file /run/xenstored.pid --log-file /var/log/tessera/stored.log &&
+     xenstore-write /local/domain/0/domid 0 /local/domain/0/name Domain-0; then
+    say "store up"
+  else
+    say "store failed: see /var/log/tessera/stored.log"
+  fi
+fi
+
 # Drivers of the PCI devices by modalias, no udev: loading a bus driver
 # (virtio_pci) makes new devices appear on its bus (virtio), so walk again
 # until nothing new is found. One modprobe per round: it reads the alias

@@ -4,6 +4,8 @@
 #include "domain.h"
 #include "proto.h"
 #include "ring_host.h"
+#include "ring_xen.h"
+#include "dom_exc.h"
 #include "sock.h"
 #include "log.h"
 #include "util.h"
@@ -35,6 +37,9 @@ static void usage(FILE *f)
 "  -T, --trace-file PATH       append every request and reply to PATH\n"
 "  -r, --ring-dir DIR          host ring backend: INTRODUCE of domain N maps\n"
 "                              DIR/N.page and uses FIFOs DIR/N.kick, DIR/N.evt\n"
+"  -X, --xen                   the system store in dom0: serve dom0's kernel\n"
+"                              (/dev/xen/xenbus_backend) and map each introduced\n"
+"                              domain's ring (/dev/xen/privcmd, /dev/xen/evtchn)\n"
 "      --quota-nodes N         nodes a domain may own (default %u)\n"
 "      --quota-node-size N     bytes of value+perms per node (default %u)\n"
 "      --quota-watches N       watches per domain (default %u)\n"
@@ -69,16 +74,15 @@ static unsigned num_arg(const char *opt, const char *s)
 	return v;
 }
 
-static void event_loop(int listen_fd)
+/* exc_fd: VIRQ_DOM_EXC's (--xen), or -1. */
+static void event_loop(int listen_fd, int exc_fd)
 {
 	struct pollfd *pfd = NULL;
 	struct conn **who = NULL;
 	size_t cap = 0, n, i;
 	struct conn *c;
-	char drain[256];
-
 	while (!stop) {
-		n = 1;
+		n = 2;
 		for (c = conn_list; c; c = c->next)
 			n++;
 		if (n > cap) {
@@ -87,7 +91,8 @@ static void event_loop(int listen_fd)
 			who = xrealloc(who, cap * sizeof(*who));
 		}
 		pfd[0] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
-		n = 1;
+		pfd[1] = (struct pollfd){ .fd = exc_fd, .events = POLLIN };
+		n = 2;
 		for (c = conn_list; c; c = c->next) {
 			if (c->fd < 0)
 				continue;
@@ -104,13 +109,12 @@ static void event_loop(int listen_fd)
 		}
 		if (pfd[0].revents)
 			sock_accept(listen_fd);
-		for (i = 1; i < n; i++) {
+		if (pfd[1].revents)
+			dom_exc_event();
+		for (i = 2; i < n; i++) {
 			c = who[i];
 			if (!pfd[i].revents || c->dead)
 				continue;
-			if (c->fd_is_kick)
-				while (read(c->fd, drain, sizeof(drain)) > 0)
-					;
 			if (!c->fd_is_kick && (pfd[i].revents & (POLLHUP | POLLERR)) &&
 			    !(pfd[i].revents & POLLIN)) {
 				conn_kill(c, "hangup");
@@ -141,6 +145,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "trace-file", required_argument, NULL, 'T' },
 		{ "ring-dir", required_argument, NULL, 'r' },
+		{ "xen", no_argument, NULL, 'X' },
 		{ "quota-nodes", required_argument, NULL, Q_NODES },
 		{ "quota-node-size", required_argument, NULL, Q_SIZE },
 		{ "quota-watches", required_argument, NULL, Q_WATCHES },
@@ -153,10 +158,10 @@ int main(int argc, char **argv)
 	};
 	const char *sock_path = DEFAULT_SOCKET, *pid_file = NULL, *log_file = NULL;
 	const char *trace_file = NULL, *ring_dir = NULL;
-	bool foreground = false;
-	int opt, listen_fd;
+	bool foreground = false, xen = false;
+	int opt, listen_fd, exc_fd = -1;
 
-	while ((opt = getopt_long(argc, argv, "Fs:p:l:vT:r:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "Fs:p:l:vT:r:Xh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'F': foreground = true; break;
 		case 's': sock_path = optarg; break;
@@ -165,6 +170,7 @@ int main(int argc, char **argv)
 		case 'v': log_verbose = 1; break;
 		case 'T': trace_file = optarg; break;
 		case 'r': ring_dir = optarg; break;
+		case 'X': xen = true; break;
 		case Q_NODES: quota.nodes = num_arg("--quota-nodes", optarg); break;
 		case Q_SIZE: quota.node_size = num_arg("--quota-node-size", optarg); break;
 		case Q_WATCHES: quota.watches = num_arg("--quota-watches", optarg); break;
@@ -192,8 +198,14 @@ int main(int argc, char **argv)
 	domain_init();
 	store_init();
 	proto_init();
+	if (ring_dir && xen)
+		fatal("--ring-dir and --xen exclude each other");
 	if (ring_dir)
 		ring_host_init(ring_dir);
+	if (xen) {
+		ring_xen_init();
+		exc_fd = dom_exc_init();
+	}
 	listen_fd = sock_listen(sock_path);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
@@ -208,7 +220,7 @@ int main(int argc, char **argv)
 		fclose(f);
 	}
 	logmsg("serving %s", sock_path);
-	event_loop(listen_fd);
+	event_loop(listen_fd, exc_fd);
 	unlink(sock_path);
 	logmsg("exiting");
 	return 0;

@@ -506,18 +506,31 @@ static int introduced_domid(struct req *r, int idx, struct domain **out)
 	return 0;
 }
 
-static int do_release(struct req *r)
+/* The toolstack's /vm/UUID of a domain (its home's "vm", which only dom0
+ * may write), so a domain released here leaves nothing, even when it ended
+ * before the toolstack could read it; NULL if there is none. */
+static struct node *vm_node(struct txn *t, const char *home)
 {
-	struct domain *d;
+	char path[64], vm[64];
+	struct node *n;
+
+	snprintf(path, sizeof(path), "%s/vm", home);
+	n = txn_get(t, path);
+	if (!n || n->vlen <= 4 || n->vlen >= sizeof(vm) || memcmp(n->value, "/vm/", 4))
+		return NULL;
+	memcpy(vm, n->value, n->vlen);
+	vm[n->vlen] = '\0';
+	if (strspn(vm + 4, "0123456789abcdefABCDEF-") != n->vlen - 4)
+		return NULL;
+	return txn_get(t, vm);
+}
+
+void store_release_domain(struct domain *d)
+{
 	char home[40];
 	struct txn t;
 	struct node *n;
-	int err;
 
-	if ((err = introduced_domid(r, 0, &d)))
-		return err;
-	if (d->domid == 0)
-		return EINVAL;
 	if (d->conn) {
 		conn_kill(d->conn, "domain released");
 		if (ring_backend)
@@ -528,12 +541,27 @@ static int do_release(struct req *r)
 	d->target = -1;
 	domain_released(d);
 	txn_init(&t, true, 0);
-	if ((n = txn_get(&t, domain_home(d->domid, home, sizeof(home)))))
+	domain_home(d->domid, home, sizeof(home));
+	if ((n = vm_node(&t, home)))
+		txn_remove(&t, n);
+	if ((n = txn_get(&t, home)))
 		txn_remove(&t, n);
 	store_forget_owned(&t, d->owned);
 	watch_fire_changes(&t);
 	txn_destroy(&t);
 	logmsg("released domain %u", d->domid);
+}
+
+static int do_release(struct req *r)
+{
+	struct domain *d;
+	int err;
+
+	if ((err = introduced_domid(r, 0, &d)))
+		return err;
+	if (d->domid == 0)
+		return EINVAL;
+	store_release_domain(d);
 	ok(r);
 	watch_fire_special("@releaseDomain");
 	return 0;

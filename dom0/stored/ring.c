@@ -2,6 +2,7 @@
 #include "ring.h"
 #include "domain.h"
 #include <string.h>
+#include <unistd.h>
 
 /* The other side of the page is untrusted: each index is read once into a
  * local, checked, and the data copied only after the check (xs_wire.h: the
@@ -78,7 +79,19 @@ static void tp_close(struct conn *c)
 		p->release(p);
 }
 
-static const struct transport ring_transport = { tp_read, tp_write, tp_close, NULL };
+static void tp_readable(struct conn *c)
+{
+	struct ring_port *p = c->tp_data;
+	char drain[256];
+
+	if (p->kicked)
+		p->kicked(p);
+	else
+		while (read(c->fd, drain, sizeof(drain)) > 0)
+			;
+}
+
+static const struct transport ring_transport = { tp_read, tp_write, tp_close, tp_readable };
 
 struct conn *ring_conn_new(struct ring_port *p, int poll_fd, struct domain *d)
 {

@@ -13,6 +13,9 @@ struct ring_port {
 	void (*notify)(void *opaque);	/* kick the guest's event channel */
 	void *opaque;
 	void (*release)(struct ring_port *p);	/* unmap; called on close */
+	/* The poll fd is readable: take the event (e.g. drain a FIFO, or read
+	 * and unmask an event channel). NULL: the fd is read and discarded. */
+	void (*kicked)(struct ring_port *p);
 };
 
 /* Copy up to len request bytes out of the ring. Returns bytes copied, or -1

@@ -21,6 +21,8 @@
  *   mini.dr=write|read  one side of the two-domain debug-register case
  *   mini.budget=<case>  ask for more than the domain's budget (budget.c)
  *   mini.fuzz=<calls>   the hypercall fuzzer (mini.seed=, mini.progress=)
+ *   mini.xs=<path>|garbage  one read over the xenstore ring (xs_client.c),
+ *                       then spin until destroyed
  */
 #include <public/xen/sched.h>
 #include <public/xen/xen.h>
@@ -153,6 +155,11 @@ void mini_main(uint32_t ebx)
             gnttab_peer_run(which, (uint16_t)id);
         printf("mini: %u passed, %u failed\n", passed, failed);
         shutdown(end);
+    }
+    if (option_value("mini.xs", which, sizeof(which))) {
+        xs_client_run(which);
+        for (;;)
+            HYPERCALL(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
     }
     if (option_value("mini.bench", which, sizeof(which))) {
         bench_run(which);

@@ -132,6 +132,8 @@ unsigned int dom0_ctl_run(const char *role, uint16_t peer);
 /* tests_ctl.c: the control hypercalls, refused to a domU; and as dom0 the
  * toolstack's path (role create) or create's timing (role bench). */
 void tests_ctl_refused(void);
+/* xs_client.c: mini.xs=<path>|garbage over the xenstore ring. */
+void xs_client_run(const char *what);
 unsigned int ctl_toolstack_run(const char *role);
 /* tests_ctl.c's helpers for the other ctl tests (dom0 only). */
 uint64_t ctl_ms_since(uint64_t tsc);

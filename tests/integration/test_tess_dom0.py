@@ -22,7 +22,16 @@ migrate commands refused, the spinner moved into the dedicated pool taking
 no interrupt exits over 3 s (vcpu-list's counts), the move in `tess dmesg`,
 all undone; free memory back to exactly what it was
 after the first domain's life (the heap keeps a slab per size class once
-used, which dom0 prints as "heap kept N pages": 6 here)."""
+used, which dom0 prints as "heap kept N pages": 6 here).
+
+The system store (dom0_tess_checks.py, store_checks): tess-stored serves
+dom0's kernel (reads through /dev/xen/xenbus) and the socket; Debian's
+xenstore-read/-write/-ls/-watch; three mini domains introduced
+(@introduceDomain) with libxl's nodes and permissions, one reading its own
+name over its ring and refused dom0's (EACCES), one sending an oversized
+header, one a ring index out of range (only their connections close); destroyed, @releaseDomain fires and
+nothing of them is left in the store; one that powers itself off is
+released by tess-stored on VIRQ_DOM_EXC."""
 import os
 import re
 
@@ -38,7 +47,8 @@ CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite"
               "bad-kernel", "bad-too-much-memory", "bad-pool", "bad-cpu", "destroy-unknown",
               "pause-unpause", "destroy", "initrd-progress", "interrupted",
               "shutdown-wait", "pool-setup", "vcpu-pin", "sched-set", "pool-bad",
-              "pool-migrate-no-ticks", "dmesg", "pool-teardown", "memory-back")
+              "pool-migrate-no-ticks", "dmesg", "pool-teardown", "store-up", "store-tools",
+              "store-introduce", "store-release", "store-self-ended", "memory-back")
 
 
 def test_tess_in_dom0(tmp_path):
@@ -61,6 +71,7 @@ def test_tess_in_dom0(tmp_path):
     assert not failed, f"{failed}\n{log}"
     assert (done.group(1), done.group(2)) == (str(len(CHECKS_RUN)), "0"), log
     domain_output_in_order(log)
+    store_reads(log)
 
 
 def domain_output_in_order(log):
@@ -71,3 +82,18 @@ def domain_output_in_order(log):
     suite = re.search(r"^\(m1\) " + RESULT, log, re.M)
     assert suite and suite.group(2) == "0", log
     assert suite.start() < log.index("dom0-tess: m1 ended"), log
+
+
+def store_reads(log):
+    """Over their xenstore rings, before dom0 destroyed them: s1 read its
+    own name and was refused dom0's (EACCES); s2's oversized header and
+    s4's producer index out of range closed their connections (s4's page
+    says XENSTORE_ERROR_RINGIDX), so their reads got no answer, while the
+    others were served on."""
+    before = log.index("dom0-tess: store domains destroyed")
+    for line in ("(s1) mini: xs read name: value s1",
+                 "(s1) mini: xs read /local/domain/0/name: error EACCES",
+                 "(s2) mini: xs read name: no answer",
+                 "(s4) mini: xs ring error field 2",
+                 "(s4) mini: xs read name: no answer"):
+        assert -1 < log.find(line) < before, f"{line!r} missing\n{log}"

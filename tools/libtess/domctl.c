@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Domain control on an existing domain: its info, pause, unpause,
- * shutdown, destroy.
+ * shutdown, destroy, its store ring.
  */
 #include <public/xen/sched.h>
 #include <string.h>
@@ -45,4 +45,16 @@ int libtess_shutdown(struct libtess *h, uint32_t domid)
 int libtess_destroy(struct libtess *h, uint32_t domid)
 {
     return on_domain(h, TESS_DOMCTL_destroy, domid, 0, "destroy");
+}
+
+int libtess_store_ring(struct libtess *h, uint32_t domid, uint64_t *gfn, uint32_t *port)
+{
+    struct tess_domctl op = { .cmd = TESS_DOMCTL_store_ring, .domid = domid };
+    int rc = tess_domctl(h, &op, "store_ring");
+
+    if (rc < 0)
+        return rc;
+    *gfn = op.u.store_ring.gfn;
+    *port = op.u.store_ring.port;
+    return 0;
 }

@@ -66,6 +66,10 @@ int libtess_unpause(struct libtess *h, uint32_t domid);
 /* Asks the domain to power off (SHUTDOWN_poweroff), as its own call would. */
 int libtess_shutdown(struct libtess *h, uint32_t domid);
 int libtess_destroy(struct libtess *h, uint32_t domid);
+/* A runtime domain's xenstore ring: the gfn of its page and its unbound
+ * port (remote: the control domain), for XS_INTRODUCE. -ENOENT if the
+ * domain has none (boot-time domains). */
+int libtess_store_ring(struct libtess *h, uint32_t domid, uint64_t *gfn, uint32_t *port);
 
 /* Pools: a new empty one (dedicated: a CPU per vCPU, no ticks; else
  * shared), an empty one destroyed, a free CPU into one, a CPU out of its

@@ -2,8 +2,8 @@
 /*
  * __HYPERVISOR_tess_domctl (public/tessera/ctl.h): stages and create
  * (stage.c, create.c), and what the control domain does to a domain once
- * it exists: getinfo, pause, unpause, shutdown, destroy; its vCPUs and
- * scheduling (vcpus.c) and its pool (pools.c).
+ * it exists: getinfo, store_ring, pause, unpause, shutdown, destroy; its
+ * vCPUs and scheduling (vcpus.c) and its pool (pools.c).
  *
  * The domain acted on is looked up with domain_by_id() and used only
  * within this call (its rules, tessera/domain.h). A domain still being
@@ -19,6 +19,7 @@
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
 #include <tessera/sched.h>
+#include <tessera/store_ring.h>
 #include <tessera/time.h>
 #include "private.h"
 
@@ -75,6 +76,8 @@ static long read_domain(struct vcpu *v, struct domain *d, struct tess_domctl *op
         return ctl_vcpu_list(v, d, &op->u.vcpu_list);
     case TESS_DOMCTL_sched_get:
         return ctl_sched_get(d, &op->u.sched);
+    case TESS_DOMCTL_store_ring:
+        return store_ring_info(d, &op->u.store_ring);
     }
     return -XEN_ENOSYS;
 }
@@ -86,7 +89,7 @@ static long act_on(struct vcpu *v, struct tess_domctl *op)
     if (!d)
         return -XEN_ESRCH;
     if (op->cmd == TESS_DOMCTL_getinfo || op->cmd == TESS_DOMCTL_vcpu_list ||
-        op->cmd == TESS_DOMCTL_sched_get)
+        op->cmd == TESS_DOMCTL_sched_get || op->cmd == TESS_DOMCTL_store_ring)
         return read_domain(v, d, op);
     if (being_built(d))
         return -XEN_EBUSY;
@@ -164,6 +167,11 @@ long do_tess_domctl(struct vcpu *v, uint64_t arg[6])
     case TESS_DOMCTL_sched_get:
         rc = act_on(v, &op);
         if (!rc && copy_field_to_guest(v, arg[0], &op, u.sched))
+            rc = -XEN_EFAULT;
+        return rc;
+    case TESS_DOMCTL_store_ring:
+        rc = act_on(v, &op);
+        if (!rc && copy_field_to_guest(v, arg[0], &op, u.store_ring))
             rc = -XEN_EFAULT;
         return rc;
     case TESS_DOMCTL_pause:

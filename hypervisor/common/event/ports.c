@@ -337,19 +337,16 @@ void evtchn_send_global_virq(struct domain *d, unsigned int virq)
     evtchn_kick(kick);
 }
 
-int evtchn_alloc_xen_bound(struct domain *d, domid_t remote, evtchn_xen_fn fn, void *data,
-                           evtchn_port_t *out)
+/* A free port of d set up by fill() under d's lock; 0 or a negative errno. */
+static int alloc_port(struct domain *d, void (*fill)(struct evtchn *chn, const void *arg),
+                      const void *arg, evtchn_port_t *out)
 {
     struct evtchn_domain *ed = evd(d);
     unsigned long flags = spin_lock_irqsave(&ed->lock);
     long p = evtchn_get_free(d, &flags);
 
     if (p >= 0) {
-        struct evtchn *chn = evtchn_lookup(d, (evtchn_port_t)p);
-        chn->state = ECS_XEN;
-        chn->u.xen.fn = fn;
-        chn->u.xen.data = data;
-        chn->u.xen.remote = remote;
+        fill(evtchn_lookup(d, (evtchn_port_t)p), arg);
         *out = (evtchn_port_t)p;
     }
     spin_unlock_irqrestore(&ed->lock, flags);
@@ -358,6 +355,41 @@ int evtchn_alloc_xen_bound(struct domain *d, domid_t remote, evtchn_xen_fn fn, v
     if (p == -XEN_ENOMEM)
         return -ENOMEM;
     return p < 0 ? -ESRCH : 0;
+}
+
+struct xen_bound_arg {
+    domid_t remote;
+    evtchn_xen_fn fn;
+    void *data;
+};
+
+static void fill_xen_bound(struct evtchn *chn, const void *arg)
+{
+    const struct xen_bound_arg *a = arg;
+
+    chn->state = ECS_XEN;
+    chn->u.xen.fn = a->fn;
+    chn->u.xen.data = a->data;
+    chn->u.xen.remote = a->remote;
+}
+
+int evtchn_alloc_xen_bound(struct domain *d, domid_t remote, evtchn_xen_fn fn, void *data,
+                           evtchn_port_t *out)
+{
+    struct xen_bound_arg a = { remote, fn, data };
+
+    return alloc_port(d, fill_xen_bound, &a, out);
+}
+
+static void fill_unbound(struct evtchn *chn, const void *arg)
+{
+    chn->state = ECS_UNBOUND;
+    chn->u.remote_domid = *(const domid_t *)arg;
+}
+
+int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *out)
+{
+    return alloc_port(d, fill_unbound, &remote, out);
 }
 
 int evtchn_free_xen_bound(struct domain *d, evtchn_port_t port)

@@ -88,6 +88,9 @@ typedef void (*evtchn_xen_fn)(struct domain *d, evtchn_port_t port, void *data);
 int evtchn_alloc_xen_bound(struct domain *d, domid_t remote, evtchn_xen_fn fn, void *data,
                            evtchn_port_t *out);
 int evtchn_free_xen_bound(struct domain *d, evtchn_port_t port);
+/* A port of d in ECS_UNBOUND state that remote may bind (as alloc_unbound
+ * by the toolstack would make it); 0 or a negative errno as above. */
+int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *out);
 int evtchn_notify_guest(struct domain *d, evtchn_port_t port);
 
 #endif

@@ -138,6 +138,7 @@ def full_run():
     bad_inputs()
     lifecycle()
     pools()
+    store_checks()
 
     @check("memory-back")
     def _memory():
@@ -287,6 +288,132 @@ def lifecycle():
         ok = (r.returncode, r2.returncode) == (0, 0) and after in ("dying", "gone")
         expect("shutdown-wait", ok, f"{short(r2)} then {after}")
 
+STORED_LOG = "/var/log/tessera/stored.log"
+# libxenstore takes XENSTORED_PATH for either transport: a socket, or the
+# kernel's device (then requests go through dom0's own xenbus ring).
+VIA_SOCKET = dict(os.environ, XENSTORED_PATH="/run/xenstored/socket")
+VIA_KERNEL = dict(os.environ, XENSTORED_PATH="/dev/xen/xenbus")
+
+
+def run(*args, env=None, timeout=30):
+    return subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def watch(path, events):
+    """xenstore-watch printing EVENTS paths (the first fires at once)."""
+    w = subprocess.Popen(["xenstore-watch", "-n", str(events), path], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    time.sleep(1)
+    return w
+
+
+def watched(w):
+    try:
+        return w.communicate(timeout=60)[0].split()
+    except subprocess.TimeoutExpired:
+        w.kill()
+        return w.communicate()[0].split() + ["TIMEOUT"]
+
+
+def stored_log():
+    with open(STORED_LOG) as f:
+        return f.read()
+
+
+def perms_of(listing, name):
+    """The permissions xenstore-ls -p shows for the child NAME."""
+    m = re.search(rf"^{re.escape(name)} = .*\((\S+)\)$", listing, re.M)
+    return m.group(1) if m else None
+
+
+def store_checks():
+    """tess-stored as the system store (docs/stored.md): dom0's kernel and
+    Debian's xenstore-* tools on both transports; mini domains introduced
+    with libxl's nodes and permissions, reading over their rings (s1 its
+    own name and dom0's, which it may not: EACCES; s2 sends a header over
+    the length limit first, s4 a producer index out of range, which close
+    their own connections only), released
+    at destroy with nothing left. The host test reads the domains' lines."""
+    @check("store-up")
+    def _up():
+        with open("/run/xenstored.pid") as f:
+            alive = os.path.exists(f"/proc/{f.read().strip()}")
+        kernel = run("xenstore-read", "/local/domain/0/name", env=VIA_KERNEL)
+        sock = run("xenstore-read", "domid", env=VIA_SOCKET)
+        ok = alive and (kernel.stdout, sock.stdout) == ("Domain-0\n", "0\n")
+        ok = ok and "serving dom0's kernel" in stored_log()
+        expect("store-up", ok, f"alive {alive} kernel {short(kernel)} socket {short(sock)}")
+
+    @check("store-tools")
+    def _tools():
+        w = watch("/tool/t", 2)
+        wr = run("xenstore-write", "/tool/t/a", "hello")
+        seen = watched(w)
+        rd = run("xenstore-read", "/tool/t/a", env=VIA_KERNEL)
+        ls = run("xenstore-ls", "/local/domain/0")
+        rm = run("xenstore-rm", "/tool/t")
+        ok = (wr.returncode, rm.returncode) == (0, 0) and rd.stdout == "hello\n"
+        ok = ok and seen == ["/tool/t", "/tool/t/a"] and 'name = "Domain-0"' in ls.stdout
+        expect("store-tools", ok, f"watch {seen} read {short(rd)} ls {short(ls)}")
+
+    @check("store-introduce")
+    def _introduce():
+        w = watch("@introduceDomain", 4)
+        rs = [tess("create", "--json", mini_cfg(name, cmdline=f"mini.xs={what}"))
+              for name, what in (("s1", "name,/local/domain/0/name"), ("s2", "garbage"),
+                                 ("s4", "badidx"))]
+        seen = watched(w)
+        ids = [json.loads(r.stdout)["id"] for r in rs if r.returncode == 0]
+        state["store_ids"] = ids
+        bad = [short(r) for r in rs if r.returncode]
+        for domid in ids:
+            home = f"/local/domain/{domid}"
+            ls = run("xenstore-ls", "-p", home).stdout
+            vm = run("xenstore-read", f"{home}/vm").stdout.strip()
+            got = (perms_of(ls, "name"), perms_of(ls, "data"), perms_of(ls, "control"),
+                   run("xenstore-read", f"{home}/domid").stdout.strip(),
+                   run("xenstore-read", f"{vm}/uuid").returncode)
+            want = (f"n0,r{domid}", f"n{domid}", f"n0,r{domid}", str(domid), 0)
+            if got != want:
+                bad.append(f"{domid}: {got}")
+            if f"introduced domain {domid} (mfn 0xfeffe, port" not in stored_log():
+                bad.append(f"{domid}: no ring in the log")
+        ok = len(ids) == 3 and seen == ["@introduceDomain"] * 4 and not bad
+        expect("store-introduce", ok, f"ids {ids} watch {len(seen)} {' '.join(bad)}"[:110])
+
+    @check("store-release")
+    def _release():
+        time.sleep(5)           # the domains' reads (the host test checks them)
+        mark("store domains destroyed")
+        alive = run("xenstore-read", "/local/domain/0/name", env=VIA_KERNEL).stdout
+        rcs, seen = [], []
+        for domid in state.get("store_ids", []):
+            w = watch("@releaseDomain", 2)
+            rcs.append(tess("destroy", str(domid)).returncode)
+            seen += watched(w)
+        left = [ln.split(" = ")[0] for ln in run("xenstore-ls", "/local/domain").stdout.split("\n")
+                if ln and not ln.startswith(" ")]
+        vms = run("xenstore-ls", "/vm").stdout.strip()
+        log = stored_log()
+        released = all(f"released domain {d}" in log for d in state.get("store_ids", []))
+        ok = rcs == [0, 0, 0] and seen == ["@releaseDomain"] * 6 and released
+        ok = ok and alive == "Domain-0\n" and left == ["0"] and not vms
+        expect("store-release", ok, f"rcs {rcs} watch {len(seen)} left {left} vms {vms!r}")
+
+    @check("store-self-ended")
+    def _self_ended():
+        """A domain that powers itself off: VIRQ_DOM_EXC has tess-stored
+        release it before any tess destroy."""
+        w = watch("@releaseDomain", 2)
+        r = tess("create", "--json", mini_cfg("s3", cmdline="mini.bench=spin mini.ms=2000"))
+        seen = watched(w)
+        domid = json.loads(r.stdout)["id"] if r.returncode == 0 else -1
+        gone_home = run("xenstore-read", f"/local/domain/{domid}/name").returncode != 0
+        ended_log = f"domain {domid} ended" in stored_log()
+        wait_until("s3 gone", lambda: gone("s3"), 60)
+        ok = r.returncode == 0 and seen == ["@releaseDomain"] * 2 and gone_home and ended_log
+        expect("store-self-ended", ok, f"{short(r)} watch {seen} home gone {gone_home} "
+               f"logged {ended_log}")
 
 def vcpu0(name):
     r = tess("vcpu-list", name, "--json")

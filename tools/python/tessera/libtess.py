@@ -91,6 +91,7 @@ def _declare(lib):
         "libtess_sched_set": (i, [vp, u32, u32, u32]),
         "libtess_console_read": (i, [vp, u64, vp, ctypes.c_uint, ctypes.POINTER(u64),
                                      ctypes.POINTER(u64)]),
+        "libtess_store_ring": (i, [vp, u32, ctypes.POINTER(u64), ctypes.POINTER(u32)]),
     }
     for name, (res, args) in sigs.items():
         fn = getattr(lib, name)
@@ -260,3 +261,9 @@ class Libtess:
         n = self._check(self.lib.libtess_console_read(self.h, offset, buf, HISTORY_CHUNK,
                                                       ctypes.byref(first), ctypes.byref(end)))
         return first.value, buf.raw[:n], end.value
+    def store_ring(self, domid):
+        """(gfn, port) of the domain's xenstore ring."""
+        gfn, port = ctypes.c_uint64(), ctypes.c_uint32()
+        self._check(self.lib.libtess_store_ring(self.h, domid, ctypes.byref(gfn),
+                                                ctypes.byref(port)))
+        return gfn.value, port.value

@@ -23,6 +23,7 @@
 #include <asm/pvh_build.h>
 #include <asm/pvh_layout.h>
 #include <tessera/sched.h>
+#include <tessera/store_ring.h>
 #include <tessera/time.h>
 
 static int copy_cb(void *ctx, uint64_t gpa, const void *src, size_t len)
@@ -93,7 +94,9 @@ static int read_kernel(const struct bootdom_spec *spec, const struct pvh_images 
     return elf_image_parse(img, kernel, kernel_size, spec->mem);
 }
 
-static int lay_out(const struct bootdom_spec *spec, const struct elf_image *img,
+/* Runtime domains (no boot index) get a xenstore ring: dom0's tess-stored
+ * serves them. Boot-time domains start before any store exists. */
+static int lay_out(const struct bootdom_spec *spec, int boot_index, const struct elf_image *img,
                    size_t initrd_size, struct pvh_layout *l)
 {
     struct pvh_layout_req req = {
@@ -103,6 +106,7 @@ static int lay_out(const struct bootdom_spec *spec, const struct elf_image *img,
         .initrd_size = initrd_size,
         .cmdline_len = strlen(spec->cmdline),
         .nr_vcpus = spec->vcpus,
+        .store_page = boot_index < 0,
     };
 
     return pvh_layout_compute(l, &req);
@@ -168,6 +172,8 @@ static int fill_and_start(struct domain *d, const struct bootdom_spec *spec,
         rc = set_memory_map(d, l);
     if (!rc)
         rc = console_ring_attach(d);
+    if (!rc && l->store_gfn)
+        rc = store_ring_attach(d, l->store_gfn);
     if (rc)
         return rc;
     us = (time_now_ns() - t0) / 1000;
@@ -193,7 +199,7 @@ int bootdom_build_images(const struct bootdom_spec *spec, int boot_index,
         goto out;
     rc = read_kernel(spec, im, img, &unpacked);
     if (!rc)
-        rc = lay_out(spec, img, im->initrd ? im->initrd_size : 0, l);
+        rc = lay_out(spec, boot_index, img, im->initrd ? im->initrd_size : 0, l);
     if (!rc)
         rc = create_domain(spec, boot_index, l, &d);
     if (rc)

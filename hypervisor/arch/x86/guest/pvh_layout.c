@@ -3,6 +3,7 @@
 #include <tessera/lib.h>
 #include <asm/pvh_layout.h>
 #include <tessera/arch.h>
+#include <tessera/store_ring.h>
 
 #define PVH_ERR(...)    printk(LOG_ERR "pvh: " __VA_ARGS__)
 
@@ -105,6 +106,8 @@ static void build_memmap(struct pvh_layout *l)
 
     add_backed(l, 0, end);
     add_backed(l, l->acpi_paddr, l->acpi_size);
+    if (l->store_gfn)
+        add_backed(l, l->store_gfn << PAGE_SHIFT, PAGE_SIZE);
     if (l->high_ram_end)
         add_backed(l, PVH_HIGH_RAM_BASE, l->high_ram_end - PVH_HIGH_RAM_BASE);
 }
@@ -191,6 +194,7 @@ int pvh_layout_compute(struct pvh_layout *l, const struct pvh_layout_req *r)
 
     if ((rc = build_acpi(l, r->nr_vcpus)) < 0)
         return rc;
+    l->store_gfn = r->store_page ? arch_special_gfn(STORE_RING_SPECIAL_INDEX) : 0;
     build_memmap(l);
 
     /* The block: start info, module list, memory map, command line; each

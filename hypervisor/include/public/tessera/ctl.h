@@ -223,6 +223,14 @@ struct tess_vcpu_pin {
 struct tess_sched {
     uint32_t weight;                /* 1..65535; 256 is the default */
     uint32_t cap;                   /* percent of one CPU, 0..100; 0: none */
+/* TESS_DOMCTL_store_ring (out): the domain's xenstore ring, for the store
+ * daemon to map (XENMEM_add_to_physmap_batch, XENMAPSPACE_gmfn_foreign, of
+ * gfn) and bind (EVTCHNOP_bind_interdomain to port, which is unbound with
+ * the control domain as its remote end). Runtime domains only. */
+struct tess_store_ring {
+    uint64_t gfn;
+    uint32_t port;
+    uint32_t pad;
 };
 
 struct tess_domctl {
@@ -240,6 +248,7 @@ struct tess_domctl {
         struct tess_vcpu_pin vcpu_pin;
         struct tess_sched sched;        /* sched_get (out), sched_set (in) */
         char pool[TESS_NAME_MAX];       /* pool_migrate: the pool it goes to */
+        struct tess_store_ring store_ring;  /* out */
         uint8_t pad[1280];
     } u;
 };

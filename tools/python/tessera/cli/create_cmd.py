@@ -9,6 +9,8 @@ from tessera import loader
 from tessera.cli import ctl
 from tessera.cli.exitcodes import FAILED, INVALID_CONFIG, USAGE, Failure
 from tessera.errors import ConfigError
+from tessera.store import domain as store_domain
+from tessera.store.client import Client, StoreError, StoreUnreachable, socket_path
 from tessera.xlcfg import reader as xlreader
 
 # Tessera builds a domain's RAM in 2 MiB pages (public/tessera/ctl.h).
@@ -80,6 +82,24 @@ class _Progress:
             print(file=sys.stderr)
 
 
+def _introduce(lt, domid, dom):
+    """The new domain's nodes and ring in the system store; without them
+    its xenbus could not come up, so a store that fails ends the domain."""
+    gfn, port = lt.store_ring(domid)
+    try:
+        with Client(socket_path()) as xs:
+            store_domain.introduce(xs, domid, dom.name, dom.memory, dom.vcpus, gfn, port,
+                                   dom.uuid)
+    except (StoreError, StoreUnreachable) as e:
+        lt.destroy(domid)
+        try:
+            with Client(socket_path()) as xs:
+                store_domain.release(xs, domid)
+        except (StoreError, StoreUnreachable):
+            pass
+        raise Failure(FAILED, f"domain {dom.name} not created: store: {e}") from None
+
+
 def create(args):
     dom = _load(args.file, args.overrides)
     _refuse_unsupported(args.file, dom)
@@ -89,6 +109,7 @@ def create(args):
             domid = lt.create(dom.kernel, dom.ramdisk, dom.cmdline or "", dom.name,
                               dom.pool, dom.cpus, dom.memory << 20, dom.vcpus,
                               paused=args.paused, progress=progress)
+            _introduce(lt, domid, dom)
     finally:
         progress.end()
     if args.json:

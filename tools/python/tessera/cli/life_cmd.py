@@ -7,6 +7,8 @@ import time
 
 from tessera.cli import ctl
 from tessera.libtess import CtlError
+from tessera.store import domain as store_domain
+from tessera.store.client import Client, StoreError, StoreUnreachable, socket_path
 
 POLL_S = 0.2
 
@@ -32,8 +34,22 @@ def _act(args, method):
     return 0
 
 
+def _release(domid):
+    """The ended domain out of the system store (its nodes, its ring)."""
+    try:
+        with Client(socket_path()) as xs:
+            store_domain.release(xs, domid)
+    except (StoreError, StoreUnreachable) as e:
+        print(f"tess: domain {domid} ended, but the store did not release it: {e}",
+              file=sys.stderr)
+
+
 def destroy(args):
-    return _act(args, "destroy")
+    with ctl.session() as lt:
+        domid = ctl.resolve(lt, args.dom)
+        lt.destroy(domid)
+    _release(domid)
+    return 0
 
 
 def pause(args):
@@ -62,4 +78,6 @@ def shutdown(args):
                 print(f"tess: waiting for domain {domid} to end", file=sys.stderr)
             while not _ended(lt, domid):
                 time.sleep(POLL_S)
+    if args.wait:
+        _release(domid)
     return 0

@@ -18,8 +18,12 @@ DIRECTORY = 1
 READ = 2
 WATCH = 4
 UNWATCH = 5
+INTRODUCE = 8
+RELEASE = 9
 WRITE = 11
+MKDIR = 12
 RM = 13
+SET_PERMS = 14
 WATCH_EVENT = 15
 ERROR = 16
 
@@ -137,6 +141,19 @@ class Client:
 
     def rm(self, path):
         self.request(RM, _payload(path), path)
+
+    def mkdir(self, path):
+        self.request(MKDIR, _payload(path), path)
+
+    def set_perms(self, path, perms):
+        """perms: ["n0", "r5", ...]: the owner and its default first."""
+        self.request(SET_PERMS, _payload(path, *perms), path)
+
+    def introduce(self, domid, gfn, port):
+        self.request(INTRODUCE, _payload(str(domid), str(gfn), str(port)))
+
+    def release(self, domid):
+        self.request(RELEASE, _payload(str(domid)))
 
     def watch(self, path, token):
         self.request(WATCH, _payload(path, token), path)

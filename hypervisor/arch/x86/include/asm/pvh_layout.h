@@ -10,7 +10,9 @@
  *   [1M, low_end)                 RAM, low_end = min(mem, PVH_LOW_RAM_MAX)
  *   [PVH_LOW_RAM_MAX, 4G)         not RAM: MMIO, LAPIC/IOAPIC, and
  *   [PVH_ACPI_BASE, +pages)         ACPI NVS: the ACPI tables (backed)
- *   [PVH_SPECIAL_BASE, +16 pages)   reserved: special pages (rings, ...)
+ *   [PVH_SPECIAL_BASE, +16 pages)   reserved: special pages (rings, ...);
+ *                                   a runtime domain's xenstore ring page
+ *                                   is RAM of the domain (backed)
  *   [4G, 4G + mem - low_end)      RAM, when mem > PVH_LOW_RAM_MAX
  *
  * The domain's memory is mem bytes at [0, low_end) and above 4G, plus the
@@ -45,7 +47,7 @@
 #define PVH_MEM_MAX         GiB(1024)
 #define PVH_CMDLINE_MAX     1023
 #define PVH_MEMMAP_MAX      5
-#define PVH_BACKED_MAX      3
+#define PVH_BACKED_MAX      4
 
 struct pvh_range {
     uint64_t addr, size;
@@ -59,10 +61,12 @@ struct pvh_layout_req {
     size_t cmdline_len;             /* without the NUL, <= PVH_CMDLINE_MAX */
     unsigned int nr_vcpus;          /* 1..PVH_MAX_VCPUS: the MADT lists them */
     uint32_t flags;                 /* SIF_* for hvm_start_info */
+    bool store_page;                /* back the xenstore ring's special page */
 };
 
 struct pvh_layout {
     uint64_t low_ram_end;
+    uint64_t store_gfn;             /* 0: no xenstore ring page */
     uint64_t high_ram_end;          /* 0: no RAM above 4G */
     uint64_t initrd_paddr;          /* 0: none */
     uint64_t initrd_size;
