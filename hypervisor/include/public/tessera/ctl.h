@@ -54,6 +54,8 @@ struct tess_physinfo {
 #define TESS_DOMINF_dying       (1u << 2)   /* ended, memory still held */
 #define TESS_DOMINF_hardware    (1u << 3)   /* the control domain */
 #define TESS_DOMINF_boot        (1u << 4)   /* built at boot from a module */
+#define TESS_DOMINF_shutdown    (1u << 5)   /* ended, kept until destroyed
+                                               (TESS_CREATE_KEEP); with dying */
 struct tess_dominfo {
     uint32_t domid;
     uint32_t flags;                 /* TESS_DOMINF_* */
@@ -152,6 +154,15 @@ struct tess_stage_write {
 };
 
 #define TESS_CREATE_PAUSED  (1u << 0)   /* built but not started: unpause starts it */
+/* Its PV console ring is the control domain's to serve (console_ring
+ * below): a page of its RAM and an unbound port whose remote is domain 0;
+ * the hypervisor neither reads nor writes it. Without it, the hypervisor
+ * serves the ring as a boot-time domain's (docs/console.md). */
+#define TESS_CREATE_CONSOLE_DOM0 (1u << 1)
+/* Once it ends, it stays listed (TESS_DOMINF_shutdown, its end_reason),
+ * memory held, until TESS_DOMCTL_destroy: the toolstack reads why it
+ * ended and decides. Without it, an ended domain is freed at once. */
+#define TESS_CREATE_KEEP    (1u << 2)
 struct tess_create {
     uint32_t stage;                 /* in: fully written */
     uint32_t flags;                 /* in: TESS_CREATE_* */
@@ -168,6 +179,13 @@ struct tess_create {
     uint32_t pad;
 };
 
+/* Where a TESS_CREATE_CONSOLE_DOM0 domain's console ring is. */
+struct tess_console_ring {
+    uint64_t gfn;                   /* out: the ring page, a frame of its RAM */
+    uint32_t port;                  /* out: its port, unbound, remote domain 0 */
+    uint32_t pad;
+};
+
 struct tess_domctl {
     uint32_t cmd;                   /* TESS_DOMCTL_* */
     uint32_t interface_version;     /* TESS_CTL_INTERFACE_VERSION */
@@ -179,6 +197,7 @@ struct tess_domctl {
         uint32_t stage_free;        /* the handle */
         struct tess_create create;
         struct tess_dominfo getinfo;    /* out */
+        struct tess_console_ring console_ring;
         uint8_t pad[1280];
     } u;
 };
