@@ -14,7 +14,9 @@ memory; a running domain paused (its CPU time stops), unpaused and
 destroyed; one with a 5 MiB initrd created on a terminal (script(1)),
 which shows the staging progress, then destroyed; a create with a 255 MiB
 initrd interrupted (SIGINT) while staging: status 130, nothing left, its
-stage freed; one shut down with -w; free memory back to exactly what it was
+stage freed; one shut down with -w; the consoles tess-consoled serves and
+the on_* actions it applies (harness/dom0_tess_checks.py's consoles());
+free memory back to exactly what it was
 after the first domain's life (the heap keeps a slab per size class once
 used, which dom0 prints as "heap kept N pages": 6 here)."""
 import os
@@ -31,7 +33,9 @@ CHECKS = os.path.join(REPO, "tests", "integration", "harness", "dom0_tess_checks
 CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite",
               "bad-kernel", "bad-too-much-memory", "bad-pool", "bad-cpu", "destroy-unknown",
               "pause-unpause", "destroy", "initrd-progress", "interrupted",
-              "shutdown-wait", "memory-back")
+              "shutdown-wait", "console-log", "console-hostile-indices",
+              "on-poweroff-destroy", "console-create-c", "console-input", "on-reboot-restart",
+              "on-crash-preserve", "memory-back")
 
 
 def test_tess_in_dom0(tmp_path):
@@ -54,6 +58,9 @@ def test_tess_in_dom0(tmp_path):
     assert not failed, f"{failed}\n{log}"
     assert (done.group(1), done.group(2)) == (str(len(CHECKS_RUN)), "0"), log
     domain_output_in_order(log)
+    # c1 ran mini's console self-tests against tess-consoled as backend.
+    console = re.search(r"^\(c1\) " + RESULT, log, re.M)
+    assert console and console.group(2) == "0", log
 
 
 def domain_output_in_order(log):

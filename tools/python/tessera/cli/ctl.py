@@ -35,9 +35,9 @@ def resolve(lt, dom):
 
 
 def state(d):
-    """dying, paused (also when created paused), running, or built (none
-    of these: still being built)."""
-    for word in ("dying", "paused", "running"):
+    """shutdown (ended, kept until destroyed), dying, paused (also when
+    created paused), running, or built (none of these: still being built)."""
+    for word in ("shutdown", "dying", "paused", "running"):
         if d[word]:
             return word
     return "built"

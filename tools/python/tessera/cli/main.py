@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from tessera import __version__
-from tessera.cli import config_cmd, create_cmd, info_cmd, life_cmd, store_cmd
+from tessera.cli import config_cmd, console_cmd, create_cmd, info_cmd, life_cmd, store_cmd
 from tessera.cli.exitcodes import INTERRUPTED, OK, Failure
 
 EPILOG = ("exit status: 0 ok, 1 operation failed, 2 usage error, "
@@ -21,6 +21,7 @@ def build_parser():
     info_cmd.register(sub, EPILOG)
     create_cmd.register(sub, EPILOG)
     life_cmd.register(sub, EPILOG)
+    console_cmd.register(sub, EPILOG)
     return p
 
 
