@@ -111,19 +111,26 @@ def _hand_over(lt, daemon, domid, dom):
         daemon.close()
 
 
-def create(args):
-    dom = _load(args.file, args.overrides)
-    _refuse_unsupported(args.file, dom)
+def _daemon(args):
+    """A connection to tess-consoled, or None (said on stderr) without it."""
     daemon = client.connect()
     if daemon is None:
         if args.console:
             raise Failure(FAILED, "tess-consoled is not running: no console to attach to")
         print("tess: tess-consoled is not running: the console goes to the hypervisor's "
               "serial line, on_* are not applied", file=sys.stderr)
-    flags = CREATE_CONSOLE_DOM0 | CREATE_KEEP if daemon else 0
+    return daemon
+
+
+def create(args):
+    dom = _load(args.file, args.overrides)
+    _refuse_unsupported(args.file, dom)
     progress = _Progress(dom.name)
+    daemon = None
     try:
         with ctl.session() as lt:
+            daemon = _daemon(args)
+            flags = CREATE_CONSOLE_DOM0 | CREATE_KEEP if daemon else 0
             # Paused until the daemon serves it, so no output and no end
             # escapes it.
             domid = lt.create(dom.kernel, dom.ramdisk, dom.cmdline or "", dom.name,
@@ -132,7 +139,11 @@ def create(args):
                               flags=flags)
             if daemon:
                 _hand_over(lt, daemon, domid, dom)
-            sock = console_cmd.open_console(domid) if args.console else None
+            try:
+                sock = console_cmd.open_console(domid) if args.console else None
+            except Failure:
+                lt.destroy(domid)       # nothing left behind
+                raise
             if daemon and not args.paused:
                 lt.unpause(domid)
     finally:
