@@ -40,6 +40,9 @@ def tess(*args, timeout=300):
 
 
 def short(r):
+    if r.returncode and "Traceback" in (r.stderr or ""):
+        for line in r.stderr.strip().splitlines()[-6:]:
+            mark("traceback| " + line[:110])
     return f"rc {r.returncode} {(r.stderr or r.stdout).strip()}"[:90]
 
 
@@ -454,10 +457,25 @@ def consoles():
                and result.group(2) == b"0", f"rc {rc} {result.group(0) if result else seen[-60:]!r}")
 
 
+def consoled_log_tail(lines=12):
+    """tess-consoled's own log, last lines, on the console for the host."""
+    try:
+        with open(os.path.join(LOGS, "tess-consoled.log"), errors="replace") as f:
+            tail = f.read().splitlines()[-lines:]
+    except OSError as e:
+        tail = [f"no log: {e}"]
+    for line in tail:
+        for i in range(0, len(line), 100):
+            mark("consoled| " + line[i:i + 100])
+    for line in tess("list").stdout.splitlines():
+        mark("list| " + line)
+
+
 try:
     full_run()
 except Exception as e:  # noqa: BLE001 - say it, still power off
     report("FAIL", "script", f"{type(e).__name__}: {e}")
+consoled_log_tail()
 print(f"dom0-check: done {results.count('PASS')} passed {results.count('FAIL')} failed",
       flush=True)
 if CONFIG.get("poweroff"):

@@ -18,11 +18,13 @@ VIRQ_DOM_EXC can be bound once in dom0: if another daemon holds it (a
 store raising @releaseDomain from it, as Xen's xenstored does), this one
 looks at its domains' states every POLL_S instead."""
 import errno
+import faulthandler
 import os
 import select
 import socket
 import sys
 import time
+import traceback
 
 from tessera.consoled import client
 from tessera.consoled.served import Served
@@ -205,6 +207,7 @@ class Daemon:
 
 
 def main(argv=None):
+    faulthandler.enable()       # a crash in C still leaves a trace in its log
     path = (argv or sys.argv[1:] or [client.SOCKET])[0]
     try:
         d = Daemon(path)
@@ -216,6 +219,6 @@ def main(argv=None):
             d.run()
         except KeyboardInterrupt:
             return 0
-        except (CtlError, OSError) as e:    # never leave the domains unserved
-            say(f"error: {e}; going on")
+        except Exception:   # noqa: BLE001 - a bug must not leave every domain unserved
+            say("error, going on: " + traceback.format_exc().replace("\n", " | "))
             time.sleep(POLL_S)
