@@ -419,8 +419,13 @@ void domain_destroy(struct domain *d)
     bool waiting = d->kept;
     d->kept = false;
     spin_unlock_irqrestore(&d->lock, flags);
-    if (waiting)
-        retire(d);
+    if (!waiting)
+        return;
+    retire(d);
+    /* Every CPU to a quiescent point soon (an idle one would not come by
+     * itself), so that domain_reap() frees it. */
+    for (unsigned int c = 0; c < nr_cpus_online; c++)
+        cpu_resched((int)c);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
