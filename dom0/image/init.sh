@@ -84,6 +84,16 @@ for nic in /sys/class/net/*; do
   fi
 done
 
+# tess-consoled (docs/console.md): serves the consoles of the domains tess
+# creates and applies their on_*; only in the control domain. Waited for
+# (30 s at most), so that rc.local's first create finds it.
+if grep -qs control_d /proc/xen/capabilities; then
+  mkdir -p /var/log/tessera
+  setsid tess-consoled </dev/null >>/var/log/tessera/tess-consoled.log 2>&1 &
+  for _ in $(seq 150); do [ -S /run/tessera/consoled.sock ] && break; sleep 0.2; done
+  say "tess-consoled $([ -S /run/tessera/consoled.sock ] && echo started || echo NOT started)"
+fi
+
 if [ -x /etc/rc.local ]; then
   say "running /etc/rc.local"
   /etc/rc.local </dev/console >/dev/console 2>&1

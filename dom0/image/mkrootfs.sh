@@ -32,6 +32,8 @@ fakeroot -- bash -euo pipefail -c '
      xargs -0 -I{} install -D -m 644 {} "$py/{}")
   printf "#!/bin/sh\nexec python3 -m tessera \"\$@\"\n" >"$tree/usr/bin/tess"
   chmod 755 "$tree/usr/bin/tess"
+  printf "#!/bin/sh\nexec python3 -m tessera.consoled \"\$@\"\n" >"$tree/usr/sbin/tess-consoled"
+  chmod 755 "$tree/usr/sbin/tess-consoled"
   echo dom0 >"$tree/etc/hostname"
   echo "127.0.0.1 localhost dom0" >"$tree/etc/hosts"
   printf "LABEL=tessdom0 / ext4 rw 0 1\n" >"$tree/etc/fstab"
@@ -40,7 +42,8 @@ fakeroot -- bash -euo pipefail -c '
   [ ! -f "$tree/etc/shadow" ] || sed -i "s/^root:[^:]*:/root::/" "$tree/etc/shadow"
   chown -R 0:0 "$tree/usr/lib/modules" "$tree/usr/lib/python3/dist-packages/tessera" \
     "$tree/usr/share/tessera" "$tree/usr/lib/tessera"
-  chown 0:0 "$tree/usr/sbin/tess-stored" "$tree/sbin/init" "$tree/usr/sbin/dom0-poweroff"
+  chown 0:0 "$tree/usr/sbin/tess-stored" "$tree/sbin/init" "$tree/usr/sbin/dom0-poweroff" \
+    "$tree/usr/sbin/tess-consoled"
   # Room for the tree, a quarter more, and 256 MiB to work in.
   size=$(( $(du -s -m "$tree" | cut -f1) * 5 / 4 + 256 ))
   rm -f "$img.tmp"

@@ -14,7 +14,9 @@
  *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
  *   mini.end=halt       end with HLT, interrupts off, on every vCPU (as Linux's
  *                       poweroff does without ACPI sleep states)
- *   mini.echo=1         echo one line typed into the console ring, then end
+ *   mini.echo=1|ring    echo one line typed into the console ring, then end
+ *                       (ring: the echo goes out through the ring too)
+ *   mini.only=dom0|console  that group of self-tests alone
  *   mini.flood=<kind>   flood the console (io, e9, ring; flood.c), then end
  *   mini.pair=a|b       run the two-domain event channel test with the domain
  *                       mini.peer=<domid> instead of the self-tests
@@ -137,8 +139,12 @@ void mini_main(uint32_t ebx)
         hostile_run(which);
     /* mini.only=dom0: the control domain's tests alone (the others
      * expect a domU's layout). */
-    if (option_value("mini.only", which, sizeof(which)) && !strcmp(which, "dom0")) {
-        tests_dom0();
+    if (option_value("mini.only", which, sizeof(which)) &&
+        (!strcmp(which, "dom0") || !strcmp(which, "console"))) {
+        if (which[0] == 'd')
+            tests_dom0();
+        else
+            tests_console();
         printf("mini: %u passed, %u failed\n", passed, failed);
         shutdown(SHUTDOWN_poweroff);
     }
@@ -170,7 +176,7 @@ void mini_main(uint32_t ebx)
         flood_run(which);
 
     if (option_value("mini.echo", which, sizeof(which))) {
-        console_echo();
+        console_echo(!strcmp(which, "ring"));
         shutdown(SHUTDOWN_poweroff);
     }
 

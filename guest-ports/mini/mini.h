@@ -103,7 +103,7 @@ void tests_time(void);
 void tests_acpi(void);
 void tests_hostile(void);
 void tests_console(void);
-void console_echo(void);
+void console_echo(bool on_ring);
 /* One line typed into the console ring's in[] (without its CR/LF; control
  * characters as ^X, cut to size), within ms of guest time: false if none. */
 bool console_read_line(char *line, size_t size, uint64_t ms);

@@ -227,17 +227,31 @@ bool console_read_line(char *line, size_t size, uint64_t ms)
     return false;
 }
 
-/* mini.echo=1: prints the line typed into the console's in[] as
- * "mini: echo <line>", waiting 60 s for it. */
-void console_echo(void)
+/* One line of the echo: through console_io, or (on_ring) through the
+ * ring itself, where a backend in dom0 (tess console) sees it. */
+static void echo_say(bool on_ring, const char *what, const char *line)
+{
+    char text[128];
+
+    if (!on_ring) {
+        printf("mini: echo %s%s\n", what, line);
+        return;
+    }
+    snprintf(text, sizeof(text), "ring: echo %s%s\n", what, line);
+    console_ring_print(text);
+}
+
+/* mini.echo=1 (or =ring): prints the line typed into the console's in[]
+ * as "mini: echo <line>" ("ring: echo <line>"), waiting 60 s for it. */
+void console_echo(bool on_ring)
 {
     char line[80];
 
     if (!ring_find())
         return;
-    printf("mini: echo ready\n");
+    echo_say(on_ring, "ready", "");
     if (console_read_line(line, sizeof(line), 60000))
-        printf("mini: echo %s\n", line);
+        echo_say(on_ring, "", line);
     else
-        printf("mini: echo timed out\n");
+        echo_say(on_ring, "timed out", "");
 }

@@ -346,7 +346,7 @@ static void create_hostile(void)
         { "ctl.create_unknown_pool", "nopool", "nosuchpool", 32ul << 20, 1, 0, -XEN_ENOENT },
         { "ctl.create_no_vcpus", "novcpu", "", 32ul << 20, 0, 0, -XEN_EINVAL },
         { "ctl.create_too_many_vcpus", "many", "", 32ul << 20, 65, 0, -XEN_EINVAL },
-        { "ctl.create_unknown_flag", "flag", "", 32ul << 20, 1, 2, -XEN_EINVAL },
+        { "ctl.create_unknown_flag", "flag", "", 32ul << 20, 1, 8, -XEN_EINVAL },
     };
     uint64_t before = free_pages();
     uint32_t domid;
@@ -515,6 +515,56 @@ static void end_domains(const uint8_t *img, uint64_t size)
           (unsigned long)before, (unsigned long)after);
 }
 
+/* u5, created with TESS_CREATE_KEEP | TESS_CREATE_CONSOLE_DOM0: its console
+ * ring is named to dom0 (and only its), once crashed it stays listed with
+ * its end until destroyed, refusing what only a live domain takes; then
+ * all its memory returns. */
+static void kept_domain(const uint8_t *img, uint64_t size)
+{
+    const uint64_t ring_gfn = 0xff000000ul / 4096 - 1;     /* the last special page */
+    uint64_t before = ctl_settled_free_pages();
+    struct tess_dominfo info;
+    uint32_t h = 0, id = 0;
+    long rc = ctl_stage_upload(img, size, &h);
+
+    rc = rc ? rc : ctl_create(h, "u5", 32ul << 20, 1, "", "mini.bench=spin mini.ms=600000",
+                          TESS_CREATE_KEEP | TESS_CREATE_CONSOLE_DOM0, &id);
+    expect("ctl.create_kept", rc, 0);
+    if (rc)
+        return;
+    rc = domctl(TESS_DOMCTL_console_ring, id);
+    CHECK("ctl.console_ring", rc == 0 && dop.u.console_ring.gfn == ring_gfn &&
+          dop.u.console_ring.port > 0, "rc %ld gfn %#lx port %u", rc,
+          (unsigned long)dop.u.console_ring.gfn, dop.u.console_ring.port);
+    expect("ctl.console_ring_of_hypervisor_served", domctl(TESS_DOMCTL_console_ring, 0),
+           -XEN_ENOENT);
+    expect("ctl.console_ring_missing", domctl(TESS_DOMCTL_console_ring, MISSING_DOMID),
+           -XEN_ESRCH);
+    uint64_t t0 = rdtsc();
+    while (cpu_time(id) == 0 && ctl_ms_since(t0) < 10000)
+        ctl_yield();
+    dop.reason = SHUTDOWN_crash;
+    expect("ctl.kept_shutdown_crash", domctl(TESS_DOMCTL_shutdown, id), 0);
+    t0 = rdtsc();
+    while (ctl_ms_since(t0) < 300)
+        ctl_yield();
+    rc = getinfo(id, &info);
+    CHECK("ctl.kept_after_its_end", rc == 0 &&
+          info.flags == (TESS_DOMINF_dying | TESS_DOMINF_shutdown) &&
+          info.end_reason == SHUTDOWN_crash && info.mem_pages == 8192 + 2,
+          "rc %ld flags %#x reason %u pages %lu", rc, info.flags, info.end_reason,
+          (unsigned long)info.mem_pages);
+    expect("ctl.kept_refuses_pause", domctl(TESS_DOMCTL_pause, id), -XEN_ESRCH);
+    expect("ctl.kept_refuses_shutdown", domctl(TESS_DOMCTL_shutdown, id), -XEN_ESRCH);
+    expect("ctl.kept_console_ring_still_named", domctl(TESS_DOMCTL_console_ring, id), 0);
+    expect("ctl.kept_destroy", domctl(TESS_DOMCTL_destroy, id), 0);
+    CHECK("ctl.kept_destroyed_is_gone", ctl_wait_gone(id), " ");
+    expect("ctl.kept_destroy_twice", domctl(TESS_DOMCTL_destroy, id), -XEN_ESRCH);
+    uint64_t after = ctl_wait_free(before);
+    CHECK("ctl.kept_returns_all_memory", after == before, "%lu before, %lu after",
+          (unsigned long)before, (unsigned long)after);
+}
+
 /* In a dedicated pool (the first the list shows; none: skipped): a domain
  * takes its free CPU, the next one finds none (-EBUSY, nothing left
  * behind), a CPU outside the pool is refused. */
@@ -666,6 +716,7 @@ unsigned int ctl_toolstack_run(const char *role)
     create_hostile();
     selftest_domain(img, size);
     end_domains(img, size);
+    kept_domain(img, size);
     dedicated_pool(img, size);
     ctl_pools_run(img, size);
     race(img, size);

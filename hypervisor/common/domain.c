@@ -266,6 +266,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     strlcpy(d->name, cfg->name, sizeof(d->name));
     d->state = DOM_BUILDING;
     d->boot_index = cfg->boot_index;
+    d->keep_ended = cfg->keep_ended;
     d->pool = cfg->pool;
     d->created_ns = time_now_ns();
     unsigned long flags = spin_lock_irqsave(&domains_lock);
@@ -356,30 +357,13 @@ int domain_start(struct domain *d)
     return 0;
 }
 
-void domain_shutdown(struct domain *d, enum domain_end reason)
+/* Out of the live list and onto the dying one, to be freed once every CPU
+ * has passed a quiescent point (domain_reap). */
+static void retire(struct domain *d)
 {
     uint64_t *snap = xmalloc(MAX_CPUS * sizeof(*snap));
-    unsigned long flags = spin_lock_irqsave(&d->lock);
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
 
-    if (d->state == DOM_DYING || d->state == DOM_DEAD) {
-        spin_unlock_irqrestore(&d->lock, flags);
-        xfree(snap);
-        return;
-    }
-    d->state = DOM_DYING;
-    d->end_reason = reason;
-    spin_unlock_irqrestore(&d->lock, flags);
-    console_ring_detach(d);
-    pv_time_domain_shutdown(d);
-
-    printk("tessera: dom %s id=%u %s\n", d->name, d->id, domain_end_name(reason));
-    guest_console_end(d);
-    for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        sched_unit_remove(&d->vcpus[i]->unit, time_now_ns());
-    /* Peers see their ports to it unbound from now on. */
-    evtchn_domain_destroy(d);
-
-    flags = spin_lock_irqsave(&domains_lock);
     for (struct domain **p = &domains; *p; p = &(*p)->next_live)
         if (*p == d) {
             __atomic_store_n(p, d->next_live, __ATOMIC_RELEASE);
@@ -397,7 +381,49 @@ void domain_shutdown(struct domain *d, enum domain_end reason)
         printk(LOG_ERR "dom %s: out of memory, its memory stays allocated\n", d->name);
     }
     spin_unlock_irqrestore(&domains_lock, flags);
+}
 
+void domain_shutdown(struct domain *d, enum domain_end reason)
+{
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+
+    if (d->state == DOM_DYING || d->state == DOM_DEAD) {
+        spin_unlock_irqrestore(&d->lock, flags);
+        return;
+    }
+    d->state = DOM_DYING;
+    d->end_reason = reason;
+    /* Decided here, once: a domain_destroy() may retire it from now on. */
+    bool keep = d->kept = d->keep_ended;
+    spin_unlock_irqrestore(&d->lock, flags);
+    console_ring_detach(d);
+    pv_time_domain_shutdown(d);
+
+    printk("tessera: dom %s id=%u %s\n", d->name, d->id, domain_end_name(reason));
+    guest_console_end(d);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        sched_unit_remove(&d->vcpus[i]->unit, time_now_ns());
+    /* Peers see their ports to it unbound from now on. */
+    evtchn_domain_destroy(d);
+    if (!keep)
+        retire(d);
+    for (unsigned int c = 0; c < nr_cpus_online; c++)
+        cpu_resched((int)c);
+}
+
+void domain_destroy(struct domain *d)
+{
+    domain_shutdown(d, DOM_END_POWEROFF);
+
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+    bool waiting = d->kept;
+    d->kept = false;
+    spin_unlock_irqrestore(&d->lock, flags);
+    if (!waiting)
+        return;
+    retire(d);
+    /* Every CPU to a quiescent point soon (an idle one would not come by
+     * itself), so that domain_reap() frees it. */
     for (unsigned int c = 0; c < nr_cpus_online; c++)
         cpu_resched((int)c);
 }

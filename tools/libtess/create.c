@@ -177,7 +177,7 @@ static int build(struct staging *s, struct image *kernel, struct image *initrd,
 
 int libtess_create(struct libtess *h, const char *kernel, const char *initrd,
                    const char *cmdline, const char *name, const char *pool, const char *cpus,
-                   uint64_t mem_bytes, unsigned int vcpus, int paused,
+                   uint64_t mem_bytes, unsigned int vcpus, unsigned int flags,
                    libtess_progress_fn *progress, void *arg)
 {
     struct image k = { .path = kernel, .fd = -1 }, i = { .path = initrd, .fd = -1 };
@@ -185,7 +185,7 @@ int libtess_create(struct libtess *h, const char *kernel, const char *initrd,
     struct tess_domctl op = { .cmd = TESS_DOMCTL_create };
     int rc;
 
-    op.u.create.flags = paused ? TESS_CREATE_PAUSED : 0;
+    op.u.create.flags = flags;
     op.u.create.mem_bytes = mem_bytes;
     op.u.create.nr_vcpus = vcpus;
     rc = fill_create(h, &op.u.create, cmdline, name, pool, cpus);

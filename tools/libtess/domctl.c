@@ -42,6 +42,11 @@ int libtess_shutdown(struct libtess *h, uint32_t domid)
     return on_domain(h, TESS_DOMCTL_shutdown, domid, SHUTDOWN_poweroff, "shutdown");
 }
 
+int libtess_shutdown_reason(struct libtess *h, uint32_t domid, unsigned int reason)
+{
+    return on_domain(h, TESS_DOMCTL_shutdown, domid, reason, "shutdown");
+}
+
 int libtess_destroy(struct libtess *h, uint32_t domid)
 {
     return on_domain(h, TESS_DOMCTL_destroy, domid, 0, "destroy");

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * libtess's own test program, linked statically (tools/Makefile.inc):
- *   libtess-test records   the record accessors and the CPU-list parser
- *                          against the header's structures (any host)
+ *   libtess-test records   the record accessors, the CPU-list parser and
+ *                          the console ring's index protocol against the
+ *                          header's structures (any host)
  *   libtess-test probe     physinfo, the domain and pool lists, in dom0
  * Prints one line per check or record; exit status 0 when all passed,
  * 1 when something failed (with libtess's message on stderr).
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <public/xen/io/console.h>
 
 #include "private.h"
 
@@ -91,6 +94,42 @@ static void test_cpumask(void)
     expect(tess_cpumask_parse("99999999999999999999", m) == -ERANGE, "cpumask.huge");
 }
 
+/* The backend's side of a console ring whose guest lies about its indices:
+ * nothing is read outside out[] or believed beyond one ring. */
+static void test_console_ring(void)
+{
+    static struct xencons_interface r;
+    uint32_t cons = 0, prod = 0;
+    char buf[4096];
+
+    memcpy(r.out, "hello\n", 6);
+    r.out_prod = 6;
+    expect(libtess_console_take(&r, &cons, buf, sizeof(buf)) == 6 && !memcmp(buf, "hello\n", 6) &&
+               cons == 6 && r.out_cons == 6,
+           "ring.take");
+    r.out_prod = 6 + 2048 + 1;
+    expect(libtess_console_take(&r, &cons, buf, sizeof(buf)) == -EPROTO && cons == 6 + 2049 &&
+               r.out_cons == cons,
+           "ring.bogus_prod_dropped");
+    r.out_prod = cons - 1;      /* behind us: as far ahead as 2^32 - 1 */
+    expect(libtess_console_take(&r, &cons, buf, sizeof(buf)) == -EPROTO, "ring.prod_behind");
+    cons = r.out_prod = 0xfffffffe;     /* indices wrap at 2^32 */
+    r.out_cons = 12345;         /* the guest's own write: never believed */
+    memcpy(&r.out[2046], "ab", 2);
+    memcpy(r.out, "cd", 2);
+    r.out_prod = 2;
+    expect(libtess_console_take(&r, &cons, buf, 3) == 3 && !memcmp(buf, "abc", 3) &&
+               libtess_console_take(&r, &cons, buf, sizeof(buf)) == 1 && buf[0] == 'd' &&
+               cons == 2,
+           "ring.wraps_and_len");
+    expect(libtess_console_give(&r, &prod, "hi", 2) == 2 && r.in_prod == 2 && !memcmp(r.in, "hi", 2),
+           "ring.give");
+    expect(libtess_console_give(&r, &prod, buf, sizeof(buf)) == 1022 && prod == 1024,
+           "ring.give_up_to_room");
+    r.in_cons = prod + 5;       /* ahead of what we gave */
+    expect(libtess_console_give(&r, &prod, "x", 1) == -EPROTO && prod == 1024, "ring.bogus_cons");
+}
+
 static int probe(void)
 {
     struct libtess *h;
@@ -121,6 +160,7 @@ int main(int argc, char **argv)
     if (argc == 2 && !strcmp(argv[1], "records")) {
         test_records();
         test_cpumask();
+        test_console_ring();
         return failed;
     }
     if (argc == 2 && !strcmp(argv[1], "probe"))

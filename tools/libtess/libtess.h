@@ -25,11 +25,16 @@ int libtess_open(struct libtess **out);
 void libtess_close(struct libtess *h);
 const char *libtess_error(const struct libtess *h);
 
+/* Flags of libtess_create: the ones of TESS_DOMCTL_create (ctl.h). */
+#define LIBTESS_CREATE_PAUSED       1u  /* built, not started: unpause starts it */
+#define LIBTESS_CREATE_CONSOLE_DOM0 2u  /* its console ring is ours to serve */
+#define LIBTESS_CREATE_KEEP         4u  /* once ended, listed until destroyed */
+
 /* Record kinds: "physinfo", "dominfo", "poolinfo", "vcpuinfo". */
 size_t libtess_record_size(const char *kind);
 /* Entry i of an array of KIND records at base: a number field into *val
  * (a dominfo's flags also as 0/1 fields "running", "paused", "dying",
- * "hardware", "boot"; a vcpuinfo's as "up", "on_cpu", "blocked"; a
+ * "hardware", "boot", "shutdown"; a vcpuinfo's as "up", "on_cpu", "blocked"; a
  * vcpuinfo's cpu, -1 when it is on none, as (uint64_t)-1), a name field into buf (NUL-terminated, cut to
  * len), a CPU set into buf as a list ("0-3,6"; -ENOSPC if it does not
  * fit). -ENOENT for a field KIND does not have. */
@@ -53,10 +58,11 @@ typedef int libtess_progress_fn(uint64_t done, uint64_t total, void *arg);
 /* Stages kernel (and initrd, unless NULL) in TESS_STAGE_CHUNK pieces and
  * builds the domain; returns its id, or a negative errno with nothing left
  * behind in the hypervisor. cpus: an xl cpu list ("all", "0-3,^2") or NULL
- * for the pool's CPUs; pool NULL or "": "default"; progress may be NULL. */
+ * for the pool's CPUs; pool NULL or "": "default"; flags LIBTESS_CREATE_*;
+ * progress may be NULL. */
 int libtess_create(struct libtess *h, const char *kernel, const char *initrd,
                    const char *cmdline, const char *name, const char *pool, const char *cpus,
-                   uint64_t mem_bytes, unsigned int vcpus, int paused,
+                   uint64_t mem_bytes, unsigned int vcpus, unsigned int flags,
                    libtess_progress_fn *progress, void *arg);
 
 /* One domain: getinfo fills one dominfo record; -ESRCH when it is gone. */
@@ -94,5 +100,38 @@ int libtess_sched_set(struct libtess *h, uint32_t domid, uint32_t weight, uint32
  * copied, *end that after the last written so far. Returns the count. */
 int libtess_console_read(struct libtess *h, uint64_t offset, char *out, unsigned int size,
                          uint64_t *first, uint64_t *end);
+
+/* Asks it to end for a reason of public/xen/sched.h (SHUTDOWN_reboot...). */
+int libtess_shutdown_reason(struct libtess *h, uint32_t domid, unsigned int reason);
+
+/* A LIBTESS_CREATE_CONSOLE_DOM0 domain's console ring: its gfn and its
+ * unbound port (remote: us). -ENOENT for a ring the hypervisor serves. */
+int libtess_console_ring(struct libtess *h, uint32_t domid, uint64_t *gfn, uint32_t *port);
+/* The ring's index protocol from the backend's side, ring being the
+ * mapped page; *out_cons / *in_prod are the caller's positions (0 for a
+ * new domain), which the guest's own indices are checked against. take:
+ * up to len bytes the guest wrote, or -EPROTO when its out_prod is more
+ * than a ring ahead (all of it dropped, reading goes on from there). give:
+ * as many of len bytes as in[] has room for, or -EPROTO when its in_cons
+ * is not within a ring behind us. */
+int libtess_console_take(void *ring, uint32_t *out_cons, char *buf, size_t len);
+int libtess_console_give(void *ring, uint32_t *in_prod, const char *buf, size_t len);
+
+/* Another domain's frame gfn, mapped read-write into this process
+ * (/dev/xen/privcmd); NULL on failure (libtess_error says why). */
+void *libtess_map_foreign(struct libtess *h, uint32_t domid, uint64_t gfn);
+void libtess_unmap_foreign(void *p);
+
+/* /dev/xen/evtchn: open gives a file descriptor (close(2) it), binds give
+ * the local port; pending waits up to timeout_ms (-1: for ever) for a
+ * port that fired and returns it (-EAGAIN: none), the port then stays
+ * masked until unmask. Negative errno on failure. */
+int libtess_evtchn_open(void);
+int libtess_evtchn_bind_virq(int fd, unsigned int virq);
+int libtess_evtchn_bind_interdomain(int fd, uint32_t domid, uint32_t port);
+int libtess_evtchn_unbind(int fd, uint32_t port);
+int libtess_evtchn_notify(int fd, uint32_t port);
+int libtess_evtchn_pending(int fd, int timeout_ms);
+int libtess_evtchn_unmask(int fd, uint32_t port);
 
 #endif

@@ -3,7 +3,7 @@
  * Reading ctl.h's records by field name, so that bindings in other
  * languages hold no copy of their layouts: each field's offset, size and
  * kind come from the header through offsetof. A dominfo's flag bits read
- * as fields of their own ("running", "paused", ...), 0 or 1.
+ * as fields of their own ("running", "paused", "shutdown", ...), 0 or 1.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -40,7 +40,7 @@ static const struct field dominfo_fields[] = {
     F(tess_dominfo, name, STR),        F(tess_dominfo, pool, STR),
     FLAG("running", running),          FLAG("paused", paused),
     FLAG("dying", dying),              FLAG("hardware", hardware),
-    FLAG("boot", boot),
+    FLAG("boot", boot),                FLAG("shutdown", shutdown),
     { NULL, 0, 0, NUM, 0 },
 };
 

@@ -210,6 +210,19 @@ int console_ring_attach(struct domain *d)
     return 0;
 }
 
+int console_ring_attach_dom0(struct domain *d)
+{
+    evtchn_port_t port;
+    int rc = evtchn_alloc_unbound_port(d, 0, &port);
+
+    if (rc)
+        return rc;
+    d->params[HVM_PARAM_CONSOLE_PFN] = arch_special_gfn(CONSOLE_RING_SPECIAL_INDEX);
+    d->params[HVM_PARAM_CONSOLE_EVTCHN] = port;
+    d->console_dom0 = true;
+    return 0;
+}
+
 void console_ring_poll_start(void)
 {
     unsigned long flags = spin_lock_irqsave(&registry_lock);

@@ -4,7 +4,9 @@
  * builder (bootdom_build_images), from a spec made of the call's fields and
  * checked as a module line's would be. The stage is used up whatever the
  * outcome. Runtime domains have no boot index: their end is reported
- * (VIRQ_DOM_EXC, the log) and never acted on by the hypervisor.
+ * (VIRQ_DOM_EXC, the log) and never acted on by the hypervisor; with
+ * TESS_CREATE_KEEP they stay listed once ended until destroyed, with
+ * TESS_CREATE_CONSOLE_DOM0 their console ring is dom0's to serve.
  */
 #include <public/xen/errno.h>
 #include <tessera/bootdom_spec.h>
@@ -72,7 +74,8 @@ static long make_spec(const struct tess_create *c, struct bootdom_spec *spec)
     struct sched_pool *p;
     cpumask_t pool_cpus;
 
-    if ((c->flags & ~TESS_CREATE_PAUSED) || !terminated(c->name, sizeof(c->name)) ||
+#define CREATE_FLAGS (TESS_CREATE_PAUSED | TESS_CREATE_CONSOLE_DOM0 | TESS_CREATE_KEEP)
+    if ((c->flags & ~CREATE_FLAGS) || !terminated(c->name, sizeof(c->name)) ||
         !bootdom_valid_name(c->name) || !terminated(c->cmdline, sizeof(c->cmdline)) ||
         !terminated(c->pool, sizeof(c->pool)) || c->has_cpus > 1)
         return -XEN_EINVAL;
@@ -109,6 +112,8 @@ static long make_spec(const struct tess_create *c, struct bootdom_spec *spec)
     spec->weight = c->weight;
     spec->cap = c->cap;
     spec->kernel_module = spec->initrd_module = -1;
+    spec->console_dom0 = c->flags & TESS_CREATE_CONSOLE_DOM0;
+    spec->keep_ended = c->flags & TESS_CREATE_KEEP;
     return 0;
 }
 

@@ -2,8 +2,8 @@
 /*
  * __HYPERVISOR_tess_domctl (public/tessera/ctl.h): stages and create
  * (stage.c, create.c), and what the control domain does to a domain once
- * it exists: getinfo, store_ring, pause, unpause, shutdown, destroy; its
- * vCPUs and scheduling (vcpus.c) and its pool (pools.c).
+ * it exists: getinfo, store_ring, console_ring, pause, unpause, shutdown,
+ * destroy; its vCPUs and scheduling (vcpus.c) and its pool (pools.c).
  *
  * The domain acted on is looked up with domain_by_id() and used only
  * within this call (its rules, tessera/domain.h). A domain still being
@@ -13,6 +13,7 @@
  */
 #include <asm/percpu.h>
 #include <public/xen/errno.h>
+#include <public/xen/hvm/params.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/guest_mem.h>
@@ -78,6 +79,15 @@ static long read_domain(struct vcpu *v, struct domain *d, struct tess_domctl *op
         return ctl_sched_get(d, &op->u.sched);
     case TESS_DOMCTL_store_ring:
         return store_ring_info(d, &op->u.store_ring);
+    case TESS_DOMCTL_console_ring:
+        /* Read-only, so also while it is built or kept after its end. */
+        if (!d->console_dom0)
+            return -XEN_ENOENT;
+        op->u.console_ring = (struct tess_console_ring){
+            .gfn = d->params[HVM_PARAM_CONSOLE_PFN],
+            .port = (uint32_t)d->params[HVM_PARAM_CONSOLE_EVTCHN],
+        };
+        return 0;
     }
     return -XEN_ENOSYS;
 }
@@ -89,10 +99,18 @@ static long act_on(struct vcpu *v, struct tess_domctl *op)
     if (!d)
         return -XEN_ESRCH;
     if (op->cmd == TESS_DOMCTL_getinfo || op->cmd == TESS_DOMCTL_vcpu_list ||
-        op->cmd == TESS_DOMCTL_sched_get || op->cmd == TESS_DOMCTL_store_ring)
+        op->cmd == TESS_DOMCTL_sched_get || op->cmd == TESS_DOMCTL_store_ring ||
+        op->cmd == TESS_DOMCTL_console_ring)
         return read_domain(v, d, op);
     if (being_built(d))
         return -XEN_EBUSY;
+    if (op->cmd == TESS_DOMCTL_destroy && d->state == DOM_DYING &&
+        __atomic_load_n(&d->kept, __ATOMIC_SEQ_CST)) {
+        printk("ctl: dom %s id=%u destroyed by the control domain after its end\n", d->name,
+               d->id);
+        domain_destroy(d);
+        return 0;
+    }
     if (d->state != DOM_BUILDING && d->state != DOM_RUNNING)
         return -XEN_ESRCH;      /* ended since the lookup */
     /* Settings the control domain may make on itself too. */
@@ -120,7 +138,7 @@ static long act_on(struct vcpu *v, struct tess_domctl *op)
         /* Its end as a poweroff: no reason it gave. Its memory returns
          * once every CPU has let go of it (domain_reap). */
         printk("ctl: dom %s id=%u destroyed by the control domain\n", d->name, d->id);
-        domain_shutdown(d, DOM_END_POWEROFF);
+        domain_destroy(d);
         return 0;
     case TESS_DOMCTL_pool_migrate:
         return ctl_pool_migrate(d, op->u.pool);
@@ -172,6 +190,11 @@ long do_tess_domctl(struct vcpu *v, uint64_t arg[6])
     case TESS_DOMCTL_store_ring:
         rc = act_on(v, &op);
         if (!rc && copy_field_to_guest(v, arg[0], &op, u.store_ring))
+            rc = -XEN_EFAULT;
+        return rc;
+    case TESS_DOMCTL_console_ring:
+        rc = act_on(v, &op);
+        if (!rc && copy_field_to_guest(v, arg[0], &op, u.console_ring))
             rc = -XEN_EFAULT;
         return rc;
     case TESS_DOMCTL_pause:

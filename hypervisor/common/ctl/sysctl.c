@@ -46,7 +46,8 @@ void ctl_dominfo(const struct domain *d, struct tess_dominfo *out)
                  (d->paused ? TESS_DOMINF_paused : 0) |
                  (state == DOM_DYING || state == DOM_DEAD ? TESS_DOMINF_dying : 0) |
                  (d->is_hardware ? TESS_DOMINF_hardware : 0) |
-                 (d->boot_index >= 0 ? TESS_DOMINF_boot : 0);
+                 (d->boot_index >= 0 ? TESS_DOMINF_boot : 0) |
+                 (d->kept ? TESS_DOMINF_shutdown : 0);
     out->end_reason = out->flags & TESS_DOMINF_dying ? (uint32_t)d->end_reason : 0;
     out->nr_vcpus = d->nr_vcpus;
     out->mem_pages = d->mem_bytes >> PAGE_SHIFT;

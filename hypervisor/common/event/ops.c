@@ -92,6 +92,15 @@ static long op_alloc_unbound(struct vcpu *v, struct evtchn_alloc_unbound *a)
     return 0;
 }
 
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, evtchn_port_t *out)
+{
+    long p = bind_new(d, ECS_UNBOUND, 0, 0, remote);
+
+    if (p >= 0)
+        *out = (evtchn_port_t)p;
+    return p >= 0 ? 0 : p == -XEN_ENOSPC ? -ENOSPC : p == -XEN_ENOMEM ? -ENOMEM : -ESRCH;
+}
+
 static long op_bind_interdomain(struct vcpu *v, struct evtchn_bind_interdomain *b)
 {
     struct domain *d = v->domain;

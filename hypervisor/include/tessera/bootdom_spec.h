@@ -56,6 +56,10 @@ struct bootdom_spec {
     int kernel_module;
     int initrd_module;                      /* -1: none */
     bool hardware;                          /* the "dom0" module: id 0, owns the machine */
+    /* Runtime domains only (common/ctl/create.c; a module line never sets
+     * them): TESS_CREATE_CONSOLE_DOM0 and TESS_CREATE_KEEP. */
+    bool console_dom0;
+    bool keep_ended;
 };
 
 struct bootdom_specs {

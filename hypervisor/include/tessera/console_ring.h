@@ -40,6 +40,11 @@ unsigned int ring_io_give_input(struct ring_io *r, const char *s, unsigned int n
 /* At build: allocates the ring, maps it at its special gfn, allocates its
  * event port, sets HVM_PARAM_CONSOLE_PFN / _EVTCHN. 0 or -errno. */
 int console_ring_attach(struct domain *d);
+/* At build, instead, for a ring the control domain serves: the page at
+ * the special gfn is already the domain's RAM (zeroed); allocates a port
+ * unbound with domain 0 as its remote and sets the two parameters. The
+ * hypervisor never touches this ring. 0 or -errno. */
+int console_ring_attach_dom0(struct domain *d);
 /* From domain_shutdown(): no more output taken or input given. */
 void console_ring_detach(struct domain *d);
 /* From free_domain(): frees the page (after every CPU let go of d). */

@@ -83,6 +83,12 @@ struct domain {
     uint16_t id;
     char name[DOMAIN_NAME_MAX + 1];
     bool is_hardware;               /* dom0: privileged, owns the machine's devices */
+    /* Kept, once ended, in the live list (memory held, state DYING) until
+     * domain_destroy(): the toolstack reads its end (TESS_CREATE_KEEP).
+     * kept: it has ended so and waits; under lock. */
+    bool keep_ended;
+    bool kept;
+    bool console_dom0;              /* its console ring is dom0's to serve */
     volatile enum domain_state state;
     enum domain_end end_reason;
     /* Held off every CPU by the control domain (common/ctl/domctl.c): a
@@ -142,6 +148,7 @@ struct domain_config {
     unsigned int cap;               /* each vCPU's, percent of a CPU; 0: none */
     int boot_index;
     bool hardware;                  /* the control domain: id 0, privileged */
+    bool keep_ended;                /* once ended, kept until domain_destroy() */
     /* RAM blocks the caller already took from the page allocator, mapped
      * at their gfn (dom0: gfn == machine frame); the domain owns them from
      * the call on, whether it succeeds or not. */
@@ -157,6 +164,9 @@ int domain_create(const struct domain_config *cfg, struct domain **out);
 int domain_start(struct domain *d);
 /* Ends the domain for reason; idempotent (the first reason wins). */
 void domain_shutdown(struct domain *d, enum domain_end reason);
+/* Ends d (as a poweroff) if it has not ended, and lets its memory go,
+ * also for a domain kept after its end (keep_ended). */
+void domain_destroy(struct domain *d);
 /* domain_shutdown(CRASH) with a reason on the console. */
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 /* The live domain with that id, or NULL. Without a lock: the result stays

@@ -84,6 +84,11 @@ void evtchn_send_global_virq(struct domain *d, unsigned int virq);
  * Return 0 or a negative errno (-ENOSPC full, -ESRCH domain ending,
  * -EINVAL not such a port).
  */
+/* A port of d waiting for remote to bind it (EVTCHNOP_alloc_unbound made
+ * by the hypervisor), e.g. a ring another domain serves. 0 or -ENOSPC,
+ * -ENOMEM, -ESRCH (d ending). */
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, evtchn_port_t *out);
+
 typedef void (*evtchn_xen_fn)(struct domain *d, evtchn_port_t port, void *data);
 int evtchn_alloc_xen_bound(struct domain *d, domid_t remote, evtchn_xen_fn fn, void *data,
                            evtchn_port_t *out);

@@ -11,7 +11,9 @@ import json
 import os
 import pty
 import re
+import select
 import signal
+import socket
 import subprocess
 import time
 
@@ -38,6 +40,9 @@ def tess(*args, timeout=300):
 
 
 def short(r):
+    if r.returncode and "Traceback" in (r.stderr or ""):
+        for line in r.stderr.strip().splitlines()[-6:]:
+            mark("traceback| " + line[:110])
     return f"rc {r.returncode} {(r.stderr or r.stdout).strip()}"[:90]
 
 
@@ -80,7 +85,7 @@ def wait_until(what, cond, timeout):
 
 def ended(name):
     d = domains().get(name)
-    return d is None or d["state"] == "dying"
+    return d is None or d["state"] in ("dying", "shutdown")
 
 
 def gone(name):
@@ -139,6 +144,7 @@ def full_run():
     lifecycle()
     pools()
     store_checks()
+    consoles()
 
     @check("memory-back")
     def _memory():
@@ -285,7 +291,7 @@ def lifecycle():
         r2 = tess("shutdown", "-w", "m3", timeout=120)
         after = domains().get("m3", {}).get("state", "gone")
         wait_until("m3 gone", lambda: gone("m3"), 30)
-        ok = (r.returncode, r2.returncode) == (0, 0) and after in ("dying", "gone")
+        ok = (r.returncode, r2.returncode) == (0, 0) and after in ("shutdown", "dying", "gone")
         expect("shutdown-wait", ok, f"{short(r2)} then {after}")
 
 STORED_LOG = "/var/log/tessera/stored.log"
@@ -507,10 +513,189 @@ def pools():
                f"rcs {rcs} pools {pools_now}")
 
 
+# ---- Consoles served by tess-consoled, and the on_* actions ----
+
+LOGS = "/var/log/tessera"
+LINUX_GUEST = "/opt/guest"
+CONSOLED = "/run/tessera/consoled.sock"
+
+
+def log_of(name):
+    try:
+        with open(os.path.join(LOGS, name + ".log"), "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
+def on_pty(*argv):
+    """tess ARGV on a new terminal: (process, the terminal's master fd)."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(["tess", *argv], stdin=slave, stdout=slave, stderr=slave,
+                            start_new_session=True)
+    os.close(slave)
+    return proc, master
+
+
+def read_until(master, pattern, timeout, seen=b""):
+    """What the terminal showed until pattern (bytes) appeared; raises on
+    a timeout or its end."""
+    end = time.monotonic() + timeout
+    while pattern not in seen:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([master], [], [], left)[0]:
+            raise RuntimeError(f"no {pattern!r} on the terminal: {seen[-80:]!r}")
+        try:
+            seen += os.read(master, 4096)
+        except OSError:
+            raise RuntimeError(f"terminal closed before {pattern!r}: {seen[-80:]!r}") from None
+    return seen
+
+
+def daemon_alive():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(CONSOLED)
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def consoles():
+    """mini's console self-tests (a line, a 3000-byte burst that wraps
+    the ring, a bogus out_prod, a notification storm) land in c1's log
+    and c1 is destroyed by on_poweroff; c2 echoes a line typed through
+    `tess console` on a terminal after `tess create -c` left it with
+    Ctrl-]; c3 restarts under `tess reboot`; c4 crashes and is preserved."""
+    @check("console-log")
+    def _log():
+        r = tess("create", mini_cfg("c1", cmdline="mini.only=console"))
+        wait_until("c1 destroyed by on_poweroff", lambda: "c1" not in domains(), 300)
+        log = log_of("c1")
+        burst = re.findall(rb"^[A-Z]{60}$", log, re.M)
+        ok = (r.returncode == 0 and b"ring: hello through the console ring\n" in log
+              and len(burst) == 3000 // 61 and b"ring: after bogus\n" in log
+              and b"ring: after storm\n" in log)
+        expect("console-log", ok, f"{short(r)} {len(log)} bytes, {len(burst)} burst lines")
+
+    @check("console-hostile-indices")
+    def _hostile():
+        log = log_of("c1")
+        ok = b"[tess-consoled: console ring indices out of range; output dropped]" in log
+        expect("console-hostile-indices", ok and daemon_alive(),
+               f"noted {ok}, daemon alive {daemon_alive()}")
+
+    @check("on-poweroff-destroy")
+    def _poweroff():
+        log = log_of("c1")
+        ok = re.search(rb"ended \(poweroff\): on_poweroff=destroy\]", log) is not None
+        expect("on-poweroff-destroy", ok and "c1" not in domains(), log[-100:].decode())
+
+    @check("console-create-c")
+    def _create_c():
+        proc, master = on_pty("create", "-c", mini_cfg("c2", cmdline="mini.echo=ring"))
+        try:
+            seen = read_until(master, b"ring: echo ready", 120)
+            os.write(master, b"\x1d")
+            rc = proc.wait(timeout=60)
+        finally:
+            os.close(master)
+        state_now = domains().get("c2", {}).get("state")
+        expect("console-create-c", rc == 0 and state_now == "running",
+               f"rc {rc} c2 {state_now} {seen[-40:]!r}")
+
+    @check("console-input")
+    def _input():
+        proc, master = on_pty("console", "c2")
+        try:
+            time.sleep(2)
+            os.write(master, b"hi there\r")
+            seen = read_until(master, b"ring: echo hi there", 60)
+            rc = proc.wait(timeout=60)      # c2 ends after its line
+        finally:
+            os.close(master)
+        wait_until("c2 destroyed", lambda: "c2" not in domains(), 60)
+        expect("console-input", rc == 0 and b"ring: echo hi there" in log_of("c2"),
+               f"rc {rc} {seen[-40:]!r}")
+
+    @check("on-reboot-restart")
+    def _reboot():
+        tess("create", mini_cfg("c3", cmdline="mini.bench=spin mini.ms=900000"))
+        first = domains()["c3"]["id"]
+        r = tess("reboot", "c3")
+
+        def again():
+            d = domains().get("c3", {})
+            return d.get("id", first) != first and d.get("state") == "running"
+        wait_until("c3 restarted", again, 120)
+        second = domains()["c3"]["id"]
+        noted = f"restarted as domain {second}".encode() in log_of("c3")
+        r2 = tess("destroy", "c3")
+        wait_until("c3 gone", lambda: "c3" not in domains(), 60)
+        expect("on-reboot-restart", r.returncode == 0 and noted and r2.returncode == 0,
+               f"{short(r)} id {first} -> {second} noted {noted}")
+
+    @check("on-crash-preserve")
+    def _crash():
+        r = tess("create", mini_cfg("c4", cmdline="mini.test=triplefault",
+                                    extra='on_crash = "preserve"\n'))
+        wait_until("c4 to crash", lambda: domains().get("c4", {}).get("state") == "shutdown",
+                   120)
+        time.sleep(3)
+        kept = domains().get("c4", {}).get("state")
+        listed = re.search(r"c4 .* shutdown ", tess("list").stdout) is not None
+        r2 = tess("destroy", "c4")
+        wait_until("c4 gone", lambda: "c4" not in domains(), 60)
+        expect("on-crash-preserve", r.returncode == 0 and kept == "shutdown" and listed
+               and r2.returncode == 0, f"{short(r)} kept {kept} listed {listed} {short(r2)}")
+
+    @check("linux-console")
+    def _linux():
+        """The Debian guest kernel with the busybox initramfs (put on
+        dom0's disk by the test when `make linux-guest` built them): its
+        console=hvc0 output through `tess create -c` and in its log."""
+        if not os.path.exists(LINUX_GUEST + "/vmlinuz"):
+            report("SKIP", "linux-console", "no guest kernel on dom0's disk")
+            return
+        path = config("lx", f'name = "lx"\nmemory = 256\nvcpus = 1\n'
+                      f'kernel = "{LINUX_GUEST}/vmlinuz"\n'
+                      f'ramdisk = "{LINUX_GUEST}/initramfs.cpio.gz"\n'
+                      'cmdline = "console=hvc0 tess.cpus=1"\n')
+        proc, master = on_pty("create", "-c", path)
+        try:
+            seen = read_until(master, b"tess-init: start uptime", 600)
+            seen = read_until(master, b" passed, ", 300, seen)
+            rc = proc.wait(timeout=120)     # it powers off: the console ends
+        finally:
+            os.close(master)
+        wait_until("lx destroyed", lambda: "lx" not in domains(), 60)
+        log = log_of("lx")
+        result = re.search(rb"tess-init: (\d+) passed, (\d+) failed", log)
+        expect("linux-console", rc == 0 and b"Linux version" in log and result is not None
+               and result.group(2) == b"0", f"rc {rc} {result.group(0) if result else seen[-60:]!r}")
+
+
+def consoled_log_tail(lines=12):
+    """tess-consoled's own log, last lines, on the console for the host."""
+    try:
+        with open(os.path.join(LOGS, "tess-consoled.log"), errors="replace") as f:
+            tail = f.read().splitlines()[-lines:]
+    except OSError as e:
+        tail = [f"no log: {e}"]
+    for line in tail:
+        for i in range(0, len(line), 100):
+            mark("consoled| " + line[i:i + 100])
+    for line in tess("list").stdout.splitlines():
+        mark("list| " + line)
+
+
 try:
     full_run()
 except Exception as e:  # noqa: BLE001 - say it, still power off
     report("FAIL", "script", f"{type(e).__name__}: {e}")
+consoled_log_tail()
 print(f"dom0-check: done {results.count('PASS')} passed {results.count('FAIL')} failed",
       flush=True)
 if CONFIG.get("poweroff"):

@@ -21,13 +21,19 @@ INSTALLED = "/usr/lib/tessera/libtess.so"
 PHYSINFO = (("nr_cpus", "max_cpu_id", "total_pages", "free_pages", "cpu_khz"),
             (), ("online_cpus",))
 DOMINFO = (("domid", "nr_vcpus", "mem_pages", "cpu_time_ns", "flags", "end_reason",
-            "running", "paused", "dying", "hardware", "boot"), ("name", "pool"), ())
+            "running", "paused", "dying", "hardware", "boot", "shutdown"), ("name", "pool"), ())
 POOLINFO = (("pool_id", "dedicated", "nr_domains"), ("name",), ("cpus",))
 VCPUINFO = (("vcpu", "cpu", "cpu_time_ns", "nr_exits", "nr_intr_exits", "up", "on_cpu",
              "blocked"), (), ("affinity",))
 SIGNED = ("cpu",)       # libtess sign-extends these (-1: on no CPU)
 VCPU_MAX = 64
 HISTORY_CHUNK = 64 << 10
+# libtess_create's flags (libtess.h's LIBTESS_CREATE_*).
+CREATE_PAUSED, CREATE_CONSOLE_DOM0, CREATE_KEEP = 1, 2, 4
+# Why a domain ended: SHUTDOWN_* of public/xen/sched.h, by name.
+END_REASONS = {"poweroff": 0, "reboot": 1, "suspend": 2, "crash": 3, "watchdog": 4}
+VIRQ_DOM_EXC = 3        # public/xen/event_channel.h: a domain ended (global)
+RING_CHUNK = 4096       # bytes taken from a console ring per call
 LIST_ROOM = 256         # domains a listing first makes room for
 POOL_MAX = 64
 STR_LEN = 1024
@@ -73,8 +79,21 @@ def _declare(lib):
         "libtess_physinfo": (i, [vp, vp]),
         "libtess_domain_list": (i, [vp, vp, ctypes.c_uint]),
         "libtess_pool_list": (i, [vp, vp, ctypes.c_uint]),
-        "libtess_create": (i, [vp, cp, cp, cp, cp, cp, cp, u64, ctypes.c_uint, i,
+        "libtess_create": (i, [vp, cp, cp, cp, cp, cp, cp, u64, ctypes.c_uint, ctypes.c_uint,
                                _PROGRESS, vp]),
+        "libtess_shutdown_reason": (i, [vp, u32, ctypes.c_uint]),
+        "libtess_console_ring": (i, [vp, u32, ctypes.POINTER(u64), ctypes.POINTER(u32)]),
+        "libtess_console_take": (i, [vp, ctypes.POINTER(u32), cp, ctypes.c_size_t]),
+        "libtess_console_give": (i, [vp, ctypes.POINTER(u32), cp, ctypes.c_size_t]),
+        "libtess_map_foreign": (vp, [vp, u32, u64]),
+        "libtess_unmap_foreign": (None, [vp]),
+        "libtess_evtchn_open": (i, []),
+        "libtess_evtchn_bind_virq": (i, [i, ctypes.c_uint]),
+        "libtess_evtchn_bind_interdomain": (i, [i, u32, u32]),
+        "libtess_evtchn_unbind": (i, [i, u32]),
+        "libtess_evtchn_notify": (i, [i, u32]),
+        "libtess_evtchn_pending": (i, [i, i]),
+        "libtess_evtchn_unmask": (i, [i, u32]),
         "libtess_getinfo": (i, [vp, u32, vp]),
         "libtess_pause": (i, [vp, u32]),
         "libtess_unpause": (i, [vp, u32]),
@@ -180,8 +199,9 @@ class Libtess:
         return self._record(buf, "dominfo", 0, DOMINFO)
 
     def create(self, kernel, initrd, cmdline, name, pool, cpus, mem_bytes, vcpus,
-               paused=False, progress=None):
-        """Build a domain; return its id. progress(done, total) after each
+               paused=False, progress=None, flags=0):
+        """Build a domain; return its id. flags: CREATE_* beyond paused.
+        progress(done, total) after each
         chunk. Ctrl-C (SIGINT, unless ignored) meanwhile stops the create,
         nothing left behind, and raises KeyboardInterrupt here. A handler
         that only takes note is installed for the call, because a
@@ -199,7 +219,8 @@ class Libtess:
         try:
             rc = self.lib.libtess_create(
                 self.h, _bytes(kernel), _bytes(initrd), _bytes(cmdline), _bytes(name),
-                _bytes(pool), _bytes(cpus), mem_bytes, vcpus, int(paused), _PROGRESS(relay),
+                _bytes(pool), _bytes(cpus), mem_bytes, vcpus,
+                flags | (CREATE_PAUSED if paused else 0), _PROGRESS(relay),
                 None)
         finally:
             if old != signal.SIG_IGN:
@@ -214,8 +235,86 @@ class Libtess:
     def unpause(self, domid):
         self._check(self.lib.libtess_unpause(self.h, domid))
 
-    def shutdown(self, domid):
-        self._check(self.lib.libtess_shutdown(self.h, domid))
+    def shutdown(self, domid, reason="poweroff"):
+        self._check(self.lib.libtess_shutdown_reason(self.h, domid, END_REASONS[reason]))
+
+    def console_ring(self, domid):
+        """(gfn, port) of a dom0-served console ring; CtlError ENOENT if the
+        hypervisor serves it."""
+        gfn, port = ctypes.c_uint64(), ctypes.c_uint32()
+        self._check(self.lib.libtess_console_ring(self.h, domid, ctypes.byref(gfn),
+                                                  ctypes.byref(port)))
+        return gfn.value, port.value
+
+    def map_foreign(self, domid, gfn):
+        """The address of domid's frame gfn mapped here (unmap_foreign it)."""
+        addr = self.lib.libtess_map_foreign(self.h, domid, gfn)
+        if not addr:
+            raise CtlError(errno.EIO, self.lib.libtess_error(self.h).decode(errors="replace"))
+        return addr
+
+    def unmap_foreign(self, addr):
+        self.lib.libtess_unmap_foreign(addr)
+
+
+class ConsoleRing:
+    """A mapped console ring page seen from its backend (libtess_console_*):
+    our own positions, the guest's indices checked against them."""
+
+    def __init__(self, lib, addr):
+        self.lib, self.addr = lib, addr
+        self.out_cons, self.in_prod = ctypes.c_uint32(0), ctypes.c_uint32(0)
+        self.buf = ctypes.create_string_buffer(RING_CHUNK)
+
+    def take(self):
+        """What the guest wrote (up to RING_CHUNK bytes), or None when its
+        indices were out of range (what it claimed is dropped)."""
+        n = self.lib.libtess_console_take(self.addr, ctypes.byref(self.out_cons), self.buf,
+                                          RING_CHUNK)
+        return None if n < 0 else self.buf.raw[:n]
+
+    def give(self, data):
+        """How many bytes of data went into in[] (0: full), or None when
+        the guest's in_cons is out of range."""
+        n = self.lib.libtess_console_give(self.addr, ctypes.byref(self.in_prod), data, len(data))
+        return None if n < 0 else n
+
+
+class Evtchn:
+    """/dev/xen/evtchn: ports bound here fire until unmasked again."""
+
+    def __init__(self, lib):
+        self.lib = lib
+        self.fd = self._call(lib.libtess_evtchn_open(), "open /dev/xen/evtchn")
+
+    def _call(self, rc, what):
+        if rc < 0:
+            raise CtlError(-rc, f"{what}: {os.strerror(-rc)}")
+        return rc
+
+    def bind_virq(self, virq):
+        return self._call(self.lib.libtess_evtchn_bind_virq(self.fd, virq), f"bind VIRQ {virq}")
+
+    def bind_interdomain(self, domid, port):
+        return self._call(self.lib.libtess_evtchn_bind_interdomain(self.fd, domid, port),
+                          f"bind domain {domid}'s port {port}")
+
+    def unbind(self, port):
+        self.lib.libtess_evtchn_unbind(self.fd, port)
+
+    def notify(self, port):
+        self.lib.libtess_evtchn_notify(self.fd, port)
+
+    def pending(self):
+        """A port that fired, without waiting (the fd polled readable), or None."""
+        rc = self.lib.libtess_evtchn_pending(self.fd, 0)
+        return None if rc == -errno.EAGAIN else self._call(rc, "read /dev/xen/evtchn")
+
+    def unmask(self, port):
+        self.lib.libtess_evtchn_unmask(self.fd, port)
+
+    def close(self):
+        os.close(self.fd)
 
     def destroy(self, domid):
         self._check(self.lib.libtess_destroy(self.h, domid))

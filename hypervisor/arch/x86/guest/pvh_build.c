@@ -10,6 +10,7 @@
  */
 #include <asm/bootinfo.h>
 #include <asm/hvm.h>
+#include <tessera/arch.h>
 #include <tessera/bootdom.h>
 #include <asm/bzimage.h>
 #include <tessera/console.h>
@@ -124,6 +125,7 @@ int bootdom_domain_config(const struct bootdom_spec *spec, int boot_index,
         .boot_index = boot_index,
         .budget = spec->budget,
         .hardware = spec->hardware,
+        .keep_ended = spec->keep_ended,
     };
     if (spec->has_cpus) {
         cpumask_clear(cpus);
@@ -139,11 +141,13 @@ int bootdom_domain_config(const struct bootdom_spec *spec, int boot_index,
     return 0;
 }
 
-/* The domain, with the layout's RAM, in the spec's pool and on its CPUs. */
+/* The domain, with the layout's RAM, in the spec's pool and on its CPUs.
+ * A console ring dom0 serves is a page of the domain's RAM (dom0 maps it
+ * as such, foreign.c), at the special gfn the hypervisor's ring takes. */
 static int create_domain(const struct bootdom_spec *spec, int boot_index,
                          const struct pvh_layout *l, struct domain **d)
 {
-    struct gfn_range ram[PVH_BACKED_MAX];
+    struct gfn_range ram[PVH_BACKED_MAX + 1];
     struct domain_config cfg;
     cpumask_t cpus;
     int rc = bootdom_domain_config(spec, boot_index, &cfg, &cpus);
@@ -153,6 +157,8 @@ static int create_domain(const struct bootdom_spec *spec, int boot_index,
     for (unsigned int i = 0; i < l->nr_backed; i++)
         ram[cfg.nr_ram++] = (struct gfn_range){ l->backed[i].addr >> PAGE_SHIFT,
                                                 l->backed[i].size >> PAGE_SHIFT };
+    if (spec->console_dom0)
+        ram[cfg.nr_ram++] = (struct gfn_range){ arch_special_gfn(CONSOLE_RING_SPECIAL_INDEX), 1 };
     cfg.ram = ram;
     return domain_create(&cfg, d);
 }
@@ -171,7 +177,7 @@ static int fill_and_start(struct domain *d, const struct bootdom_spec *spec,
     if (!rc)
         rc = set_memory_map(d, l);
     if (!rc)
-        rc = console_ring_attach(d);
+        rc = spec->console_dom0 ? console_ring_attach_dom0(d) : console_ring_attach(d);
     if (!rc && l->store_gfn)
         rc = store_ring_attach(d, l->store_gfn);
     if (rc)

@@ -54,6 +54,8 @@ struct tess_physinfo {
 #define TESS_DOMINF_dying       (1u << 2)   /* ended, memory still held */
 #define TESS_DOMINF_hardware    (1u << 3)   /* the control domain */
 #define TESS_DOMINF_boot        (1u << 4)   /* built at boot from a module */
+#define TESS_DOMINF_shutdown    (1u << 5)   /* ended, kept until destroyed
+                                               (TESS_CREATE_KEEP); with dying */
 struct tess_dominfo {
     uint32_t domid;
     uint32_t flags;                 /* TESS_DOMINF_* */
@@ -175,6 +177,15 @@ struct tess_stage_write {
 };
 
 #define TESS_CREATE_PAUSED  (1u << 0)   /* built but not started: unpause starts it */
+/* Its PV console ring is the control domain's to serve (console_ring
+ * below): a page of its RAM and an unbound port whose remote is domain 0;
+ * the hypervisor neither reads nor writes it. Without it, the hypervisor
+ * serves the ring as a boot-time domain's (docs/console.md). */
+#define TESS_CREATE_CONSOLE_DOM0 (1u << 1)
+/* Once it ends, it stays listed (TESS_DOMINF_shutdown, its end_reason),
+ * memory held, until TESS_DOMCTL_destroy: the toolstack reads why it
+ * ended and decides. Without it, an ended domain is freed at once. */
+#define TESS_CREATE_KEEP    (1u << 2)
 struct tess_create {
     uint32_t stage;                 /* in: fully written */
     uint32_t flags;                 /* in: TESS_CREATE_* */
@@ -223,6 +234,8 @@ struct tess_vcpu_pin {
 struct tess_sched {
     uint32_t weight;                /* 1..65535; 256 is the default */
     uint32_t cap;                   /* percent of one CPU, 0..100; 0: none */
+};
+
 /* TESS_DOMCTL_store_ring (out): the domain's xenstore ring, for the store
  * daemon to map (XENMEM_add_to_physmap_batch, XENMAPSPACE_gmfn_foreign, of
  * gfn) and bind (EVTCHNOP_bind_interdomain to port, which is unbound with
@@ -230,6 +243,13 @@ struct tess_sched {
 struct tess_store_ring {
     uint64_t gfn;
     uint32_t port;
+    uint32_t pad;
+};
+
+/* Where a TESS_CREATE_CONSOLE_DOM0 domain's console ring is. */
+struct tess_console_ring {
+    uint64_t gfn;                   /* out: the ring page, a frame of its RAM */
+    uint32_t port;                  /* out: its port, unbound, remote domain 0 */
     uint32_t pad;
 };
 
@@ -249,6 +269,7 @@ struct tess_domctl {
         struct tess_sched sched;        /* sched_get (out), sched_set (in) */
         char pool[TESS_NAME_MAX];       /* pool_migrate: the pool it goes to */
         struct tess_store_ring store_ring;  /* out */
+        struct tess_console_ring console_ring;   /* out */
         uint8_t pad[1280];
     } u;
 };

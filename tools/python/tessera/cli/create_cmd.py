@@ -1,16 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""`tess create FILE [-p] [key=value...]`: build a PVH domain from a
+"""`tess create FILE [-p] [-c] [key=value...]`: build a PVH domain from a
 configuration file. The file is read and checked completely before the
-hypervisor is asked for anything."""
+hypervisor is asked for anything. With tess-consoled running, the domain
+is handed to it before it starts: it serves its console and applies its
+on_* settings (docs/console.md); without it, the hypervisor prints its
+console on the serial line and its end is final."""
 import json
 import sys
 
 from tessera import loader
-from tessera.cli import ctl
+from tessera.cli import console_cmd, ctl
 from tessera.cli.exitcodes import FAILED, INVALID_CONFIG, USAGE, Failure
+from tessera.consoled import client
+from tessera.libtess import CREATE_CONSOLE_DOM0, CREATE_KEEP, CtlError
 from tessera.errors import ConfigError
 from tessera.store import domain as store_domain
-from tessera.store.client import Client, StoreError, StoreUnreachable, socket_path
+from tessera.store.client import StoreError, StoreUnreachable
 from tessera.xlcfg import reader as xlreader
 
 # Tessera builds a domain's RAM in 2 MiB pages (public/tessera/ctl.h).
@@ -28,6 +33,8 @@ def register(sub, epilog):
     p.add_argument("overrides", nargs="*", metavar="key=value")
     p.add_argument("-p", "--paused", action="store_true",
                    help="build the domain but do not start it (tess unpause starts it)")
+    p.add_argument("-c", "--console", action="store_true",
+                   help="attach to its console once created (Ctrl-] leaves)")
     p.add_argument("--json", action="store_true",
                    help='print {"id": ..., "name": ...} instead of the id')
     p.set_defaults(func=create)
@@ -57,6 +64,10 @@ def _refuse_unsupported(path, dom):
         raise Failure(FAILED, f"{path}: type '{dom.type}': tess create builds pvh domains only")
     if dom.disks or dom.vifs:
         raise Failure(FAILED, f"{path}: disks and network interfaces have no backend yet")
+    for key in ("on_poweroff", "on_reboot", "on_crash"):
+        if getattr(dom, key) in ("rename-restart", "soft-reset"):
+            raise Failure(FAILED, f"{path}: {key}={getattr(dom, key)} is not supported "
+                          "(destroy, restart, preserve, coredump-destroy, coredump-restart)")
     if dom.memory % MEM_STEP_MIB:
         raise Failure(INVALID_CONFIG, f"{path}: memory {dom.memory} MiB is not a multiple "
                       f"of {MEM_STEP_MIB} MiB")
@@ -83,37 +94,80 @@ class _Progress:
 
 
 def _introduce(lt, domid, dom):
-    """The new domain's nodes and ring in the system store; without them
-    its xenbus could not come up, so a store that fails ends the domain."""
-    gfn, port = lt.store_ring(domid)
     try:
-        with Client(socket_path()) as xs:
-            store_domain.introduce(xs, domid, dom.name, dom.memory, dom.vcpus, gfn, port,
-                                   dom.uuid)
+        store_domain.introduce_built(lt, domid, dom.name, dom.memory, dom.vcpus, dom.uuid)
     except (StoreError, StoreUnreachable) as e:
-        lt.destroy(domid)
-        try:
-            with Client(socket_path()) as xs:
-                store_domain.release(xs, domid)
-        except (StoreError, StoreUnreachable):
-            pass
         raise Failure(FAILED, f"domain {dom.name} not created: store: {e}") from None
+
+
+def _undo(lt, domid):
+    """The domain destroyed and out of the store: nothing left behind."""
+    try:
+        lt.destroy(domid)
+    except CtlError:
+        pass
+    store_domain.release_quietly(domid)
+
+
+def _hand_over(lt, daemon, domid, dom):
+    """tess-consoled serves the new (paused) domain from now on; if it
+    refuses, the domain is destroyed: nothing is left behind."""
+    build = {"kernel": dom.kernel, "ramdisk": dom.ramdisk, "cmdline": dom.cmdline or "",
+             "pool": dom.pool, "cpus": dom.cpus, "mem_bytes": dom.memory << 20,
+             "vcpus": dom.vcpus, "uuid": dom.uuid}
+    actions = {k: getattr(dom, k) for k in ("on_poweroff", "on_reboot", "on_crash")}
+    try:
+        client.request(daemon, op="adopt", domid=domid, name=dom.name, actions=actions,
+                       build=build)
+    except (client.DaemonError, OSError) as e:
+        _undo(lt, domid)
+        raise Failure(FAILED, f"tess-consoled: {e}") from None
+    finally:
+        daemon.close()
+
+
+def _daemon(args):
+    """A connection to tess-consoled, or None (said on stderr) without it."""
+    daemon = client.connect()
+    if daemon is None:
+        if args.console:
+            raise Failure(FAILED, "tess-consoled is not running: no console to attach to")
+        print("tess: tess-consoled is not running: the console goes to the hypervisor's "
+              "serial line, on_* are not applied", file=sys.stderr)
+    return daemon
 
 
 def create(args):
     dom = _load(args.file, args.overrides)
     _refuse_unsupported(args.file, dom)
     progress = _Progress(dom.name)
+    daemon = None
     try:
         with ctl.session() as lt:
+            daemon = _daemon(args)
+            flags = CREATE_CONSOLE_DOM0 | CREATE_KEEP if daemon else 0
+            # Paused until the daemon serves it, so no output and no end
+            # escapes it.
             domid = lt.create(dom.kernel, dom.ramdisk, dom.cmdline or "", dom.name,
                               dom.pool, dom.cpus, dom.memory << 20, dom.vcpus,
-                              paused=args.paused, progress=progress)
+                              paused=args.paused or daemon is not None, progress=progress,
+                              flags=flags)
             _introduce(lt, domid, dom)
+            if daemon:
+                _hand_over(lt, daemon, domid, dom)
+            try:
+                sock = console_cmd.open_console(domid) if args.console else None
+            except Failure:
+                _undo(lt, domid)        # nothing left behind
+                raise
+            if daemon and not args.paused:
+                lt.unpause(domid)
     finally:
         progress.end()
+        if daemon:
+            daemon.close()
     if args.json:
-        print(json.dumps({"id": domid, "name": dom.name}))
-    else:
+        print(json.dumps({"id": domid, "name": dom.name}), flush=True)
+    elif not args.console:
         print(domid)
-    return 0
+    return console_cmd.run(sock) if sock else 0

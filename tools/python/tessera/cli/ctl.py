@@ -53,9 +53,9 @@ def emit_json(obj):
 
 
 def state(d):
-    """dying, paused (also when created paused), running, or built (none
-    of these: still being built)."""
-    for word in ("dying", "paused", "running"):
+    """shutdown (ended, kept until destroyed), dying, paused (also when
+    created paused), running, or built (none of these: still being built)."""
+    for word in ("shutdown", "dying", "paused", "running"):
         if d[word]:
             return word
     return "built"

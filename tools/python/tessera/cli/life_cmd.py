@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""`tess destroy|pause|unpause|shutdown DOM`: one domain's life, DOM being
-its name or id."""
+"""`tess destroy|pause|unpause|shutdown|reboot DOM`: one domain's life, DOM
+being its name or id."""
 import errno
 import sys
 import time
@@ -8,7 +8,6 @@ import time
 from tessera.cli import ctl
 from tessera.libtess import CtlError
 from tessera.store import domain as store_domain
-from tessera.store.client import Client, StoreError, StoreUnreachable, socket_path
 
 POLL_S = 0.2
 
@@ -18,13 +17,15 @@ def register(sub, epilog):
             ("destroy", "end a domain at once and free its memory", destroy),
             ("pause", "stop a domain's vCPUs until unpaused", pause),
             ("unpause", "let a paused (or created paused) domain run", unpause),
-            ("shutdown", "ask a domain to power off, as its own call would", shutdown)):
+            ("shutdown", "ask a domain to power off, as its own call would", shutdown),
+            ("reboot", "end a domain as a reboot, as its own call would: its on_reboot "
+             "applies", reboot)):
         p = sub.add_parser(name, help=helptext, description=helptext[0].upper()
                            + helptext[1:] + ". DOM is its name or id.", epilog=epilog)
         p.add_argument("dom", metavar="DOM")
         if name == "shutdown":
             p.add_argument("-w", "--wait", action="store_true",
-                           help="wait until the domain has ended (dying or gone)")
+                           help="wait until the domain has ended (shutdown, dying or gone)")
         p.set_defaults(func=func)
 
 
@@ -36,10 +37,8 @@ def _act(args, method):
 
 def _release(domid):
     """The ended domain out of the system store (its nodes, its ring)."""
-    try:
-        with Client(socket_path()) as xs:
-            store_domain.release(xs, domid)
-    except (StoreError, StoreUnreachable) as e:
+    e = store_domain.release_quietly(domid)
+    if e:
         print(f"tess: domain {domid} ended, but the store did not release it: {e}",
               file=sys.stderr)
 
@@ -58,6 +57,12 @@ def pause(args):
 
 def unpause(args):
     return _act(args, "unpause")
+
+
+def reboot(args):
+    with ctl.session() as lt:
+        lt.shutdown(ctl.resolve(lt, args.dom), reason="reboot")
+    return 0
 
 
 def _ended(lt, domid):

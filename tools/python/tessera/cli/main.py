@@ -4,8 +4,8 @@ import argparse
 import sys
 
 from tessera import __version__
-from tessera.cli import (config_cmd, create_cmd, dmesg_cmd, info_cmd, life_cmd, pool_cmd,
-                         store_cmd, vcpu_cmd)
+from tessera.cli import (config_cmd, console_cmd, create_cmd, dmesg_cmd, info_cmd, life_cmd,
+                         pool_cmd, store_cmd, vcpu_cmd)
 from tessera.cli.exitcodes import INTERRUPTED, OK, Failure
 
 EPILOG = ("exit status: 0 ok, 1 operation failed, 2 usage error, "
@@ -25,6 +25,7 @@ def build_parser():
     vcpu_cmd.register(sub, EPILOG)
     pool_cmd.register(sub, EPILOG)
     dmesg_cmd.register(sub, EPILOG)
+    console_cmd.register(sub, EPILOG)
     return p
 
 

@@ -6,7 +6,7 @@ what it had. Spoken over tess-stored's socket (client.py): no library
 beyond the standard one is needed in dom0."""
 import uuid as uuidlib
 
-from tessera.store.client import StoreError
+from tessera.store.client import Client, StoreError, StoreUnreachable, socket_path
 
 # libxl's permission sets: "ro", dom0 owns and the domain may read; "rw",
 # the domain owns (nobody else has access, but dom0, which always has).
@@ -89,3 +89,28 @@ def release(xs, domid):
     _rm_quietly(xs, home(domid))
     if vm and vm.startswith("/vm/"):
         _rm_quietly(xs, vm)
+
+
+def introduce_built(lt, domid, name, memory_mib, vcpus, uuid=None):
+    """A domain just built, introduced over a new connection to the system
+    store with the ring the hypervisor gave it. Without its nodes its
+    xenbus could not come up, so on failure it is destroyed and what was
+    written is removed; raises StoreError or StoreUnreachable."""
+    gfn, port = lt.store_ring(domid)
+    try:
+        with Client(socket_path()) as xs:
+            introduce(xs, domid, name, memory_mib, vcpus, gfn, port, uuid)
+    except (StoreError, StoreUnreachable):
+        lt.destroy(domid)
+        release_quietly(domid)
+        raise
+
+
+def release_quietly(domid):
+    """release() over a new connection; None, or what went wrong."""
+    try:
+        with Client(socket_path()) as xs:
+            release(xs, domid)
+    except (StoreError, StoreUnreachable) as e:
+        return e
+    return None
