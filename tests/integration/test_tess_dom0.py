@@ -21,7 +21,7 @@ import os
 import re
 
 from harness import QemuMachine
-from harness.dom0 import DONE, Dom0Run, dom0_image
+from harness.dom0 import DONE, TESS_LIB, Dom0Run, dom0_image
 from harness.paths import REPO
 from test_guests import RESULT
 
@@ -35,7 +35,8 @@ CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite"
 
 
 def test_tess_in_dom0(tmp_path):
-    run = Dom0Run(tmp_path, "q35", xen=True, image=dom0_image(), checks=CHECKS)
+    run = Dom0Run(tmp_path, "q35", xen=True, image=dom0_image(), checks=CHECKS,
+                  helpers=[TESS_LIB])
     modules = [(run.vmlinuz, DOM0), (run.initrd, "initrd")]
     try:
         with QemuMachine(boot="kernel", machine="q35", cpu="max", smp=2, mem="2G",
@@ -48,11 +49,7 @@ def test_tess_in_dom0(tmp_path):
             log = m.log
     finally:
         run.close()
-    checks = run.results(log)
-    failed = {n: checks.get(n, ("missing", ""))[1] for n in CHECKS_RUN
-              if checks.get(n, ("missing",))[0] != "PASS"}
-    assert not failed, f"{failed}\n{log}"
-    assert (done.group(1), done.group(2)) == (str(len(CHECKS_RUN)), "0"), log
+    run.assert_all_passed(log, CHECKS_RUN, done)
     domain_output_in_order(log)
 
 

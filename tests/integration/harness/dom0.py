@@ -33,6 +33,8 @@ POWER_DOWN = r"reboot: Power down"
 # Runs in dom0, never imported here (it would run its checks on the host).
 CHECKS_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dom0_checks.py")
 REPORT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dom0_report.py")
+# The helpers of the scripts that drive `tess` (helpers=[TESS_LIB]).
+TESS_LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dom0_tess_lib.py")
 DATA_MIB = 64
 DISK_BYTES = 96 << 20
 BLOB_BYTES = 4 << 20
@@ -102,10 +104,11 @@ def write_rc_local(image, text, workdir):
 class Dom0Run:
     """Everything one dom0 boot needs besides the machine itself. checks:
     the script that becomes rc.local (another one must print the same
-    dom0-check lines), extra_config: more CONFIG keys for it."""
+    dom0-check lines), helpers: scripts put in front of it,
+    extra_config: more CONFIG keys for it."""
 
     def __init__(self, workdir, machine, xen, image=None, poweroff=True, idle_s=0,
-                 checks=CHECKS_SCRIPT, extra_config=None):
+                 checks=CHECKS_SCRIPT, helpers=(), extra_config=None):
         if machine not in MACHINES:
             raise ValueError(f"machine must be one of {sorted(MACHINES)}")
         self.workdir = str(workdir)
@@ -124,7 +127,7 @@ class Dom0Run:
                   "disk_bytes": DISK_BYTES, "data_mib": DATA_MIB, "xen": xen,
                   "poweroff": poweroff, "idle_s": idle_s, **(extra_config or {})}
         script = ""
-        for path in (REPORT_SCRIPT, checks):
+        for path in (REPORT_SCRIPT, *helpers, checks):
             with open(path) as f:
                 script += f.read()
         write_rc_local(self.root, f"#!/usr/bin/python3\nCONFIG = {config!r}\n" + script,
@@ -158,6 +161,16 @@ class Dom0Run:
     def results(log):
         return {m.group(2): (m.group(1), m.group(3).strip())
                 for m in re.finditer(CHECK, log, re.M)}
+
+    @classmethod
+    def assert_all_passed(cls, log, names, done):
+        """Every check in names passed, and the closing line (the DONE
+        match) counts exactly those, none failed."""
+        checks = cls.results(log)
+        failed = {n: checks.get(n, ("missing", ""))[1] for n in names
+                  if checks.get(n, ("missing",))[0] != "PASS"}
+        assert not failed, f"{failed}\n{log}"
+        assert (done.group(1), done.group(2)) == (str(len(names)), "0"), log
 
     def disk_sha256(self, nbytes=DATA_MIB << 20):
         h = hashlib.sha256()

@@ -7,7 +7,6 @@ dom0_checks.py's form, "dom0-check: PASS|FAIL <name> <detail>", then
 "dom0-tess: <event>" lines mark moments the test on the host orders the
 domains' own console lines against. Every line stays under 128 characters.
 No CONFIG keys beyond dom0_checks.py's are used (poweroff)."""
-import json
 import os
 import pty
 import re
@@ -21,24 +20,13 @@ CONFIG = globals().get("CONFIG", {})
 MINI = "/usr/lib/tessera/test/mini.elf"
 LIBTESS_TEST = "/usr/lib/tessera/test/libtess-test"
 WORK = "/tmp/tess"
-# report(), check() and results: harness/dom0_report.py, put before this.
-report, check, results = globals()["report"], globals()["check"], globals()["results"]
+# Defined above this in the same rc.local: report(), check(), results
+# (harness/dom0_report.py); tess(), short(), expect(), info(), domains(),
+# free_pages(), wait_until(), run_checks() (harness/dom0_tess_lib.py).
 
 
 def mark(event):
     print(f"dom0-tess: {event}", flush=True)
-
-
-def expect(name, ok, detail):
-    report("PASS" if ok else "FAIL", name, detail)
-
-
-def tess(*args, timeout=300):
-    return subprocess.run(["tess", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def short(r):
-    return f"rc {r.returncode} {(r.stderr or r.stdout).strip()}"[:90]
 
 
 def config(name, text):
@@ -56,28 +44,6 @@ def mini_cfg(name, memory=32, extra="", cmdline="", kernel=MINI):
     return config(name, text + extra)
 
 
-def info():
-    r = tess("info", "--json")
-    if r.returncode:
-        raise RuntimeError(short(r))
-    return json.loads(r.stdout)
-
-
-def domains():
-    r = tess("list", "--json")
-    if r.returncode:
-        raise RuntimeError(short(r))
-    return {d["name"]: d for d in json.loads(r.stdout)}
-
-
-def wait_until(what, cond, timeout):
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            raise RuntimeError(f"timed out waiting for {what}")
-        time.sleep(0.5)
-
-
 def ended(name):
     d = domains().get(name)
     return d is None or d["state"] == "dying"
@@ -90,10 +56,6 @@ def gone(name):
 
 
 state = {}
-
-
-def free_pages():
-    return info()["free_pages"]
 
 
 def full_run():
@@ -287,11 +249,4 @@ def lifecycle():
         expect("shutdown-wait", ok, f"{short(r2)} then {after}")
 
 
-try:
-    full_run()
-except Exception as e:  # noqa: BLE001 - say it, still power off
-    report("FAIL", "script", f"{type(e).__name__}: {e}")
-print(f"dom0-check: done {results.count('PASS')} passed {results.count('FAIL')} failed",
-      flush=True)
-if CONFIG.get("poweroff"):
-    os.execv("/usr/sbin/dom0-poweroff", ["dom0-poweroff"])
+run_checks(full_run, CONFIG)
