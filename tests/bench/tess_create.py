@@ -33,7 +33,6 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from harness import QemuMachine  # noqa: E402
 from harness.dom0 import TESS_LIB, Dom0Run, dom0_image  # noqa: E402
 from harness.paths import REPO  # noqa: E402
 
@@ -87,12 +86,9 @@ def run(count, mini_mem, log_path=None):
     work = tempfile.mkdtemp(prefix="tess-create-")
     run = Dom0Run(work, "q35", xen=True, image=dom0_image(), checks=CHECKS,
                   helpers=[TESS_LIB], extra_config=config)
-    modules = [(run.vmlinuz, DOM0), (run.initrd, "initrd")]
     try:
-        with QemuMachine(boot="kernel", machine="q35", cpu="max", smp=2, mem="2G",
-                         icount=True, timeout=3600, cmdline="console=com1 console_timestamps",
-                         modules=modules,
-                         extra_args=run.qemu_args(nic=False, data_disk=False)) as m:
+        with run.tess_machine(DOM0, 3600, icount=True, cmdline="console=com1 console_timestamps",
+                              nic=False, data_disk=False) as m:
             m.wait_for(r"dom0-init: start uptime", timeout=900)
             m.wait_for(r"dom0-scale: waiting for lin-up", timeout=1200)
             m.wait_for(r"\(lin\) tess-init: \d+ passed", timeout=1200)

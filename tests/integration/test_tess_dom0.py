@@ -20,8 +20,7 @@ used, which dom0 prints as "heap kept N pages": 6 here)."""
 import os
 import re
 
-from harness import QemuMachine
-from harness.dom0 import DONE, TESS_LIB, Dom0Run, dom0_image
+from harness.dom0 import TESS_LIB, Dom0Run, dom0_image
 from harness.paths import REPO
 from test_guests import RESULT
 
@@ -37,16 +36,10 @@ CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite"
 def test_tess_in_dom0(tmp_path):
     run = Dom0Run(tmp_path, "q35", xen=True, image=dom0_image(), checks=CHECKS,
                   helpers=[TESS_LIB])
-    modules = [(run.vmlinuz, DOM0), (run.initrd, "initrd")]
     try:
-        with QemuMachine(boot="kernel", machine="q35", cpu="max", smp=2, mem="2G",
-                         timeout=TIMEOUT, cmdline="console=com1", modules=modules,
-                         extra_args=run.qemu_args()) as m:
-            m.wait_for(r"tessera: dom dom0 id=0 started", timeout=300)
-            run.wait_init(m, 400)
-            done = m.wait_for(DONE, timeout=TIMEOUT)
-            m.wait_for(r"dom dom0: asks for a host power-off", timeout=120)
-            log = m.log
+        with run.tess_machine(DOM0, TIMEOUT) as m:
+            run.wait_booted(m)
+            done, log = run.wait_end(m, TIMEOUT)
     finally:
         run.close()
     run.assert_all_passed(log, CHECKS_RUN, done)

@@ -18,8 +18,7 @@ purpose), and destroyed while running rather than after their end."""
 import os
 import re
 
-from harness import QemuMachine
-from harness.dom0 import DONE, TESS_LIB, Dom0Run, dom0_image
+from harness.dom0 import TESS_LIB, Dom0Run, dom0_image
 from harness.linux import INIT_RESULT
 from harness.paths import REPO
 from test_guests import RESULT
@@ -39,13 +38,9 @@ def test_tess_dom0_scale(tmp_path):
               "linux_mem": 128, "linux_extra": "console=hvc0 tess.cpus=1 tess.end=shell"}
     run = Dom0Run(tmp_path, "q35", xen=True, image=dom0_image(), checks=CHECKS,
                   helpers=[TESS_LIB], extra_config=config)
-    modules = [(run.vmlinuz, DOM0), (run.initrd, "initrd")]
     try:
-        with QemuMachine(boot="kernel", machine="q35", cpu="max", smp=2, mem="2G",
-                         timeout=TIMEOUT, cmdline="console=com1", modules=modules,
-                         extra_args=run.qemu_args(nic=False, data_disk=False)) as m:
-            m.wait_for(r"tessera: dom dom0 id=0 started", timeout=300)
-            run.wait_init(m, 400)
+        with run.tess_machine(DOM0, TIMEOUT, nic=False, data_disk=False) as m:
+            run.wait_booted(m)
             m.wait_for(r"dom0-scale: waiting for lin-up", timeout=600)
             m.wait_for(r"^\(lin\) " + INIT_RESULT, timeout=600)
             m.write("lin-up\r")
@@ -53,9 +48,7 @@ def test_tess_dom0_scale(tmp_path):
             for i in range(1, COUNT + 1):
                 m.wait_for(r"^\(s%d\) %s" % (i, RESULT), timeout=300)
             m.write("minis-up\r")
-            done = m.wait_for(DONE, timeout=TIMEOUT)
-            m.wait_for(r"dom dom0: asks for a host power-off", timeout=120)
-            log = m.log
+            done, log = run.wait_end(m, TIMEOUT)
     finally:
         run.close()
     run.assert_all_passed(log, CHECKS_RUN, done)

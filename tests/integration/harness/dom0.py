@@ -21,6 +21,7 @@ import subprocess
 import threading
 
 from .paths import REPO, build_dir
+from .qemu import QemuMachine
 
 # Under the hypervisor, dom0's console lines carry its "(dom0) " prefix.
 PREFIX = r"^(?:\(\S+\) )?"
@@ -147,6 +148,28 @@ class Dom0Run:
         if nic:
             args += ["-netdev", "user,id=net0", "-device", f"{m['nic']},netdev=net0{nic_options}"]
         return args
+
+    def tess_machine(self, dom0, timeout, icount=False, cmdline="console=com1", **qemu_args):
+        """The machine of the tests that drive `tess` in dom0: QEMU TCG
+        q35, -cpu max (SVM), 2 CPUs, 2 GiB, dom0 from its module line
+        `dom0` with the initramfs; qemu_args go to qemu_args()."""
+        return QemuMachine(boot="kernel", machine=self.machine, cpu="max", smp=2, mem="2G",
+                           icount=icount, timeout=timeout, cmdline=cmdline,
+                           modules=[(self.vmlinuz, dom0), (self.initrd, "initrd")],
+                           extra_args=self.qemu_args(**qemu_args))
+
+    def wait_booted(self, m):
+        """dom0 entered, then its /sbin/init started."""
+        m.wait_for(r"tessera: dom dom0 id=0 started", timeout=300)
+        self.wait_init(m, 400)
+
+    @staticmethod
+    def wait_end(m, timeout):
+        """The checks' closing line (its match) and the log once dom0 has
+        powered the machine off."""
+        done = m.wait_for(DONE, timeout=timeout)
+        m.wait_for(r"dom dom0: asks for a host power-off", timeout=120)
+        return done, m.log
 
     @staticmethod
     def wait_init(m, timeout):
