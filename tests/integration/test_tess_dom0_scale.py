@@ -23,7 +23,7 @@ from harness.linux import INIT_RESULT
 from harness.paths import REPO
 from test_guests import RESULT
 
-TIMEOUT = 1200
+TIMEOUT = 1800
 COUNT = 50
 DOM0 = "dom0 mem=1G vcpus=2 -- root=LABEL=tessdom0 console=hvc0"
 CHECKS = os.path.join(REPO, "tests", "integration", "harness", "dom0_scale_checks.py")
