@@ -126,7 +126,7 @@ def main():
     print("linux: " + " ".join(f"{k}={v}" for k, v in res["linux"].items())
           + f" guest_uptime_at_init_s={res['linux_uptime_at_init_s']}")
     minis = res["minis"]
-    for n in sorted({1, 2, 10, len(minis) // 2, len(minis)}):
+    for n in sorted({1, 2, 10, len(minis) // 2, len(minis)} & set(range(1, len(minis) + 1))):
         print(f"mini n={n}: " + " ".join(f"{k}={v}" for k, v in minis[n - 1].items()))
     for key in ("returns_s", "first_s"):
         vals = [r[key] for r in minis]
