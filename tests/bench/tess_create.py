@@ -33,7 +33,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from harness.dom0 import TESS_LIB, Dom0Run, dom0_image  # noqa: E402
+from harness.dom0 import TESS_LIB, Dom0Run, answer_scale_waits, dom0_image  # noqa: E402
 from harness.paths import REPO  # noqa: E402
 
 CHECKS = os.path.join(REPO, "tests", "integration", "harness", "dom0_scale_checks.py")
@@ -90,14 +90,8 @@ def run(count, mini_mem, log_path=None):
         with run.tess_machine(DOM0, 3600, icount=True, cmdline="console=com1 console_timestamps",
                               nic=False, data_disk=False) as m:
             m.wait_for(r"dom0-init: start uptime", timeout=900)
-            m.wait_for(r"dom0-scale: waiting for lin-up", timeout=1200)
-            m.wait_for(r"\(lin\) tess-init: \d+ passed", timeout=1200)
-            m.write("lin-up\r")
-            m.wait_for(r"dom0-scale: waiting for minis-up", timeout=2400)
-            # the warm-up domain w0 printed its line too, and is gone
-            for i in range(1, count + 1):
-                m.wait_for(r"\(s%d\) %s" % (i, MINI_DONE), timeout=300)
-            m.write("minis-up\r")
+            answer_scale_waits(m, count, r"\(lin\) tess-init: \d+ passed",
+                               lambda name: rf"\({name}\) " + MINI_DONE, 2400)
             done = m.wait_for(DONE, timeout=2400)
             m.wait_for(r"dom dom0: asks for a host power-off", timeout=600)
             log = m.log

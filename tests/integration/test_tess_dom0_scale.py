@@ -18,7 +18,7 @@ purpose), and destroyed while running rather than after their end."""
 import os
 import re
 
-from harness.dom0 import TESS_LIB, Dom0Run, dom0_image
+from harness.dom0 import TESS_LIB, Dom0Run, answer_scale_waits, dom0_image
 from harness.linux import INIT_RESULT
 from harness.paths import REPO
 from test_guests import RESULT
@@ -41,13 +41,8 @@ def test_tess_dom0_scale(tmp_path):
     try:
         with run.tess_machine(DOM0, TIMEOUT, nic=False, data_disk=False) as m:
             run.wait_booted(m)
-            m.wait_for(r"dom0-scale: waiting for lin-up", timeout=600)
-            m.wait_for(r"^\(lin\) " + INIT_RESULT, timeout=600)
-            m.write("lin-up\r")
-            m.wait_for(r"dom0-scale: waiting for minis-up", timeout=900)
-            for i in range(1, COUNT + 1):
-                m.wait_for(r"^\(s%d\) %s" % (i, RESULT), timeout=300)
-            m.write("minis-up\r")
+            answer_scale_waits(m, COUNT, r"^\(lin\) " + INIT_RESULT,
+                               lambda name: rf"^\({name}\) " + RESULT, 900)
             done, log = run.wait_end(m, TIMEOUT)
     finally:
         run.close()

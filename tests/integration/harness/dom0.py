@@ -61,6 +61,19 @@ def dom0_image():
             os.path.join(d, "rootfs.img"))
 
 
+def answer_scale_waits(m, count, linux_line, mini_line, timeout):
+    """The host's side of dom0_scale_checks.py's waits: each word typed on
+    dom0's console once dom0 waits for it and the domain lines it stands
+    for are there. linux_line: the pattern of lin's result; mini_line(name):
+    a mini domain's."""
+    for word, names in (("lin-up", None), ("w0-up", ["w0"]),
+                        ("minis-up", [f"s{i}" for i in range(1, count + 1)])):
+        m.wait_for(rf"dom0-scale: waiting for {word}", timeout=timeout)
+        for pattern in [linux_line] if names is None else map(mini_line, names):
+            m.wait_for(pattern, timeout=timeout)
+        m.write(word + "\r")
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

@@ -9,9 +9,10 @@ power-off. "dom0-scale: <event>" lines are the moments the host orders the
 domains' console lines against, and, under console_timestamps, times.
 
 dom0 cannot read the domains' consoles yet (the hypervisor prints them on
-serial), so it waits for the host at two points: the host types "lin-up"
-on dom0's console once the Linux guest's /init has printed its result, and
-"minis-up" once every mini domain has printed its suite's count.
+serial), so it waits for the host at three points: the host types
+"lin-up" on dom0's console once the Linux guest's /init has printed its
+result, "w0-up" once the warm-up mini domain has printed its own, and
+"minis-up" once every mini domain has.
 
 CONFIG keys beyond dom0_checks.py's: count, mini_mem (MiB), mini_cmdline,
 linux_mem (MiB), linux_extra (its kernel command line), host_wait_s."""
@@ -127,11 +128,12 @@ def mini_config(name):
 
 
 def warm_up():
-    """One mini domain's life before the baseline: the heap keeps a slab
-    per size class once used (common/heap.c), and a mini domain uses
-    classes the Linux one did not (its 1024 event channels, maptrack)."""
+    """One mini domain's whole life before the baseline: the heap keeps a
+    slab per size class once used (common/heap.c), and a mini domain's
+    suite uses classes the Linux one did not (its 1024 event channels,
+    maptrack). The host types w0-up once w0 has printed its result."""
     r = tess("create", mini_config("w0"))
-    time.sleep(5)
+    wait_host("w0-up")
     r2 = tess("destroy", "w0")
     wait_until("w0 gone", lambda: "w0" not in domains(), 30)
     if r.returncode or r2.returncode:
