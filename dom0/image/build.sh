@@ -49,7 +49,9 @@ if ! fresh "$out/base.stamp" "$h" || [ ! -s "$out/base.tar" ]; then
 fi
 
 # What the build puts into the root filesystem beside the sources.
-built="$build/bin/tess-stored $build/lib/libtess.so $build/bin/libtess-test $build/mini.elf"
+# The Linux guest's kernel is the dom0 kernel (in the hash through $kpkg).
+built="$build/bin/tess-stored $build/lib/libtess.so $build/bin/libtess-test $build/mini.elf
+       $build/linux/initramfs.cpio.gz"
 for f in $built; do
   [ -s "$f" ] || { echo "build.sh: $f missing: run 'make all' first" >&2; exit 1; }
 done

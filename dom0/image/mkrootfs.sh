@@ -3,7 +3,8 @@
 # dom0's root filesystem image: the Debian base tarball (mkbase.sh), the
 # kernel's modules (with depmod's indexes), our init and helpers, and
 # Tessera's tools (tess-stored, the tessera package and tess, libtess with
-# its test program) and the mini test payload, written into a sparse raw
+# its test program) and the test payloads (mini, the Linux guest's kernel
+# and initramfs), written into a sparse raw
 # ext4 image labelled tessdom0 by mkfs.ext4 -d. Runs under fakeroot, so
 # ownership and device nodes of the tarball survive without root.
 #   dom0/image/mkrootfs.sh BASE.tar MODULES_DIR REPO BUILD_DIR OUT.img
@@ -26,6 +27,8 @@ fakeroot -- bash -euo pipefail -c '
   install -D -m 644 "$build/lib/libtess.so" "$tree/usr/lib/tessera/libtess.so"
   install -D -m 755 "$build/bin/libtess-test" "$tree/usr/lib/tessera/test/libtess-test"
   install -D -m 644 "$build/mini.elf" "$tree/usr/lib/tessera/test/mini.elf"
+  install -m 644 "$build/linux/vmlinuz" "$tree/usr/lib/tessera/test/vmlinuz"
+  install -m 644 "$build/linux/initramfs.cpio.gz" "$tree/usr/lib/tessera/test/initramfs.cpio.gz"
   py=$tree/usr/lib/python3/dist-packages
   mkdir -p "$py"
   (cd "$repo/tools/python" && find tessera \( -name "*.py" -o -name "*.rng" \) -print0 |

@@ -14,6 +14,7 @@
  *   mini.end=reboot     end with SCHEDOP_shutdown(reboot) instead of poweroff
  *   mini.end=halt       end with HLT, interrupts off, on every vCPU (as Linux's
  *                       poweroff does without ACPI sleep states)
+ *   mini.end=idle       stay up, halted with interrupts on (also after a bench)
  *   mini.echo=1|ring    echo one line typed into the console ring, then end
  *                       (ring: the echo goes out through the ring too)
  *   mini.only=dom0|console  that group of self-tests alone
@@ -111,6 +112,23 @@ static bool start_info_valid(uint32_t ebx)
     return ebx && ebx < IDENTITY_MAP_END && start_info->magic == XEN_HVM_START_MAGIC_VALUE;
 }
 
+/* Ends the domain as mini.end says, once its work is done. */
+static void end_as_asked(void)
+{
+    char which[16];
+    bool has_end = option_value("mini.end", which, sizeof(which));
+
+    if (has_end && !strcmp(which, "halt"))
+        for (;;)
+            __asm__ volatile("cli; hlt");
+    /* Blocked for good: no timer is armed, nothing sends it an event. */
+    if (has_end && !strcmp(which, "idle"))
+        for (;;)
+            __asm__ volatile("sti; hlt");
+    bool reboot = has_end && !strcmp(which, "reboot") && !budget_last_round();
+    shutdown(reboot ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
+}
+
 void mini_main(uint32_t ebx);
 void mini_main(uint32_t ebx)
 {
@@ -169,7 +187,7 @@ void mini_main(uint32_t ebx)
     }
     if (option_value("mini.bench", which, sizeof(which))) {
         bench_run(which);
-        shutdown(SHUTDOWN_poweroff);
+        end_as_asked();
     }
 
     if (option_value("mini.flood", which, sizeof(which)))
@@ -207,10 +225,5 @@ void mini_main(uint32_t ebx)
         tests_vcpu_state();
     }
     printf("mini: %u passed, %u failed\n", passed, failed);
-    bool has_end = option_value("mini.end", which, sizeof(which));
-    if (has_end && !strcmp(which, "halt"))
-        for (;;)
-            __asm__ volatile("cli; hlt");
-    bool reboot = has_end && !strcmp(which, "reboot") && !budget_last_round();
-    shutdown(reboot ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
+    end_as_asked();
 }

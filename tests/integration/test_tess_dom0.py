@@ -35,10 +35,8 @@ nothing of them is left in the store; one that powers itself off is
 released by tess-stored on VIRQ_DOM_EXC."""
 import os
 import re
-import subprocess
 
-from harness import QemuMachine
-from harness.dom0 import DONE, Dom0Run, dom0_image
+from harness.dom0 import TESS_LIB, Dom0Run, dom0_image
 from harness.paths import REPO
 from test_guests import RESULT
 
@@ -52,49 +50,25 @@ CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite"
               "pool-migrate-no-ticks", "dmesg", "pool-teardown", "store-up", "store-tools",
               "store-introduce", "store-release", "store-self-ended", "console-log",
               "console-hostile-indices", "on-poweroff-destroy", "console-create-c",
-              "console-input", "on-reboot-restart", "on-crash-preserve", "memory-back")
-# Run when `make linux-guest` has built the guest kernel and initramfs.
-LINUX_CHECK = "linux-console"
-LINUX_FILES = (os.path.join(REPO, "build", "linux", "vmlinuz"),
-               os.path.join(REPO, "build", "linux", "initramfs.cpio.gz"))
+              "console-input", "on-reboot-restart", "on-crash-preserve", "linux-console",
+              "memory-back")
 
 
 def test_tess_in_dom0(tmp_path):
-    run = Dom0Run(tmp_path, "q35", xen=True, image=dom0_image(), checks=CHECKS)
-    linux = all(os.path.exists(f) for f in LINUX_FILES)
-    if linux:
-        put_files(run.root, "/opt/guest", LINUX_FILES)
-    modules = [(run.vmlinuz, DOM0), (run.initrd, "initrd")]
+    run = Dom0Run(tmp_path, "q35", xen=True, image=dom0_image(), checks=CHECKS,
+                  helpers=[TESS_LIB])
     try:
-        with QemuMachine(boot="kernel", machine="q35", cpu="max", smp=3, mem="2G",
-                         timeout=TIMEOUT, cmdline="console=com1", modules=modules,
-                         extra_args=run.qemu_args()) as m:
-            m.wait_for(r"tessera: dom dom0 id=0 started", timeout=300)
-            run.wait_init(m, 400)
-            done = m.wait_for(DONE, timeout=TIMEOUT)
-            m.wait_for(r"dom dom0: asks for a host power-off", timeout=120)
-            log = m.log
+        with run.tess_machine(DOM0, TIMEOUT, smp=3) as m:
+            run.wait_booted(m)
+            done, log = run.wait_end(m, TIMEOUT)
     finally:
         run.close()
-    checks = run.results(log)
-    names = CHECKS_RUN + ((LINUX_CHECK,) if linux else ())
-    failed = {n: checks.get(n, ("missing", ""))[1] for n in names
-              if checks.get(n, ("missing",))[0] != "PASS"}
-    assert not failed, f"{failed}\n{log}"
-    assert (done.group(1), done.group(2)) == (str(len(names)), "0"), log
+    run.assert_all_passed(log, CHECKS_RUN, done)
     domain_output_in_order(log)
     store_reads(log)
     # c1 ran mini's console self-tests against tess-consoled as backend.
     console = re.search(r"^\(c1\) " + RESULT, log, re.M)
     assert console and console.group(2) == "0", log
-
-
-def put_files(image, directory, files):
-    """Copies files into directory of the ext4 image (debugfs, no root)."""
-    cmds = [f"mkdir {os.path.dirname(directory)}", f"mkdir {directory}"]
-    cmds += [f"write {f} {directory}/{os.path.basename(f)}" for f in files]
-    subprocess.run(["debugfs", "-w", "-f", "-", image], input="\n".join(cmds) + "\n",
-                   text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=True)
 
 
 def domain_output_in_order(log):

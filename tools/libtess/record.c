@@ -30,6 +30,7 @@ static const struct field physinfo_fields[] = {
     F(tess_physinfo, nr_cpus, NUM),     F(tess_physinfo, max_cpu_id, NUM),
     F(tess_physinfo, total_pages, NUM), F(tess_physinfo, free_pages, NUM),
     F(tess_physinfo, cpu_khz, NUM),     F(tess_physinfo, online_cpus, CPUS),
+    F(tess_physinfo, evtchn_ports, NUM),
     { NULL, 0, 0, NUM, 0 },
 };
 

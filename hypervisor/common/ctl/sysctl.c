@@ -8,6 +8,7 @@
 #include <public/xen/errno.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
+#include <tessera/event.h>
 #include <tessera/guest_mem.h>
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
@@ -76,6 +77,8 @@ static void physinfo(struct tess_physinfo *p)
     p->total_pages = page_alloc_total_pages();
     p->free_pages = page_alloc_free_pages();
     p->cpu_khz = time_tsc_khz();
+    for (struct domain *d = domain_first_live(); d; d = domain_next_live(d))
+        p->evtchn_ports += evtchn_ports_bound(d);
 }
 
 /* Entry by entry, ordered by domid: each domain is looked up afresh after

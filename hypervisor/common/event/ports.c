@@ -278,6 +278,18 @@ int evtchn_domain_init(struct domain *d)
     return 0;
 }
 
+unsigned int evtchn_ports_bound(struct domain *d)
+{
+    struct evtchn_domain *ed = evd(d);
+    unsigned long flags = spin_lock_irqsave(&ed->lock);
+    unsigned int n = 0;
+
+    for (evtchn_port_t p = 1; !ed->dead && p < ed->nr_ports; p++)
+        n += evtchn_lookup(d, p)->state != ECS_FREE;
+    spin_unlock_irqrestore(&ed->lock, flags);
+    return n;
+}
+
 void evtchn_domain_destroy(struct domain *d)
 {
     struct evtchn_domain *ed = evd(d);

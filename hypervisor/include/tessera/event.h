@@ -52,6 +52,8 @@ int evtchn_domain_init(struct domain *d);
 /* When the domain ends: closes every port (peers' interdomain ports become
  * unbound, as in Xen) and frees the tables. Idempotent. */
 void evtchn_domain_destroy(struct domain *d);
+/* Ports of the domain in any state but free (port 0 not counted). */
+unsigned int evtchn_ports_bound(struct domain *d);
 
 /* The hypercalls (__HYPERVISOR_event_channel_op and its _compat form). */
 long do_event_channel_op(struct vcpu *v, uint64_t arg[6]);

@@ -21,6 +21,7 @@ import subprocess
 import threading
 
 from .paths import REPO, build_dir
+from .qemu import QemuMachine
 
 # Under the hypervisor, dom0's console lines carry its "(dom0) " prefix.
 PREFIX = r"^(?:\(\S+\) )?"
@@ -33,6 +34,8 @@ POWER_DOWN = r"reboot: Power down"
 # Runs in dom0, never imported here (it would run its checks on the host).
 CHECKS_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dom0_checks.py")
 REPORT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dom0_report.py")
+# The helpers of the scripts that drive `tess` (helpers=[TESS_LIB]).
+TESS_LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dom0_tess_lib.py")
 DATA_MIB = 64
 DISK_BYTES = 96 << 20
 BLOB_BYTES = 4 << 20
@@ -56,6 +59,19 @@ def dom0_image():
     d = os.path.join(out, "dom0")
     return (os.path.join(d, "vmlinuz"), os.path.join(d, "initrd.img"),
             os.path.join(d, "rootfs.img"))
+
+
+def answer_scale_waits(m, count, linux_line, mini_line, timeout):
+    """The host's side of dom0_scale_checks.py's waits: each word typed on
+    dom0's console once dom0 waits for it and the domain lines it stands
+    for are there. linux_line: the pattern of lin's result; mini_line(name):
+    a mini domain's."""
+    for word, names in (("lin-up", None), ("w0-up", ["w0"]),
+                        ("minis-up", [f"s{i}" for i in range(1, count + 1)])):
+        m.wait_for(rf"dom0-scale: waiting for {word}", timeout=timeout)
+        for pattern in [linux_line] if names is None else map(mini_line, names):
+            m.wait_for(pattern, timeout=timeout)
+        m.write(word + "\r")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -102,10 +118,11 @@ def write_rc_local(image, text, workdir):
 class Dom0Run:
     """Everything one dom0 boot needs besides the machine itself. checks:
     the script that becomes rc.local (another one must print the same
-    dom0-check lines), extra_config: more CONFIG keys for it."""
+    dom0-check lines), helpers: scripts put in front of it,
+    extra_config: more CONFIG keys for it."""
 
     def __init__(self, workdir, machine, xen, image=None, poweroff=True, idle_s=0,
-                 checks=CHECKS_SCRIPT, extra_config=None):
+                 checks=CHECKS_SCRIPT, helpers=(), extra_config=None):
         if machine not in MACHINES:
             raise ValueError(f"machine must be one of {sorted(MACHINES)}")
         self.workdir = str(workdir)
@@ -124,7 +141,7 @@ class Dom0Run:
                   "disk_bytes": DISK_BYTES, "data_mib": DATA_MIB, "xen": xen,
                   "poweroff": poweroff, "idle_s": idle_s, **(extra_config or {})}
         script = ""
-        for path in (REPORT_SCRIPT, checks):
+        for path in (REPORT_SCRIPT, *helpers, checks):
             with open(path) as f:
                 script += f.read()
         write_rc_local(self.root, f"#!/usr/bin/python3\nCONFIG = {config!r}\n" + script,
@@ -145,6 +162,29 @@ class Dom0Run:
             args += ["-netdev", "user,id=net0", "-device", f"{m['nic']},netdev=net0{nic_options}"]
         return args
 
+    def tess_machine(self, dom0, timeout, icount=False, cmdline="console=com1", smp=2,
+                     **qemu_args):
+        """The machine of the tests that drive `tess` in dom0: QEMU TCG
+        q35, -cpu max (SVM), smp CPUs, 2 GiB, dom0 from its module line
+        `dom0` with the initramfs; qemu_args go to qemu_args()."""
+        return QemuMachine(boot="kernel", machine=self.machine, cpu="max", smp=smp, mem="2G",
+                           icount=icount, timeout=timeout, cmdline=cmdline,
+                           modules=[(self.vmlinuz, dom0), (self.initrd, "initrd")],
+                           extra_args=self.qemu_args(**qemu_args))
+
+    def wait_booted(self, m):
+        """dom0 entered, then its /sbin/init started."""
+        m.wait_for(r"tessera: dom dom0 id=0 started", timeout=300)
+        self.wait_init(m, 400)
+
+    @staticmethod
+    def wait_end(m, timeout):
+        """The checks' closing line (its match) and the log once dom0 has
+        powered the machine off."""
+        done = m.wait_for(DONE, timeout=timeout)
+        m.wait_for(r"dom dom0: asks for a host power-off", timeout=120)
+        return done, m.log
+
     @staticmethod
     def wait_init(m, timeout):
         """Wait until dom0's /sbin/init starts; fail at once, with the
@@ -158,6 +198,16 @@ class Dom0Run:
     def results(log):
         return {m.group(2): (m.group(1), m.group(3).strip())
                 for m in re.finditer(CHECK, log, re.M)}
+
+    @classmethod
+    def assert_all_passed(cls, log, names, done):
+        """Every check in names passed, and the closing line (the DONE
+        match) counts exactly those, none failed."""
+        checks = cls.results(log)
+        failed = {n: checks.get(n, ("missing", ""))[1] for n in names
+                  if checks.get(n, ("missing",))[0] != "PASS"}
+        assert not failed, f"{failed}\n{log}"
+        assert (done.group(1), done.group(2)) == (str(len(names)), "0"), log
 
     def disk_sha256(self, nbytes=DATA_MIB << 20):
         h = hashlib.sha256()

@@ -7,7 +7,6 @@ dom0_checks.py's form, "dom0-check: PASS|FAIL <name> <detail>", then
 "dom0-tess: <event>" lines mark moments the test on the host orders the
 domains' own console lines against. Every line stays under 128 characters.
 No CONFIG keys beyond dom0_checks.py's are used (poweroff)."""
-import json
 import os
 import pty
 import re
@@ -23,27 +22,13 @@ CONFIG = globals().get("CONFIG", {})
 MINI = "/usr/lib/tessera/test/mini.elf"
 LIBTESS_TEST = "/usr/lib/tessera/test/libtess-test"
 WORK = "/tmp/tess"
-# report(), check() and results: harness/dom0_report.py, put before this.
-report, check, results = globals()["report"], globals()["check"], globals()["results"]
+# Defined above this in the same rc.local: report(), check(), results
+# (harness/dom0_report.py); tess(), short(), expect(), info(), domains(),
+# free_pages(), wait_until(), run_checks() (harness/dom0_tess_lib.py).
 
 
 def mark(event):
     print(f"dom0-tess: {event}", flush=True)
-
-
-def expect(name, ok, detail):
-    report("PASS" if ok else "FAIL", name, detail)
-
-
-def tess(*args, timeout=300):
-    return subprocess.run(["tess", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def short(r):
-    if r.returncode and "Traceback" in (r.stderr or ""):
-        for line in r.stderr.strip().splitlines()[-6:]:
-            mark("traceback| " + line[:110])
-    return f"rc {r.returncode} {(r.stderr or r.stdout).strip()}"[:90]
 
 
 def config(name, text):
@@ -61,28 +46,6 @@ def mini_cfg(name, memory=32, extra="", cmdline="", kernel=MINI):
     return config(name, text + extra)
 
 
-def info():
-    r = tess("info", "--json")
-    if r.returncode:
-        raise RuntimeError(short(r))
-    return json.loads(r.stdout)
-
-
-def domains():
-    r = tess("list", "--json")
-    if r.returncode:
-        raise RuntimeError(short(r))
-    return {d["name"]: d for d in json.loads(r.stdout)}
-
-
-def wait_until(what, cond, timeout):
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            raise RuntimeError(f"timed out waiting for {what}")
-        time.sleep(0.5)
-
-
 def ended(name):
     d = domains().get(name)
     return d is None or d["state"] in ("dying", "shutdown")
@@ -95,10 +58,6 @@ def gone(name):
 
 
 state = {}
-
-
-def free_pages():
-    return info()["free_pages"]
 
 
 def full_run():
@@ -516,7 +475,7 @@ def pools():
 # ---- Consoles served by tess-consoled, and the on_* actions ----
 
 LOGS = "/var/log/tessera"
-LINUX_GUEST = "/opt/guest"
+LINUX_GUEST = "/usr/lib/tessera/test"   # the guest kernel and initramfs (dom0-image.md)
 CONSOLED = "/run/tessera/consoled.sock"
 
 
@@ -653,12 +612,9 @@ def consoles():
 
     @check("linux-console")
     def _linux():
-        """The Debian guest kernel with the busybox initramfs (put on
-        dom0's disk by the test when `make linux-guest` built them): its
-        console=hvc0 output through `tess create -c` and in its log."""
-        if not os.path.exists(LINUX_GUEST + "/vmlinuz"):
-            report("SKIP", "linux-console", "no guest kernel on dom0's disk")
-            return
+        """The Debian guest kernel with the busybox initramfs, from
+        dom0's disk: its console=hvc0 output through `tess create -c` and
+        in its log."""
         path = config("lx", f'name = "lx"\nmemory = 256\nvcpus = 1\n'
                       f'kernel = "{LINUX_GUEST}/vmlinuz"\n'
                       f'ramdisk = "{LINUX_GUEST}/initramfs.cpio.gz"\n'
@@ -691,12 +647,11 @@ def consoled_log_tail(lines=12):
         mark("list| " + line)
 
 
-try:
-    full_run()
-except Exception as e:  # noqa: BLE001 - say it, still power off
-    report("FAIL", "script", f"{type(e).__name__}: {e}")
-consoled_log_tail()
-print(f"dom0-check: done {results.count('PASS')} passed {results.count('FAIL')} failed",
-      flush=True)
-if CONFIG.get("poweroff"):
-    os.execv("/usr/sbin/dom0-poweroff", ["dom0-poweroff"])
+def checks_then_logs():
+    try:
+        full_run()
+    finally:
+        consoled_log_tail()
+
+
+run_checks(checks_then_logs, CONFIG)

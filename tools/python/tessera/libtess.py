@@ -18,7 +18,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 _REPO = os.path.abspath(os.path.join(_HERE, "..", "..", ".."))
 INSTALLED = "/usr/lib/tessera/libtess.so"
 
-PHYSINFO = (("nr_cpus", "max_cpu_id", "total_pages", "free_pages", "cpu_khz"),
+PHYSINFO = (("nr_cpus", "max_cpu_id", "total_pages", "free_pages", "cpu_khz", "evtchn_ports"),
             (), ("online_cpus",))
 DOMINFO = (("domid", "nr_vcpus", "mem_pages", "cpu_time_ns", "flags", "end_reason",
             "running", "paused", "dying", "hardware", "boot", "shutdown"), ("name", "pool"), ())

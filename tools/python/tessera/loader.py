@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""Read a domain configuration file of either format."""
-from tessera import domxml
+"""Read a domain configuration file of either format. domxml (and lxml,
+a large extension module) is imported only for XML: every `tess` command
+imports this module, and in dom0 importing lxml is much of its start."""
 from tessera.xlcfg import reader as xlreader
 from tessera.xlcfg import writer as xlwriter
 
@@ -18,9 +19,13 @@ def load(path):
         data = f.read()
     fmt = detect(data)
     if fmt == "xml":
+        from tessera import domxml
         return domxml.loads(data, path), fmt
     return xlreader.loads(data.decode("utf-8", "replace"), path), fmt
 
 
 def dumps(dom, fmt):
-    return domxml.dumps(dom) if fmt == "xml" else xlwriter.dumps(dom)
+    if fmt == "xml":
+        from tessera import domxml
+        return domxml.dumps(dom)
+    return xlwriter.dumps(dom)

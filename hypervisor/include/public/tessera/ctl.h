@@ -46,6 +46,7 @@ struct tess_physinfo {
     uint64_t free_pages;
     uint64_t cpu_khz;               /* TSC frequency */
     uint64_t online_cpus[TESS_CPU_WORDS];
+    uint64_t evtchn_ports;          /* event channel ports bound, all domains together */
 };
 
 /* One domain, as TESS_SYSCTL_domain_list and TESS_DOMCTL_getinfo give it. */

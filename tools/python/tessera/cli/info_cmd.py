@@ -24,6 +24,7 @@ def info(args):
            "online_cpus": phys["online_cpus"], "cpu_khz": phys["cpu_khz"],
            "total_mib": ctl.mib(phys["total_pages"]), "free_mib": ctl.mib(phys["free_pages"]),
            "total_pages": phys["total_pages"], "free_pages": phys["free_pages"],
+           "evtchn_ports": phys["evtchn_ports"],
            "pools": [{"id": p["pool_id"], "name": p["name"], "cpus": p["cpus"],
                       "dedicated": bool(p["dedicated"]), "domains": p["nr_domains"]}
                      for p in pools]}
