@@ -407,7 +407,7 @@ def pools():
 
     @check("vcpu-pin")
     def _pin():
-        r = tess("create", mini_cfg("m6", cmdline="mini.bench=spin mini.ms=900000"))
+        r = tess("create", mini_cfg("m6", cmdline="mini.bench=spin mini.ms=90000000"))
         r2 = tess("vcpu-pin", "m6", "0", "1")
         seen = set()
         for _ in range(6):
@@ -462,14 +462,16 @@ def pools():
 
     @check("pool-teardown")
     def _teardown():
+        # Its spin may have run out under TCG's fast guest clock: then it is gone.
         r = tess("destroy", "m6")
+        destroyed = r.returncode == 0 or r.stderr == "tess: no domain 'm6'\n"
         wait_until("m6 gone", lambda: "m6" not in domains(), 30)
         rcs = [tess(*a).returncode for a in (
             ("cpupool-cpu-remove", "ded", "2"), ("cpupool-destroy", "ded"),
             ("cpupool-cpu-add", "default", "2"))]
         pools_now = [p["name"] for p in info()["pools"]]
-        expect("pool-teardown", r.returncode == 0 and rcs == [0, 0, 0] and pools_now == ["default"],
-               f"rcs {rcs} pools {pools_now}")
+        expect("pool-teardown", destroyed and rcs == [0, 0, 0] and pools_now == ["default"],
+               f"{short(r)} rcs {rcs} pools {pools_now}")
 
 
 # ---- Consoles served by tess-consoled, and the on_* actions ----
