@@ -24,7 +24,6 @@
 #define XS_PAYLOAD_MAX  4096
 #define RING_SIZE       1024
 #define ANSWER_MS       5000
-#define CONNECT_MS      120000  /* the toolstack introduces us after the build */
 
 struct xs_page {
     char req[RING_SIZE];
@@ -63,13 +62,6 @@ static void put(const void *data, uint32_t n)
 static bool answered(void)
 {
     return page->rsp_prod - page->rsp_cons >= want;
-}
-
-/* The store's first notification: it has mapped the page and bound the
- * port (tess-stored notifies once it serves a ring). */
-static bool connected(void)
-{
-    return ev_pending(port);
 }
 
 static bool ring_error(void)
@@ -122,11 +114,6 @@ void xs_client_run(const char *what)
     }
     page = (volatile struct xs_page *)(uintptr_t)(pfn << 12);
     printf("mini: xs ring at %#lx, port %u\n", (unsigned long)(pfn << 12), port);
-    if (!ev_wait(connected, CONNECT_MS)) {
-        printf("mini: xs: the store never connected\n");
-        return;
-    }
-    ev_clear_pending(port);
     if (!strcmp(what, "garbage")) {
         struct xs_hdr h = { .type = XS_READ, .req_id = 9, .len = XS_PAYLOAD_MAX + 1 };
         put(&h, sizeof(h));

@@ -382,7 +382,7 @@ def store_checks():
 
     @check("store-release")
     def _release():
-        time.sleep(15)          # the domains' reads (the host test checks them)
+        time.sleep(5)           # the domains' reads (the host test checks them)
         mark("store domains destroyed")
         alive = run("xenstore-read", "/local/domain/0/name", env=VIA_KERNEL).stdout
         rcs, seen = [], []
