@@ -218,6 +218,9 @@ class Libtess:
     def unpause(self, domid):
         self._check(self.lib.libtess_unpause(self.h, domid))
 
+    def destroy(self, domid):
+        self._check(self.lib.libtess_destroy(self.h, domid))
+
     def shutdown(self, domid, reason="poweroff"):
         self._check(self.lib.libtess_shutdown_reason(self.h, domid, END_REASONS[reason]))
 
@@ -298,6 +301,3 @@ class Evtchn:
 
     def close(self):
         os.close(self.fd)
-
-    def destroy(self, domid):
-        self._check(self.lib.libtess_destroy(self.h, domid))
