@@ -28,7 +28,8 @@ COMMANDS = list(_commands(build_parser()))
 def test_every_command_is_listed():
     assert ("config", "check") in COMMANDS and ("store", "watch") in COMMANDS
     assert ("create",) in COMMANDS and ("shutdown",) in COMMANDS
-    assert len(COMMANDS) == 18
+    assert ("reboot",) in COMMANDS and ("console",) in COMMANDS
+    assert len(COMMANDS) == 20
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "tess")
