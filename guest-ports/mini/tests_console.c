@@ -242,7 +242,8 @@ static void echo_say(bool on_ring, const char *what, const char *line)
 }
 
 /* mini.echo=1 (or =ring): prints the line typed into the console's in[]
- * as "mini: echo <line>" ("ring: echo <line>"), waiting 60 s for it. */
+ * as "mini: echo <line>" ("ring: echo <line>"), waiting 60 s for it (600 s
+ * on the ring: a client in dom0 under a loaded emulator attaches slowly). */
 void console_echo(bool on_ring)
 {
     char line[80];
@@ -250,7 +251,7 @@ void console_echo(bool on_ring)
     if (!ring_find())
         return;
     echo_say(on_ring, "ready", "");
-    if (console_read_line(line, sizeof(line), 60000))
+    if (console_read_line(line, sizeof(line), on_ring ? 600000 : 60000))
         echo_say(on_ring, "", line);
     else
         echo_say(on_ring, "timed out", "");

@@ -28,6 +28,7 @@ COMMANDS = list(_commands(build_parser()))
 def test_every_command_is_listed():
     assert ("config", "check") in COMMANDS and ("store", "watch") in COMMANDS
     assert ("create",) in COMMANDS and ("shutdown",) in COMMANDS
+    assert ("reboot",) in COMMANDS and ("console",) in COMMANDS
     assert len(COMMANDS) == 31
 
 

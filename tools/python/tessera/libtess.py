@@ -235,6 +235,9 @@ class Libtess:
     def unpause(self, domid):
         self._check(self.lib.libtess_unpause(self.h, domid))
 
+    def destroy(self, domid):
+        self._check(self.lib.libtess_destroy(self.h, domid))
+
     def shutdown(self, domid, reason="poweroff"):
         self._check(self.lib.libtess_shutdown_reason(self.h, domid, END_REASONS[reason]))
 
@@ -255,6 +258,54 @@ class Libtess:
 
     def unmap_foreign(self, addr):
         self.lib.libtess_unmap_foreign(addr)
+
+    def pool_create(self, name, dedicated):
+        self._check(self.lib.libtess_pool_create(self.h, _bytes(name), int(dedicated)))
+
+    def pool_destroy(self, name):
+        self._check(self.lib.libtess_pool_destroy(self.h, _bytes(name)))
+
+    def pool_cpu_add(self, name, cpu):
+        self._check(self.lib.libtess_pool_cpu_add(self.h, _bytes(name), cpu))
+
+    def pool_cpu_remove(self, cpu):
+        self._check(self.lib.libtess_pool_cpu_remove(self.h, cpu))
+
+    def pool_migrate(self, domid, pool):
+        self._check(self.lib.libtess_pool_migrate(self.h, domid, _bytes(pool)))
+
+    def vcpus(self, domid):
+        buf = self._buffer("vcpuinfo", VCPU_MAX)
+        n = min(self._check(self.lib.libtess_vcpu_list(self.h, domid, buf, VCPU_MAX)), VCPU_MAX)
+        return [self._record(buf, "vcpuinfo", i, VCPUINFO) for i in range(n)]
+
+    def vcpu_pin(self, domid, vcpu, cpus):
+        self._check(self.lib.libtess_vcpu_pin(self.h, domid, vcpu, _bytes(cpus)))
+
+    def sched_get(self, domid):
+        weight, cap = ctypes.c_uint32(), ctypes.c_uint32()
+        self._check(self.lib.libtess_sched_get(self.h, domid, ctypes.byref(weight),
+                                               ctypes.byref(cap)))
+        return {"weight": weight.value, "cap": cap.value}
+
+    def sched_set(self, domid, weight, cap):
+        self._check(self.lib.libtess_sched_set(self.h, domid, weight, cap))
+
+    def console_read(self, offset=0):
+        """(first, bytes, end): the hypervisor's console history from offset
+        on, as far as one call reaches; first is where the bytes start (later
+        than offset if that was overwritten), end where the history ends."""
+        buf = ctypes.create_string_buffer(HISTORY_CHUNK)
+        first, end = ctypes.c_uint64(), ctypes.c_uint64()
+        n = self._check(self.lib.libtess_console_read(self.h, offset, buf, HISTORY_CHUNK,
+                                                      ctypes.byref(first), ctypes.byref(end)))
+        return first.value, buf.raw[:n], end.value
+    def store_ring(self, domid):
+        """(gfn, port) of the domain's xenstore ring."""
+        gfn, port = ctypes.c_uint64(), ctypes.c_uint32()
+        self._check(self.lib.libtess_store_ring(self.h, domid, ctypes.byref(gfn),
+                                                ctypes.byref(port)))
+        return gfn.value, port.value
 
 
 class ConsoleRing:
@@ -315,54 +366,3 @@ class Evtchn:
 
     def close(self):
         os.close(self.fd)
-
-    def destroy(self, domid):
-        self._check(self.lib.libtess_destroy(self.h, domid))
-
-    def pool_create(self, name, dedicated):
-        self._check(self.lib.libtess_pool_create(self.h, _bytes(name), int(dedicated)))
-
-    def pool_destroy(self, name):
-        self._check(self.lib.libtess_pool_destroy(self.h, _bytes(name)))
-
-    def pool_cpu_add(self, name, cpu):
-        self._check(self.lib.libtess_pool_cpu_add(self.h, _bytes(name), cpu))
-
-    def pool_cpu_remove(self, cpu):
-        self._check(self.lib.libtess_pool_cpu_remove(self.h, cpu))
-
-    def pool_migrate(self, domid, pool):
-        self._check(self.lib.libtess_pool_migrate(self.h, domid, _bytes(pool)))
-
-    def vcpus(self, domid):
-        buf = self._buffer("vcpuinfo", VCPU_MAX)
-        n = min(self._check(self.lib.libtess_vcpu_list(self.h, domid, buf, VCPU_MAX)), VCPU_MAX)
-        return [self._record(buf, "vcpuinfo", i, VCPUINFO) for i in range(n)]
-
-    def vcpu_pin(self, domid, vcpu, cpus):
-        self._check(self.lib.libtess_vcpu_pin(self.h, domid, vcpu, _bytes(cpus)))
-
-    def sched_get(self, domid):
-        weight, cap = ctypes.c_uint32(), ctypes.c_uint32()
-        self._check(self.lib.libtess_sched_get(self.h, domid, ctypes.byref(weight),
-                                               ctypes.byref(cap)))
-        return {"weight": weight.value, "cap": cap.value}
-
-    def sched_set(self, domid, weight, cap):
-        self._check(self.lib.libtess_sched_set(self.h, domid, weight, cap))
-
-    def console_read(self, offset=0):
-        """(first, bytes, end): the hypervisor's console history from offset
-        on, as far as one call reaches; first is where the bytes start (later
-        than offset if that was overwritten), end where the history ends."""
-        buf = ctypes.create_string_buffer(HISTORY_CHUNK)
-        first, end = ctypes.c_uint64(), ctypes.c_uint64()
-        n = self._check(self.lib.libtess_console_read(self.h, offset, buf, HISTORY_CHUNK,
-                                                      ctypes.byref(first), ctypes.byref(end)))
-        return first.value, buf.raw[:n], end.value
-    def store_ring(self, domid):
-        """(gfn, port) of the domain's xenstore ring."""
-        gfn, port = ctypes.c_uint64(), ctypes.c_uint32()
-        self._check(self.lib.libtess_store_ring(self.h, domid, ctypes.byref(gfn),
-                                                ctypes.byref(port)))
-        return gfn.value, port.value

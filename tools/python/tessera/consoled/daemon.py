@@ -102,18 +102,26 @@ class Daemon:
             self.evtchn.unmask(port)
 
     def domains_ended(self):
+        """Each served domain looked at on its own: one that fails to be
+        handled is logged and leaves the others handled."""
         for s in list(self.served.values()):
             try:
-                info = self.lt.getinfo(s.domid)
-            except CtlError as e:
-                if e.errno != errno.ESRCH:
-                    raise
-                s.note("domain destroyed")
-                self.let_go(s)
-                continue
-            if info["shutdown"]:
-                self.guarded(s, s.drain)
-                self.apply(s, KIND_OF_END.get(info["end_reason"], "crash"))
+                self.domain_ended(s)
+            except Exception:   # noqa: BLE001 - the next domain still counts
+                say(f"domain {s.domid}: " + traceback.format_exc().replace("\n", " | "))
+
+    def domain_ended(self, s):
+        try:
+            info = self.lt.getinfo(s.domid)
+        except CtlError as e:
+            if e.errno != errno.ESRCH:
+                raise
+            s.note("domain destroyed")
+            self.let_go(s)
+            return
+        if info["shutdown"]:
+            self.guarded(s, s.drain)
+            self.apply(s, KIND_OF_END.get(info["end_reason"], "crash"))
 
     def let_go(self, s):
         self.served.pop(s.domid, None)
