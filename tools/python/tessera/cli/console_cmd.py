@@ -45,7 +45,9 @@ def run(sock):
     saved = termios.tcgetattr(fd_in) if os.isatty(fd_in) else None
     watched = [sock, fd_in]
     if saved:
-        tty.setraw(fd_in)
+        # TCSANOW: tty.setraw's default (TCSAFLUSH) would drop what was
+        # typed while tess was starting.
+        tty.setraw(fd_in, termios.TCSANOW)
     try:
         while True:
             ready, _, _ = select.select(watched, [], [])
