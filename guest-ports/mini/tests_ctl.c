@@ -419,7 +419,8 @@ static void selftest_domain(const uint8_t *img, uint64_t size)
     CHECK("ctl.getinfo_created_paused", rc == 0 && info.domid == id &&
           info.flags == TESS_DOMINF_paused && info.nr_vcpus == 1 &&
           info.mem_pages >= 8192 && info.mem_pages < 8192 + 16 && info.cpu_time_ns == 0 &&
-          !strcmp(info.name, "u1") && !strcmp(info.pool, "default"), "rc %ld flags %#x vcpus %u pages %lu time %lu", rc,
+          !strcmp(info.name, "u1") && !strcmp(info.pool, "default"),
+          "rc %ld flags %#x vcpus %u pages %lu time %lu", rc,
           info.flags, info.nr_vcpus, (unsigned long)info.mem_pages,
           (unsigned long)info.cpu_time_ns);
     expect("ctl.create_freed_the_stage", stage_free(h), -XEN_ENOENT);
@@ -551,7 +552,7 @@ static void kept_domain(const uint8_t *img, uint64_t size)
     rc = getinfo(id, &info);
     CHECK("ctl.kept_after_its_end", rc == 0 &&
           info.flags == (TESS_DOMINF_dying | TESS_DOMINF_shutdown) &&
-          info.end_reason == SHUTDOWN_crash && info.mem_pages == 8192 + 2,
+          info.end_reason == SHUTDOWN_crash && info.mem_pages == 8192 + 3,  /* store, console */
           "rc %ld flags %#x reason %u pages %lu", rc, info.flags, info.end_reason,
           (unsigned long)info.mem_pages);
     expect("ctl.kept_refuses_pause", domctl(TESS_DOMCTL_pause, id), -XEN_ESRCH);
