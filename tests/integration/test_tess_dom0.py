@@ -51,8 +51,7 @@ CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite"
               "pool-migrate-no-ticks", "dmesg", "pool-teardown", "store-up", "store-tools",
               "store-introduce", "store-release", "store-self-ended", "console-log",
               "console-hostile-indices", "on-poweroff-destroy", "console-create-c",
-              "console-input", "on-reboot-restart", "on-crash-preserve", "linux-console",
-              "memory-back")
+              "console-input", "on-reboot-restart", "on-crash-preserve", "memory-back")
 
 
 def test_tess_in_dom0(tmp_path):
