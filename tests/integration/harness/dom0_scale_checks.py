@@ -215,4 +215,19 @@ def full_run():
     minis()
 
 
-run_checks(full_run, CONFIG)
+def without_consoled():
+    """The host reads the guests' lines (and times them) on the hypervisor's
+    serial console, so this test runs without dom0's console daemon: tess
+    create then leaves each domain's console ring to the hypervisor."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"tessera.consoled" in f.read():
+                    os.kill(int(pid), 15)
+        except OSError:
+            pass
+    time.sleep(1)
+    full_run()
+
+
+run_checks(without_consoled, CONFIG)
