@@ -3,7 +3,7 @@
 """Benchmark: `tess create` in Linux dom0, next to Xen 4.17's `xl create`.
 
 One boot of dom0's image (docs/dom0-image.md) on the machine of the Xen
-anchors (/work/shared/anchors/xen-baseline: QEMU TCG q35, 2 CPUs, 2 GiB,
+anchors (../shared/anchors/xen-baseline: QEMU TCG q35, 2 CPUs, 2 GiB,
 dom0 1 GiB, -icount shift=0,sleep=off, so virtual time counts executed
 instructions, 1 ns each), with harness/dom0_scale_checks.py as dom0's
 rc.local: a Linux PVH domU (Debian's kernel and the guest initramfs from
