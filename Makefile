@@ -61,7 +61,7 @@ $(O)/run.iso: $(O)/tessera.elf $(O)/mini.elf $(O)/linux/vmlinuz $(O)/linux/initr
 check: deps-check
 	$(MAKE) all
 	$(MAKE) $(O)/tessera.iso
-	$(PYTHON) -m pytest -p no:cacheprovider tests $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -p no:cacheprovider --durations=25 tests $(PYTEST_ARGS)
 
 # What .clang-format would change in the C lines changed since FORMAT_BASE
 # (default: the merge base with main). Not part of check.
