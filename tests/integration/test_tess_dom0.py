@@ -21,7 +21,9 @@ seen only there, its weight and cap set and read back, bad pool, pin and
 migrate commands refused, the spinner moved into the dedicated pool taking
 no interrupt exits over 3 s (vcpu-list's counts), the move in `tess dmesg`,
 all undone; the consoles tess-consoled serves and the on_*
-actions it applies (harness/dom0_tess_checks.py's consoles()); free memory back to exactly what it was
+actions it applies (harness/dom0_tess_checks.py's consoles()), a Debian
+Linux domU from dom0's disk through `tess create -c` (its console on the
+terminal and in its log, its xenbus up in the store); free memory back to exactly what it was
 after the first domain's life (the heap keeps a slab per size class once
 used, which dom0 prints as "heap kept N pages": 6 here).
 
@@ -51,7 +53,8 @@ CHECKS_RUN = ("info", "list-dom0", "libtess-probe", "bad-syntax", "create-suite"
               "pool-migrate-no-ticks", "dmesg", "pool-teardown", "store-up", "store-tools",
               "store-introduce", "store-release", "store-self-ended", "console-log",
               "console-hostile-indices", "on-poweroff-destroy", "console-create-c",
-              "console-input", "on-reboot-restart", "on-crash-preserve", "memory-back")
+              "console-input", "on-reboot-restart", "on-crash-preserve", "linux-console",
+              "memory-back")
 
 
 def test_tess_in_dom0(tmp_path):

@@ -477,6 +477,7 @@ def pools():
 # ---- Consoles served by tess-consoled, and the on_* actions ----
 
 LOGS = "/var/log/tessera"
+LINUX_GUEST = "/usr/lib/tessera/test"   # the guest kernel and initramfs (dom0-image.md)
 CONSOLED = "/run/tessera/consoled.sock"
 
 
@@ -610,6 +611,36 @@ def consoles():
         wait_until("c4 gone", lambda: "c4" not in domains(), 60)
         expect("on-crash-preserve", r.returncode == 0 and kept == "shutdown" and listed
                and r2.returncode == 0, f"{short(r)} kept {kept} listed {listed} {short(r2)}")
+
+    @check("linux-console")
+    def _linux():
+        """The Debian guest kernel with the busybox initramfs, from dom0's
+        disk, through `tess create -c`: its console=hvc0 output on the
+        terminal and in its log; its xenbus up (the kernel wrote its
+        control/feature-poweroff node in the store, as on Xen); it powers
+        off by itself (on_poweroff=destroy: gone)."""
+        path = config("lx", f'name = "lx"\nmemory = 256\nvcpus = 1\n'
+                      f'kernel = "{LINUX_GUEST}/vmlinuz"\n'
+                      f'ramdisk = "{LINUX_GUEST}/initramfs.cpio.gz"\n'
+                      'cmdline = "console=hvc0 tess.cpus=1"\n')
+        proc, master = on_pty("create", "-c", path)
+        try:
+            seen = read_until(master, b"tess-init: start uptime", 600)
+            domid = domains()["lx"]["id"]
+            feature = run("xenstore-read", f"/local/domain/{domid}/control/feature-poweroff")
+            console = run("xenstore-read", f"/local/domain/{domid}/console/type")
+            seen = read_until(master, b" passed, ", 300, seen)
+            rc = proc.wait(timeout=120)     # it powers off: the console ends
+        finally:
+            os.close(master)
+        wait_until("lx destroyed", lambda: "lx" not in domains(), 60)
+        log = log_of("lx")
+        result = re.search(rb"tess-init: (\d+) passed, (\d+) failed", log)
+        xenbus = feature.stdout.strip() == "1" and console.stdout.strip() == "xenconsoled"
+        expect("linux-console", rc == 0 and b"Linux version" in log and result is not None
+               and result.group(2) == b"0" and xenbus,
+               f"rc {rc} xenbus {feature.stdout.strip()!r}/{console.stdout.strip()!r} "
+               f"{result.group(0) if result else seen[-60:]!r}")
 
 
 def consoled_log_tail(lines=12):

@@ -93,11 +93,15 @@ class _Progress:
             print(file=sys.stderr)
 
 
-def _introduce(lt, domid, dom):
+def _introduce(lt, domid, dom, served):
     try:
-        store_domain.introduce_built(lt, domid, dom.name, dom.memory, dom.vcpus, dom.uuid)
+        store_domain.introduce_built(lt, domid, dom.name, dom.memory, dom.vcpus, dom.uuid,
+                                     console=served)
     except (StoreError, StoreUnreachable) as e:
         raise Failure(FAILED, f"domain {dom.name} not created: store: {e}") from None
+    except CtlError as e:
+        _undo(lt, domid)
+        raise Failure(FAILED, f"domain {dom.name} not created: {e}") from None
 
 
 def _undo(lt, domid):
@@ -109,13 +113,20 @@ def _undo(lt, domid):
     store_domain.release_quietly(domid)
 
 
-def _hand_over(lt, daemon, domid, dom):
+def _hand_over(lt, domid, dom):
     """tess-consoled serves the new (paused) domain from now on; if it
-    refuses, the domain is destroyed: nothing is left behind."""
+    refuses, the domain is destroyed: nothing is left behind. The
+    connection is made only now: the daemon gives a request
+    REQUEST_TIMEOUT_S to arrive, and a Linux build takes longer."""
     build = {"kernel": dom.kernel, "ramdisk": dom.ramdisk, "cmdline": dom.cmdline or "",
              "pool": dom.pool, "cpus": dom.cpus, "mem_bytes": dom.memory << 20,
              "vcpus": dom.vcpus, "uuid": dom.uuid}
     actions = {k: getattr(dom, k) for k in ("on_poweroff", "on_reboot", "on_crash")}
+    daemon = client.connect()
+    if daemon is None:
+        _undo(lt, domid)
+        raise Failure(FAILED, f"domain {dom.name} not created: tess-consoled stopped "
+                      "while it was built")
     try:
         client.request(daemon, op="adopt", domid=domid, name=dom.name, actions=actions,
                        build=build)
@@ -126,46 +137,45 @@ def _hand_over(lt, daemon, domid, dom):
         daemon.close()
 
 
-def _daemon(args):
-    """A connection to tess-consoled, or None (said on stderr) without it."""
+def _daemon_running(args):
+    """Whether tess-consoled listens (said on stderr when not)."""
     daemon = client.connect()
     if daemon is None:
         if args.console:
             raise Failure(FAILED, "tess-consoled is not running: no console to attach to")
         print("tess: tess-consoled is not running: the console goes to the hypervisor's "
               "serial line, on_* are not applied", file=sys.stderr)
-    return daemon
+        return False
+    daemon.close()
+    return True
 
 
 def create(args):
     dom = _load(args.file, args.overrides)
     _refuse_unsupported(args.file, dom)
     progress = _Progress(dom.name)
-    daemon = None
     try:
         with ctl.session() as lt:
-            daemon = _daemon(args)
-            flags = CREATE_CONSOLE_DOM0 | CREATE_KEEP if daemon else 0
+            served = _daemon_running(args)
+            flags = CREATE_CONSOLE_DOM0 | CREATE_KEEP if served else 0
             # Paused until the daemon serves it, so no output and no end
             # escapes it.
             domid = lt.create(dom.kernel, dom.ramdisk, dom.cmdline or "", dom.name,
                               dom.pool, dom.cpus, dom.memory << 20, dom.vcpus,
-                              paused=args.paused or daemon is not None, progress=progress,
+                              paused=args.paused or served, progress=progress,
                               flags=flags)
-            _introduce(lt, domid, dom)
-            if daemon:
-                _hand_over(lt, daemon, domid, dom)
+            _introduce(lt, domid, dom, served)
+            if served:
+                _hand_over(lt, domid, dom)
             try:
                 sock = console_cmd.open_console(domid) if args.console else None
             except Failure:
                 _undo(lt, domid)        # nothing left behind
                 raise
-            if daemon and not args.paused:
+            if served and not args.paused:
                 lt.unpause(domid)
     finally:
         progress.end()
-        if daemon:
-            daemon.close()
     if args.json:
         print(json.dumps({"id": domid, "name": dom.name}), flush=True)
     elif not args.console:

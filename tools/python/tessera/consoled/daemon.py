@@ -154,9 +154,13 @@ class Daemon:
             return
         try:
             store_domain.introduce_built(self.lt, domid, s.name, b["mem_bytes"] >> 20,
-                                         b["vcpus"], b.get("uuid"))
+                                         b["vcpus"], b.get("uuid"), console=True)
         except (StoreError, StoreUnreachable) as e:
             say(f"{s.name}: restart as domain {domid} failed: store: {e}")
+            return
+        except CtlError as e:
+            say(f"{s.name}: restart as domain {domid} failed: {e}")
+            self.lt.destroy(domid)
             return
         try:
             self.adopt(domid, s.name, s.actions, b)

@@ -23,8 +23,17 @@ RW_NODES = ("control/shutdown", "control/feature-poweroff", "control/feature-reb
             "data", "drivers", "feature", "attr", "error")
 
 
+# libxl's console limits (LIBXL_XENCONSOLE_LIMIT, _PROTOCOL).
+CONSOLE_LIMIT = 1048576
+CONSOLE_PROTOCOL = "vt100"
+
+
 def home(domid):
     return f"/local/domain/{domid}"
+
+
+def console_backend(domid):
+    return f"/local/domain/0/backend/console/{domid}"
 
 
 def _mknod(xs, path, perms):
@@ -40,8 +49,31 @@ def _rm_quietly(xs, path):
             raise
 
 
-def introduce(xs, domid, name, memory_mib, vcpus, gfn, port, uuid=None):
-    """Writes the domain's nodes and introduces it; returns its /vm path."""
+def _console_nodes(xs, domid, name, ring):
+    """Console 0 as libxl writes it (libxl_console.c): its frontend is
+    /local/domain/ID/console, not under device/ (so a guest's xenbus lists
+    no device for it), ring-ref and port read-only to the domain; the
+    backend, dom0's, under backend/console/ID/0. "xenconsoled" names
+    dom0's console daemon, here tess-consoled."""
+    gfn, port = ring
+    front, back = f"{home(domid)}/console", f"{console_backend(domid)}/0"
+    _mknod(xs, front, _rw(domid))
+    for sub, value in (("backend", back), ("backend-id", "0"), ("limit", str(CONSOLE_LIMIT)),
+                       ("type", "xenconsoled"), ("output", "pty"), ("tty", "")):
+        xs.write(f"{front}/{sub}", value)
+    for sub, value in (("ring-ref", str(gfn)), ("port", str(port))):
+        _mknod(xs, f"{front}/{sub}", _ro(domid))
+        xs.write(f"{front}/{sub}", value)
+    _rm_quietly(xs, console_backend(domid))
+    _mknod(xs, back, _ro(domid))
+    for sub, value in (("frontend", front), ("frontend-id", str(domid)), ("online", "1"),
+                       ("state", "1"), ("domain", name), ("protocol", CONSOLE_PROTOCOL)):
+        xs.write(f"{back}/{sub}", value)
+
+
+def introduce(xs, domid, name, memory_mib, vcpus, gfn, port, uuid=None, console=None):
+    """Writes the domain's nodes and introduces it; returns its /vm path.
+    console: (gfn, port) of a console ring dom0 serves, or None."""
     dom = home(domid)
     vm = f"/vm/{uuid or uuidlib.uuid4()}"
     for path in (dom, vm):
@@ -68,6 +100,8 @@ def introduce(xs, domid, name, memory_mib, vcpus, gfn, port, uuid=None):
     entries.update({f"cpu/{i}/availability": "online" for i in range(vcpus)})
     for sub, value in entries.items():
         xs.write(f"{dom}/{sub}", value)
+    if console:
+        _console_nodes(xs, domid, name, console)
     xs.introduce(domid, gfn, port)
     return vm
 
@@ -87,19 +121,23 @@ def release(xs, domid):
         if e.errname != "ENOENT":
             raise
     _rm_quietly(xs, home(domid))
+    _rm_quietly(xs, console_backend(domid))
     if vm and vm.startswith("/vm/"):
         _rm_quietly(xs, vm)
 
 
-def introduce_built(lt, domid, name, memory_mib, vcpus, uuid=None):
+def introduce_built(lt, domid, name, memory_mib, vcpus, uuid=None, console=False):
     """A domain just built, introduced over a new connection to the system
-    store with the ring the hypervisor gave it. Without its nodes its
+    store with the ring the hypervisor gave it (and, console true, with
+    the console ring dom0 serves: TESS_CREATE_CONSOLE_DOM0). Without its nodes its
     xenbus could not come up, so on failure it is destroyed and what was
-    written is removed; raises StoreError or StoreUnreachable."""
+    written is removed; raises StoreError or StoreUnreachable (and
+    libtess's CtlError, with nothing written, if the rings cannot be read)."""
     gfn, port = lt.store_ring(domid)
+    ring = lt.console_ring(domid) if console else None
     try:
         with Client(socket_path()) as xs:
-            introduce(xs, domid, name, memory_mib, vcpus, gfn, port, uuid)
+            introduce(xs, domid, name, memory_mib, vcpus, gfn, port, uuid, ring)
     except (StoreError, StoreUnreachable):
         lt.destroy(domid)
         release_quietly(domid)
