@@ -21,7 +21,9 @@ everything:
   init_s     (Linux) the same start to the guest's first /init line
   per create n (n-1 mini domains already running): returns_s, first_s
   memory     hypervisor free pages and dom0's MemFree before the loop and
-             with all mini domains up: per-domain cost on each side
+             with all mini domains up: per-domain cost on each side; and
+             tess-stored's resident memory (its nodes, connection and ring
+             mapping per domain)
 
     python3 tests/bench/tess_create.py [--count 50] [--mini-mem 2] [--json FILE] [--log FILE]
 """
@@ -74,9 +76,15 @@ def memory(log, count, mini_mem):
     if not (before and up) or int(up.group(1)) != count:
         sys.exit(f"memory lines missing or not all {count} running")
     hv_kib = (int(before.group(1)) - int(up.group(2))) * 4 / count
+    store0 = re.search(r"dom0-scale: before .* stored_rss_kib (\d+)", log)
+    store = re.search(r"dom0-scale: running .* stored_rss_kib (\d+)", log)
+    if not (store0 and store):
+        sys.exit("tess-stored's memory lines missing")
     return {"hypervisor_kib_per_domain": round(hv_kib, 1),
             "hypervisor_overhead_kib_per_domain": round(hv_kib - mini_mem * 1024, 1),
-            "dom0_kib_per_domain": round((int(before.group(2)) - int(up.group(3))) / count, 1)}
+            "dom0_kib_per_domain": round((int(before.group(2)) - int(up.group(3))) / count, 1),
+            "store_kib_per_domain": round((int(store.group(1)) - int(store0.group(1))) / count,
+                                          1)}
 
 
 def run(count, mini_mem, log_path=None):

@@ -55,6 +55,22 @@ def dom0_event_channels():
         return sum(1 for line in f if " xen-" in line)
 
 
+def store_nodes():
+    """Every node's path in the system store (xenstore-ls -f /)."""
+    r = subprocess.run(["xenstore-ls", "-f", "/"], capture_output=True, text=True, timeout=120)
+    if r.returncode:
+        raise RuntimeError(f"xenstore-ls: {r.stderr.strip()[:80]}")
+    return {line.split(" = ", 1)[0] for line in r.stdout.splitlines()}
+
+
+def stored_rss_kib():
+    """tess-stored's resident memory (VmRSS), its ring mappings included."""
+    with open("/run/xenstored.pid") as f:
+        pid = f.read().strip()
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
 def wait_host(word):
     """Wait for the host to type WORD on the console (rc.local's input)."""
     mark(f"waiting for {word}")
@@ -160,8 +176,10 @@ def minis():
     state["names0"] = set(domains())
     state["free0"], state["kib0"] = free_pages(), dom0_mem_free_kib()
     state["ports0"], state["hv_ports0"] = dom0_event_channels(), hv_event_channels()
+    state["nodes0"], state["rss0"] = store_nodes(), stored_rss_kib()
     mark(f"before free_pages {state['free0']} dom0_memfree_kib {state['kib0']} "
-         f"dom0_ports {state['ports0']} hv_ports {state['hv_ports0']}")
+         f"dom0_ports {state['ports0']} hv_ports {state['hv_ports0']} "
+         f"store_nodes {len(state['nodes0'])} stored_rss_kib {state['rss0']}")
 
     @check("minis-create")
     def _create():
@@ -172,7 +190,8 @@ def minis():
               if doms.get(n, {}).get("state") == "running"]
         free, kib, hv_ports = free_pages(), dom0_mem_free_kib(), hv_event_channels()
         mark(f"running {len(up)} free_pages {free} dom0_memfree_kib {kib} "
-             f"dom0_ports {dom0_event_channels()} hv_ports {hv_ports}")
+             f"dom0_ports {dom0_event_channels()} hv_ports {hv_ports} "
+             f"store_nodes {len(store_nodes())} stored_rss_kib {stored_rss_kib()}")
         # Each keeps at least its console ring's port bound: the count sees them.
         counted = hv_ports - state["hv_ports0"] >= COUNT
         expect("minis-create", not failed and len(up) == COUNT and counted,
@@ -193,12 +212,19 @@ def minis():
         delta, ports = free_pages() - state["free0"], dom0_event_channels() - state["ports0"]
         hv_ports = hv_event_channels() - state["hv_ports0"]
         left = set(domains()) - state["names0"]
-        mark(f"after free_pages {free_pages()} dom0_memfree_kib {dom0_mem_free_kib()}")
+        nodes = store_nodes()
+        nodes_left, nodes_gone = nodes - state["nodes0"], state["nodes0"] - nodes
+        mark(f"after free_pages {free_pages()} dom0_memfree_kib {dom0_mem_free_kib()} "
+             f"store_nodes {len(nodes)} stored_rss_kib {stored_rss_kib()}")
+        for path in sorted(nodes_left | nodes_gone)[:10]:
+            mark(f"store node {'left' if path in nodes_left else 'gone'}: {path[:100]}")
         # kept_pages_max: pages the hypervisor may keep after the loop, fewer
         # than one per domain (a per-domain leak of a page or more fails).
         kept_ok = -CONFIG.get("kept_pages_max", 0) <= delta <= 0
-        expect("minis-nothing-left", kept_ok and not left and not ports and not hv_ports,
+        expect("minis-nothing-left", kept_ok and not left and not ports and not hv_ports
+               and not nodes_left and not nodes_gone,
                f"free_pages {delta:+d} ports dom0 {ports:+d} hv {hv_ports:+d} "
+               f"store nodes {len(nodes_left):+d}/-{len(nodes_gone)} "
                f"domains left {left or '-'}")
 
 
