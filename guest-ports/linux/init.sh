@@ -9,7 +9,6 @@
 #   tess.cpus=N     expected number of online CPUs (check skipped without it)
 #   tess.bare=1     no hypervisor: skip the /sys/hypervisor/type check
 #   tess.end=poweroff|reboot|crash|shell   (default poweroff)
-#   tess.hotplug=1  take the last CPU offline and back (check cpu-hotplug)
 export PATH=/bin:/sbin
 
 /bin/busybox mount -t proc proc /proc
@@ -18,13 +17,12 @@ echo "tess-init: start uptime $up_start"
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
-opt_cpus="" opt_bare=0 opt_end=poweroff opt_hotplug=0
+opt_cpus="" opt_bare=0 opt_end=poweroff
 for word in $(cat /proc/cmdline); do
   case "$word" in
     tess.cpus=*) opt_cpus=${word#tess.cpus=} ;;
     tess.bare=*) opt_bare=${word#tess.bare=} ;;
     tess.end=*)  opt_end=${word#tess.end=} ;;
-    tess.hotplug=*) opt_hotplug=${word#tess.hotplug=} ;;
   esac
 done
 
@@ -53,25 +51,6 @@ case "$opt_cpus" in
   *) if [ "$online" -eq "$opt_cpus" ]; then pass "cpus $online"
      else fail "cpus online $online expected $opt_cpus"; fi ;;
 esac
-
-# CPU hotplug: the last CPU taken offline (its vCPU halts with interrupts
-# off) and brought back (INIT and start-up IPIs to a vCPU that went down).
-last=$((online - 1))
-if [ "$opt_hotplug" != 1 ]; then
-  :
-elif [ "$online" -lt 2 ] || [ ! -w /sys/devices/system/cpu/cpu$last/online ]; then
-  fail "cpu-hotplug tess.hotplug=1 but $online CPU(s), or cpu$last cannot go offline"
-elif ! echo 0 > /sys/devices/system/cpu/cpu$last/online; then
-  fail "cpu-hotplug cpu$last did not go offline"
-elif [ "$(count_online)" -ne "$last" ]; then
-  fail "cpu-hotplug $(count_online) online after cpu$last went offline"
-elif ! echo 1 > /sys/devices/system/cpu/cpu$last/online; then
-  fail "cpu-hotplug cpu$last did not come back online"
-elif [ "$(count_online)" -ne "$online" ]; then
-  fail "cpu-hotplug $(count_online) online after cpu$last came back"
-else
-  pass "cpu-hotplug cpu$last offline and back"
-fi
 
 if [ "$opt_bare" = 1 ]; then
   skip "hypervisor (tess.bare=1: no hypervisor expected)"

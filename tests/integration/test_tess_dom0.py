@@ -22,10 +22,8 @@ migrate commands refused, the spinner moved into the dedicated pool taking
 no interrupt exits over 3 s (vcpu-list's counts), the move in `tess dmesg`,
 all undone; the consoles tess-consoled serves and the on_*
 actions it applies (harness/dom0_tess_checks.py's consoles()), a Debian
-Linux domU (2 vCPUs) from dom0's disk through `tess create -c` (its
-console on the terminal and in its log, its xenbus up in the store, a CPU
-taken offline and back by its /init, `tess vcpu-set` followed by its
-kernel, typed commands in its shell); free memory back to exactly what it was
+Linux domU from dom0's disk through `tess create -c` (its console on the
+terminal and in its log, its xenbus up in the store); free memory back to exactly what it was
 after the first domain's life (the heap keeps a slab per size class once
 used, which dom0 prints as "heap kept N pages": 6 here).
 

@@ -29,7 +29,7 @@ def test_every_command_is_listed():
     assert ("config", "check") in COMMANDS and ("store", "watch") in COMMANDS
     assert ("create",) in COMMANDS and ("shutdown",) in COMMANDS
     assert ("reboot",) in COMMANDS and ("console",) in COMMANDS
-    assert len(COMMANDS) == 32
+    assert len(COMMANDS) == 31
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "tess")

@@ -79,17 +79,14 @@ void vlapic_deliver_fixed(struct vcpu *v, uint8_t vec, bool level)
         kick_if_up(v);
 }
 
-/* INIT (9.4.4): a vCPU that is not up waits for a start-up IPI, whether
- * it never ran or went down (HLT with interrupts off: Linux's offlined
- * CPU, which its cpu_up brings back with INIT-SIPI). One that is up, or
- * being started by a SIPI (state_claimed), is left alone: resetting a
- * running vCPU is not supported. */
+/* INIT (9.4.4): a vCPU that is not up waits for a start-up IPI. One that
+ * is up is left alone: resetting a running vCPU is not supported. */
 static void do_init(struct vcpu *t)
 {
     struct domain *d = t->domain;
     unsigned long flags = spin_lock_irqsave(&d->lock);
 
-    if (!t->up && !t->state_claimed) {
+    if (!t->up && t->arch.vlapic.run_state != VLAPIC_RS_STARTED) {
         vlapic_init_regs(&t->arch.vlapic);
         t->arch.vlapic.run_state = VLAPIC_RS_WAIT_SIPI;
     }

@@ -5,7 +5,7 @@ import sys
 
 from tessera import __version__
 from tessera.cli import (config_cmd, console_cmd, create_cmd, dmesg_cmd, info_cmd, life_cmd,
-                         pool_cmd, store_cmd, vcpu_cmd, vcpu_set_cmd)
+                         pool_cmd, store_cmd, vcpu_cmd)
 from tessera.cli.exitcodes import INTERRUPTED, OK, Failure
 
 EPILOG = ("exit status: 0 ok, 1 operation failed, 2 usage error, "
@@ -23,7 +23,6 @@ def build_parser():
     create_cmd.register(sub, EPILOG)
     life_cmd.register(sub, EPILOG)
     vcpu_cmd.register(sub, EPILOG)
-    vcpu_set_cmd.register(sub, EPILOG)
     pool_cmd.register(sub, EPILOG)
     dmesg_cmd.register(sub, EPILOG)
     console_cmd.register(sub, EPILOG)
