@@ -23,7 +23,8 @@ no interrupt exits over 3 s (vcpu-list's counts), the move in `tess dmesg`,
 all undone; the consoles tess-consoled serves and the on_*
 actions it applies (harness/dom0_tess_checks.py's consoles()), a Debian
 Linux domU from dom0's disk through `tess create -c` (its console on the
-terminal and in its log, its xenbus up in the store); free memory back to exactly what it was
+terminal and in its log, its xenbus up in the store, a command typed into
+its shell, `tess shutdown -w` ending it in poweroff); free memory back to exactly what it was
 after the first domain's life (the heap keeps a slab per size class once
 used, which dom0 prints as "heap kept N pages": 6 here).
 

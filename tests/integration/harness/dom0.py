@@ -64,10 +64,10 @@ def dom0_image():
 def answer_scale_waits(m, count, linux_line, mini_line, timeout):
     """The host's side of dom0_scale_checks.py's waits: each word typed on
     dom0's console once dom0 waits for it and the domain lines it stands
-    for are there. linux_line: the pattern of lin's result; mini_line(name):
-    a mini domain's."""
-    for word, names in (("lin-up", None), ("w0-up", ["w0"]),
-                        ("minis-up", [f"s{i}" for i in range(1, count + 1)])):
+    for are there. linux_line: the pattern of lin's result (None: no Linux
+    domain, CONFIG "linux" false); mini_line(name): a mini domain's."""
+    waits = [("w0-up", ["w0"]), ("minis-up", [f"s{i}" for i in range(1, count + 1)])]
+    for word, names in ([("lin-up", None)] if linux_line else []) + waits:
         m.wait_for(rf"dom0-scale: waiting for {word}", timeout=timeout)
         for pattern in [linux_line] if names is None else map(mini_line, names):
             m.wait_for(pattern, timeout=timeout)

@@ -15,7 +15,8 @@ result, "w0-up" once the warm-up mini domain has printed its own, and
 "minis-up" once every mini domain has.
 
 CONFIG keys beyond dom0_checks.py's: count, mini_mem (MiB), mini_cmdline,
-linux_mem (MiB), linux_extra (its kernel command line), host_wait_s."""
+linux (false: no Linux domU; default true), linux_mem (MiB), linux_extra
+(its kernel command line), host_wait_s."""
 import os
 import select
 import subprocess
@@ -234,7 +235,8 @@ def full_run():
         startup_marks()
     free_first = free_pages()
     mark(f"first free_pages {free_first} dom0_memfree_kib {dom0_mem_free_kib()}")
-    linux_domu()
+    if CONFIG.get("linux", True):
+        linux_domu()
     # The hypervisor's heap keeps one slab per size class once used
     # (common/heap.c): the first domain's life leaves some pages with it.
     mark(f"heap kept {free_first - free_pages()} pages after the first domain")

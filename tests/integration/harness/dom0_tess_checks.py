@@ -617,31 +617,53 @@ def consoles():
         """The Debian guest kernel with the busybox initramfs, from dom0's
         disk, through `tess create -c`: its console=hvc0 output on the
         terminal and in its log; its xenbus up (the kernel wrote its
-        control/feature-poweroff node in the store, as on Xen); it powers
-        off by itself (on_poweroff=destroy: gone)."""
+        control/feature-poweroff node in the store, as on Xen); a command
+        typed into its shell through the console runs there; `tess
+        shutdown -w` ends it in poweroff (on_poweroff=destroy: gone)."""
         path = config("lx", f'name = "lx"\nmemory = 256\nvcpus = 1\n'
                       f'kernel = "{LINUX_GUEST}/vmlinuz"\n'
                       f'ramdisk = "{LINUX_GUEST}/initramfs.cpio.gz"\n'
-                      'cmdline = "console=hvc0 tess.cpus=1"\n')
+                      'cmdline = "console=hvc0 tess.cpus=1 tess.end=shell"\n')
         proc, master = on_pty("create", "-c", path)
         try:
             seen = read_until(master, b"tess-init: start uptime", 600)
             domid = domains()["lx"]["id"]
             feature = run("xenstore-read", f"/local/domain/{domid}/control/feature-poweroff")
             console = run("xenstore-read", f"/local/domain/{domid}/console/type")
-            seen = read_until(master, b" passed, ", 300, seen)
-            rc = proc.wait(timeout=120)     # it powers off: the console ends
+            seen = read_until(master, b"tess-init: shell", 300, seen)
+            typed = shell_answers(master, b"echo typed-$((6*7))\n", b"typed-42")
+            down = tess("shutdown", "-w", "lx", timeout=120)
+            rc = proc.wait(timeout=120)     # it powered off: the console ends
         finally:
             os.close(master)
         wait_until("lx destroyed", lambda: "lx" not in domains(), 60)
         log = log_of("lx")
         result = re.search(rb"tess-init: (\d+) passed, (\d+) failed", log)
+        poweroff = re.search(rb"\[tess-consoled: domain \d+ ended \(poweroff\): "
+                             rb"on_poweroff=destroy\]", log) is not None
         xenbus = feature.stdout.strip() == "1" and console.stdout.strip() == "xenconsoled"
         expect("linux-console", rc == 0 and b"Linux version" in log and result is not None
-               and result.group(2) == b"0" and xenbus,
-               f"rc {rc} xenbus {feature.stdout.strip()!r}/{console.stdout.strip()!r} "
+               and result.group(2) == b"0" and xenbus and typed
+               and down.returncode == 0 and poweroff,
+               f"rc {rc} {short(down)} poweroff {poweroff} typed {typed} "
+               f"xenbus {feature.stdout.strip()!r}/{console.stdout.strip()!r} "
                f"{result.group(0) if result else seen[-60:]!r}")
 
+
+def shell_answers(master, line, want, timeout=60):
+    """Types LINE into a guest's shell on the terminal until WANT (which
+    the echoed line itself does not contain) comes back."""
+    end, seen = time.monotonic() + timeout, b""
+    while time.monotonic() < end:
+        os.write(master, line)
+        stop = time.monotonic() + 5
+        while time.monotonic() < stop and select.select([master], [], [], 1)[0]:
+            seen += os.read(master, 4096)
+            if want in seen:
+                return True
+        seen = seen[-200:]
+    mark(f"the guest's shell never answered {want!r}: {seen[-100:]!r}")
+    return False
 
 def consoled_log_tail(lines=12):
     """tess-consoled's own log, last lines, on the console for the host."""

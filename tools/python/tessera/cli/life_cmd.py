@@ -66,8 +66,11 @@ def reboot(args):
 
 
 def _ended(lt, domid):
+    """Gone, dying, or ended and kept (TESS_CREATE_KEEP: its on_* action,
+    preserve included, is tess-consoled's to apply)."""
     try:
-        return bool(lt.getinfo(domid)["dying"])
+        info = lt.getinfo(domid)
+        return bool(info["dying"] or info["shutdown"])
     except CtlError as e:
         if e.errno == errno.ESRCH:
             return True
