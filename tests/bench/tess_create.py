@@ -22,8 +22,8 @@ everything:
   per create n (n-1 mini domains already running): returns_s, first_s
   memory     hypervisor free pages and dom0's MemFree before the loop and
              with all mini domains up: per-domain cost on each side; and
-             tess-stored's resident memory (its nodes, connection and ring
-             mapping per domain)
+             tess-stored's resident anonymous memory (its nodes and
+             connection per domain)
 
     python3 tests/bench/tess_create.py [--count 50] [--mini-mem 2] [--json FILE] [--log FILE]
 """

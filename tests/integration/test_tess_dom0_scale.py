@@ -10,7 +10,7 @@ shell loop: dom0's free memory in the hypervisor (`tess info`) exactly as
 before the loop, no domain left, dom0's bound event channels
 (/proc/interrupts) as before, and the system store holding exactly the
 nodes it held before (xenstore-ls -f /, every path); tess-stored's
-resident memory with 50 domains introduced, for the store memory per
+resident anonymous memory with 50 domains introduced, for the store memory per
 domain (docs/performance.md). How it tries to break things: 50 domains
 alive at once beside dom0, created back to back while earlier ones still
 run their suites (which attack the hypervisor on purpose), and destroyed

@@ -75,3 +75,20 @@ def test_release_leaves_nothing(xs, daemon, introduced):
     for path in (f"/local/domain/{DOMID}", f"/local/domain/0/backend/console/{DOMID}", vm):
         assert refused(xs.read, path) == "ENOENT", path
     assert str(DOMID) not in xs.ls("/local/domain")
+
+
+def test_batch_one_round_trip_errors_after_all_replies(daemon, xs):
+    """Client.pipeline: every request is answered and applied in order; an
+    allowed error (ENOENT of an rm whose parent is missing) passes, the first other one is raised
+    once all replies are in, and the connection goes on."""
+    with Client(daemon.sock) as c:
+        batch = c.batch()
+        batch.rm("/tool/gone/x", missing_ok=True)
+        batch.write("/tool/a", "1")
+        batch.rm("/tool/none/y")
+        batch.write("/tool/b", "2")
+        with pytest.raises(store_domain.StoreError) as e:
+            batch.send()
+        assert e.value.errname == "ENOENT" and e.value.path == "/tool/none/y"
+        assert c.read("/tool/a") == b"1" and c.read("/tool/b") == b"2"
+    assert sorted(xs.ls("/tool")) == ["a", "b"]

@@ -65,11 +65,13 @@ def store_nodes():
 
 
 def stored_rss_kib():
-    """tess-stored's resident memory (VmRSS), its ring mappings included."""
+    """tess-stored's resident anonymous memory (RssAnon: its heap, nodes and
+    connections). Not VmRSS, whose file-backed part (its binary, libc)
+    dom0's kernel may evict and read back at any time."""
     with open("/run/xenstored.pid") as f:
         pid = f.read().strip()
     with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        return next(int(line.split()[1]) for line in f if line.startswith("RssAnon:"))
 
 
 def wait_host(word):

@@ -64,7 +64,7 @@ def _console_nodes(xs, domid, name, ring):
     for sub, value in (("ring-ref", str(gfn)), ("port", str(port))):
         _mknod(xs, f"{front}/{sub}", _ro(domid))
         xs.write(f"{front}/{sub}", value)
-    _rm_quietly(xs, console_backend(domid))
+    xs.rm(console_backend(domid), missing_ok=True)
     _mknod(xs, back, _ro(domid))
     for sub, value in (("frontend", front), ("frontend-id", str(domid)), ("online", "1"),
                        ("state", "1"), ("domain", name), ("protocol", CONSOLE_PROTOCOL)):
@@ -73,18 +73,20 @@ def _console_nodes(xs, domid, name, ring):
 
 def introduce(xs, domid, name, memory_mib, vcpus, gfn, port, uuid=None, console=None):
     """Writes the domain's nodes and introduces it; returns its /vm path.
-    console: (gfn, port) of a console ring dom0 serves, or None."""
+    console: (gfn, port) of a console ring dom0 serves, or None. All in
+    one batch (one round trip: a create waits for it)."""
+    batch = xs.batch()
     dom = home(domid)
     vm = f"/vm/{uuid or uuidlib.uuid4()}"
     for path in (dom, vm):
-        _rm_quietly(xs, path)
-        _mknod(xs, path, _ro(domid))
-    xs.write(f"{vm}/uuid", vm[len("/vm/"):])
-    xs.write(f"{vm}/name", name)
+        batch.rm(path, missing_ok=True)
+        _mknod(batch, path, _ro(domid))
+    batch.write(f"{vm}/uuid", vm[len("/vm/"):])
+    batch.write(f"{vm}/name", name)
     for sub in ("device", "control"):
-        _mknod(xs, f"{dom}/{sub}", _ro(domid))
+        _mknod(batch, f"{dom}/{sub}", _ro(domid))
     for sub in RW_NODES:
-        _mknod(xs, f"{dom}/{sub}", _rw(domid))
+        _mknod(batch, f"{dom}/{sub}", _rw(domid))
     kib = str(memory_mib * 1024)
     entries = {
         "vm": vm,
@@ -99,10 +101,11 @@ def introduce(xs, domid, name, memory_mib, vcpus, gfn, port, uuid=None, console=
     }
     entries.update({f"cpu/{i}/availability": "online" for i in range(vcpus)})
     for sub, value in entries.items():
-        xs.write(f"{dom}/{sub}", value)
+        batch.write(f"{dom}/{sub}", value)
     if console:
-        _console_nodes(xs, domid, name, console)
-    xs.introduce(domid, gfn, port)
+        _console_nodes(batch, domid, name, console)
+    batch.introduce(domid, gfn, port)
+    batch.send()
     return vm
 
 
