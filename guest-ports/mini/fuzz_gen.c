@@ -85,7 +85,7 @@ static void draw_grant_table_op(struct fuzz_call *c)
     };
     static const unsigned int size[] = {
         [GNTTABOP_map_grant_ref] = 32, [GNTTABOP_unmap_grant_ref] = 24,
-        [GNTTABOP_setup_table] = 16, [GNTTABOP_copy] = 40, [GNTTABOP_query_size] = 16,
+        [GNTTABOP_setup_table] = 24, [GNTTABOP_copy] = 40, [GNTTABOP_query_size] = 16,
         [GNTTABOP_set_version] = 4, [GNTTABOP_get_version] = 8,
     };
     uint64_t cmd = fuzz_below(5) ? cmds[fuzz_below(ARRAY_SIZE(cmds))] : subop(13, 1);
@@ -127,7 +127,7 @@ static void draw_grant_table_op(struct fuzz_call *c)
             } else if (cmd == GNTTABOP_setup_table) {
                 set16(op, 0, fz_domid());
                 set32(op, 4, fuzz_below(2) ? fuzz_below(34) : fz_field32());
-                set64(op, 8, fz_ptr());
+                set64(op, 16, fz_ptr());            /* frame_list, after status */
             } else if (cmd == GNTTABOP_query_size || cmd == GNTTABOP_get_version) {
                 set16(op, 0, fz_domid());
             } else if (cmd == GNTTABOP_set_version) {
