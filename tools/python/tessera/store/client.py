@@ -61,6 +61,24 @@ def _payload(*parts, terminate_last=True):
     return out
 
 
+# (type, payload, path) of the requests a Client sends alone and a Batch
+# sends together.
+def _write(path, value):
+    return WRITE, _payload(path, value, terminate_last=False), path
+
+
+def _rm(path):
+    return RM, _payload(path), path
+
+
+def _set_perms(path, perms):
+    return SET_PERMS, _payload(path, *perms), path
+
+
+def _introduce(domid, gfn, port):
+    return INTRODUCE, _payload(str(domid), str(gfn), str(port)), None
+
+
 class Client:
     def __init__(self, path, timeout=10.0):
         self.path = path
@@ -167,24 +185,24 @@ class Client:
         return self.request(READ, _payload(path), path)
 
     def write(self, path, value):
-        self.request(WRITE, _payload(path, value, terminate_last=False), path)
+        self.request(*_write(path, value))
 
     def directory(self, path):
         body = self.request(DIRECTORY, _payload(path), path)
         return [n.decode("utf-8", "replace") for n in body.split(b"\0") if n]
 
     def rm(self, path):
-        self.request(RM, _payload(path), path)
+        self.request(*_rm(path))
 
     def mkdir(self, path):
         self.request(MKDIR, _payload(path), path)
 
     def set_perms(self, path, perms):
         """perms: ["n0", "r5", ...]: the owner and its default first."""
-        self.request(SET_PERMS, _payload(path, *perms), path)
+        self.request(*_set_perms(path, perms))
 
     def introduce(self, domid, gfn, port):
-        self.request(INTRODUCE, _payload(str(domid), str(gfn), str(port)))
+        self.request(*_introduce(domid, gfn, port))
 
     def release(self, domid):
         self.request(RELEASE, _payload(str(domid)))
@@ -223,16 +241,16 @@ class Batch:
         self.requests = []
 
     def write(self, path, value):
-        self.requests.append((WRITE, _payload(path, value, terminate_last=False), path, ()))
+        self.requests.append((*_write(path, value), ()))
 
     def set_perms(self, path, perms):
-        self.requests.append((SET_PERMS, _payload(path, *perms), path, ()))
+        self.requests.append((*_set_perms(path, perms), ()))
 
     def rm(self, path, missing_ok=False):
-        self.requests.append((RM, _payload(path), path, ("ENOENT",) if missing_ok else ()))
+        self.requests.append((*_rm(path), ("ENOENT",) if missing_ok else ()))
 
     def introduce(self, domid, gfn, port):
-        self.requests.append((INTRODUCE, _payload(str(domid), str(gfn), str(port)), None, ()))
+        self.requests.append((*_introduce(domid, gfn, port), ()))
 
     def send(self):
         self.client.pipeline(self.requests)

@@ -36,8 +36,8 @@ def console_backend(domid):
     return f"/local/domain/0/backend/console/{domid}"
 
 
-def _mknod(xs, path, perms):
-    xs.write(path, "")
+def _mknod(xs, path, perms, value=""):
+    xs.write(path, value)
     xs.set_perms(path, perms)
 
 
@@ -62,8 +62,7 @@ def _console_nodes(xs, domid, name, ring):
                        ("type", "xenconsoled"), ("output", "pty"), ("tty", "")):
         xs.write(f"{front}/{sub}", value)
     for sub, value in (("ring-ref", str(gfn)), ("port", str(port))):
-        _mknod(xs, f"{front}/{sub}", _ro(domid))
-        xs.write(f"{front}/{sub}", value)
+        _mknod(xs, f"{front}/{sub}", _ro(domid), value)
     xs.rm(console_backend(domid), missing_ok=True)
     _mknod(xs, back, _ro(domid))
     for sub, value in (("frontend", front), ("frontend-id", str(domid)), ("online", "1"),
