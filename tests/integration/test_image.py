@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""The image itself: GRUB accepts both Multiboot headers, and the IOMMU
-tables QEMU can add are noticed at boot (for the IOMMU work)."""
+"""The images themselves: GRUB accepts both Multiboot headers, the IOMMU
+tables QEMU can add are noticed at boot (for the IOMMU work), and mini fits
+the smallest domain."""
 import os
 import subprocess
 
